@@ -1,0 +1,39 @@
+"""smotekit: SMOTE-family oversampling, identical to imbalanced-learn, faster, at any scale.
+
+Public names are loaded on first use, so ``import smotekit`` stays fast and imports no optional
+dependency (nor scikit-learn) until a sampler is touched.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    "SMOTE": "smotekit.over_sampling",
+    "smote": "smotekit._functional",
+    "ExactNeighbors": "smotekit.neighbors",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+if TYPE_CHECKING:
+    from smotekit._functional import smote
+    from smotekit.neighbors import ExactNeighbors
+    from smotekit.over_sampling import SMOTE
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smotekit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,5 @@
+"""``python -m smotekit``: the command line."""
+
+from smotekit.cli import run
+
+run()

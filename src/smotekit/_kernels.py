@@ -1,0 +1,221 @@
+"""The one interpolation kernel, and the random draws that feed it.
+
+Everything in smotekit that makes a synthetic row goes through this module: every sampler, the
+functional API, the tutorial function, the command line and the Dask path. It holds no estimator
+and no state, only NumPy:
+
+* :func:`draw_smote` draws ``(base, neighbour column, gap)`` triples in the order that reproduces
+  imbalanced-learn's ``SMOTE`` for the same random state;
+* :func:`interpolate` writes ``X[base] + gap * (X[neighbor] - X[base])`` into a preallocated output,
+  chunk by chunk, so no full-size temporary is ever made;
+* :data:`PROVENANCE_DTYPE` is the record of one synthetic row, which is exactly a kernel triple.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "PROVENANCE_DTYPE",
+    "SyntheticPlan",
+    "concat_plans",
+    "draw_smote",
+    "interpolate",
+    "interpolate_sparse",
+]
+
+#: One record per synthetic row: the row it grows from, the partner it moves towards (-1 where a
+#: variant has no single partner) and the fraction of the way it moves (nan where it has none).
+PROVENANCE_DTYPE = np.dtype([("base", np.int64), ("neighbor", np.int64), ("gap", np.float64)])
+
+# Rows per chunk of generation: large enough to amortise Python overhead, small enough that the
+# float64 temporaries of a chunk stay in cache-friendly, bounded memory (a few MiB at 100 features).
+DEFAULT_CHUNK_ROWS = 8192
+
+
+class SyntheticPlan(NamedTuple):
+    """What to generate: one ``(base, neighbor, gap)`` triple per synthetic row.
+
+    ``base`` and ``neighbor`` index rows of the array handed to :func:`interpolate`; ``gap`` is the
+    fraction of the way from the base towards the neighbour.
+    """
+
+    base: NDArray[np.intp]
+    neighbor: NDArray[np.intp]
+    gap: NDArray[np.float64]
+
+    def __len__(self) -> int:  # type: ignore[override]
+        return int(self.base.shape[0])
+
+    def remap(self, index: NDArray[np.intp]) -> SyntheticPlan:
+        """Translate class-local row numbers into the rows of a larger array (``index[i]``)."""
+        neighbor = np.where(self.neighbor >= 0, index[np.maximum(self.neighbor, 0)], -1)
+        return SyntheticPlan(index[self.base], neighbor, self.gap)
+
+    def to_records(self) -> NDArray[np.void]:
+        """The plan as a structured array of :data:`PROVENANCE_DTYPE`."""
+        records = np.empty(len(self), dtype=PROVENANCE_DTYPE)
+        records["base"] = self.base
+        records["neighbor"] = self.neighbor
+        records["gap"] = self.gap
+        return records
+
+
+def concat_plans(plans: list[SyntheticPlan]) -> SyntheticPlan:
+    """Join plans end to end, in order."""
+    if not plans:
+        empty = np.empty(0, dtype=np.intp)
+        return SyntheticPlan(empty, empty.copy(), np.empty(0, dtype=np.float64))
+    return SyntheticPlan(
+        np.concatenate([p.base for p in plans]),
+        np.concatenate([p.neighbor for p in plans]),
+        np.concatenate([p.gap for p in plans]),
+    )
+
+
+def draw_smote(
+    rng: np.random.RandomState,
+    neighbors: NDArray[np.intp],
+    n_samples: int,
+    *,
+    step: float = 1.0,
+) -> SyntheticPlan:
+    """Draw SMOTE's triples from a legacy ``RandomState``, in imbalanced-learn's order.
+
+    This is the one documented place where imbalanced-learn's draw order is reproduced:
+    ``randint(0, m * k, size=n)`` picks a (row, neighbour column) pair as ``idx // k, idx % k``,
+    then ``uniform(size=n)`` scaled by ``step`` gives each gap. The same random state therefore
+    gives the same synthetic rows as ``imblearn.over_sampling.SMOTE``.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+        The generator; it is advanced by exactly these two draws.
+    neighbors : ndarray of shape (m, k)
+        Neighbour graph of the rows to grow from, self excluded, ascending distance.
+    n_samples : int
+        How many triples to draw.
+    step : float, default=1.0
+        Gaps are drawn from ``Uniform(0, step)``.
+
+    Returns
+    -------
+    SyntheticPlan
+        ``base`` and ``neighbor`` are row numbers of the array the graph was built on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> graph = np.array([[1], [0]])
+    >>> plan = draw_smote(np.random.RandomState(0), graph, 3)
+    >>> plan.base, plan.neighbor
+    (array([0, 1, 1]), array([1, 0, 0]))
+    """
+    m, k = neighbors.shape
+    flat = rng.randint(low=0, high=m * k, size=n_samples)
+    gaps = step * rng.uniform(size=n_samples)
+    rows = np.floor_divide(flat, k)
+    cols = np.mod(flat, k)
+    return SyntheticPlan(rows.astype(np.intp), neighbors[rows, cols].astype(np.intp), gaps)
+
+
+def _cast_into(values: NDArray[np.floating], out: NDArray) -> None:
+    """Store float results into ``out``; integer outputs are rounded, never truncated."""
+    if np.issubdtype(out.dtype, np.integer):
+        np.rint(values, out=values)
+    out[...] = values
+
+
+def interpolate(
+    X: NDArray,
+    plan: SyntheticPlan,
+    out: NDArray,
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> NDArray:
+    """Write ``X[base] + gap * (X[neighbor] - X[base])`` for every triple into ``out``.
+
+    The difference is taken in ``X``'s dtype and the step in float64, then cast back to ``out``'s
+    dtype, which is exactly imbalanced-learn's arithmetic: float32 and float64 inputs give the same
+    bits as ``imblearn``. Rows with ``neighbor == -1`` are copies of their base. Integer outputs
+    are rounded to the nearest integer.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Rows the plan indexes.
+    plan : SyntheticPlan
+        One triple per output row.
+    out : ndarray of shape (len(plan), d)
+        Preallocated output, written in place (typically a view into the resampled array).
+    chunk_rows : int, default=8192
+        Rows per chunk; bounds the temporaries to ``chunk_rows * d`` values.
+
+    Returns
+    -------
+    ndarray
+        ``out``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [2.0, 4.0]])
+    >>> plan = SyntheticPlan(np.array([0]), np.array([1]), np.array([0.25]))
+    >>> interpolate(X, plan, np.empty((1, 2)))
+    array([[0.5, 1. ]])
+    """
+    n = len(plan)
+    if out.shape[0] != n:
+        raise ValueError(f"out has {out.shape[0]} rows but the plan has {n} triples")
+    same_dtype = X.dtype == np.float64 and out.dtype == np.float64
+    for start in range(0, n, chunk_rows):
+        stop = min(start + chunk_rows, n)
+        base_idx = plan.base[start:stop]
+        nbr_idx = plan.neighbor[start:stop]
+        gaps = plan.gap[start:stop, np.newaxis]
+        base = X[base_idx]
+        has_partner = nbr_idx >= 0
+        if has_partner.all():
+            diff = X[nbr_idx]
+        else:
+            # No partner: a copy of the base (its gap is nan in the provenance, 0 here).
+            diff = base.copy()
+            diff[has_partner] = X[nbr_idx[has_partner]]
+            gaps = np.where(has_partner[:, np.newaxis], gaps, 0.0)
+        np.subtract(diff, base, out=diff)
+        if same_dtype:
+            # In place: no temporary beyond the two gathers. gap * diff + base in this order
+            # rounds exactly as imbalanced-learn's ``X[rows] + steps * diffs``.
+            diff *= gaps
+            diff += base
+            out[start:stop] = diff
+        else:
+            step = gaps * diff
+            step += base
+            _cast_into(step, out[start:stop])
+    return out
+
+
+def interpolate_sparse(X, plan: SyntheticPlan, *, chunk_rows: int = 65536):  # noqa: ANN001, ANN201
+    """Sparse counterpart of :func:`interpolate`: returns the synthetic rows in ``X``'s format.
+
+    Uses imbalanced-learn's arithmetic (``X[rows] + steps.multiply(diffs)``) chunk by chunk.
+    """
+    from scipy import sparse
+
+    fmt = X.format
+    blocks = []
+    for start in range(0, len(plan), chunk_rows):
+        stop = min(start + chunk_rows, len(plan))
+        base = X[plan.base[start:stop]]
+        nbr_idx = plan.neighbor[start:stop]
+        nbr = X[np.where(nbr_idx >= 0, nbr_idx, plan.base[start:stop])]
+        steps = sparse.csr_matrix(np.nan_to_num(plan.gap[start:stop, np.newaxis], nan=0.0))
+        block = base + steps.multiply(nbr - base)
+        blocks.append(sparse.csr_matrix(block).astype(X.dtype))
+    if not blocks:
+        return sparse.csr_matrix((0, X.shape[1]), dtype=X.dtype).asformat(fmt)
+    return sparse.vstack(blocks, format=fmt)

@@ -1,0 +1,213 @@
+"""Exact k-nearest-neighbour search that picks its method by the data's shape.
+
+Two methods, both exact, both returning neighbours in ascending Euclidean distance:
+
+* ``"kd_tree"``: SciPy's ``cKDTree`` queried on every core. Fastest for few features.
+* ``"brute"``: blocked matrix products (BLAS, every core) to shortlist candidates, then an exact
+  float64 re-rank of the shortlist by direct differences. Fastest for many features.
+
+The re-rank makes both methods order neighbours by the same exactly computed distance, so the
+method chosen never changes which neighbours SMOTE sees; exact ties are ordered by row index.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator
+
+from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
+
+__all__ = ["ExactNeighbors", "choose_method"]
+
+# Crossover between the kd-tree and blocked brute force, in number of features.
+KD_TREE_MAX_FEATURES = 15
+# Extra candidates kept by the BLAS shortlist so that its rounding cannot push a true neighbour
+# out; the float64 re-rank then decides the order.
+SHORTLIST_MARGIN = 4
+# Query rows per block of the brute-force search: bounds the distance block to block x n_fit.
+BRUTE_BLOCK_BYTES = 64 * 2**20
+
+
+def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False) -> str:
+    """The exact method smotekit uses for data of this shape.
+
+    Examples
+    --------
+    >>> choose_method(100_000, 2), choose_method(100_000, 100)
+    ('kd_tree', 'brute')
+    """
+    if sparse_input:
+        return "sklearn"
+    if n_features <= KD_TREE_MAX_FEATURES:
+        return "kd_tree"
+    return "brute"
+
+
+def _n_workers(n_jobs: int | None) -> int:
+    if n_jobs is None or n_jobs < 0:
+        return os.cpu_count() or 1
+    return max(1, n_jobs)
+
+
+def _exact_rerank(
+    queries: NDArray, data: NDArray, candidates: NDArray[np.intp], k: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Order each query's candidates by exact float64 distance (ties by index); keep ``k``."""
+    q64 = queries.astype(np.float64, copy=False)
+    diff = data[candidates].astype(np.float64, copy=False) - q64[:, np.newaxis, :]
+    dist2 = np.einsum("ijk,ijk->ij", diff, diff)
+    order = np.lexsort((candidates, dist2), axis=-1)[:, :k]
+    rows = np.arange(candidates.shape[0])[:, np.newaxis]
+    return np.sqrt(dist2[rows, order]), candidates[rows, order]
+
+
+class ExactNeighbors(BaseEstimator):
+    """Exact nearest neighbours, shaped like :class:`sklearn.neighbors.NearestNeighbors`.
+
+    Plugs into ``k_neighbors=`` of smotekit's and imbalanced-learn's samplers.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=6
+        Neighbours returned per query by default.
+    algorithm : {"auto", "kd_tree", "brute"}, default="auto"
+        ``"auto"`` picks by shape (:func:`choose_method`).
+    n_jobs : int or None, default=None
+        Threads; ``None`` or ``-1`` uses every core.
+
+    Attributes
+    ----------
+    method_ : str
+        The method used.
+    n_samples_fit_ : int
+        Rows indexed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> nn = ExactNeighbors(n_neighbors=2).fit(np.array([[0.0], [1.0], [3.0]]))
+    >>> nn.kneighbors(np.array([[0.9]]))
+    (array([[0.1, 0.9]]), array([[1, 0]]))
+    """
+
+    def __init__(
+        self, n_neighbors: int = 6, *, algorithm: str = "auto", n_jobs: int | None = None
+    ) -> None:
+        self.n_neighbors = n_neighbors
+        self.algorithm = algorithm
+        self.n_jobs = n_jobs
+
+    def fit(self, X: Any, y: Any = None) -> ExactNeighbors:
+        """Index the rows of ``X``."""
+        from scipy import sparse
+
+        if sparse.issparse(X):
+            from sklearn.neighbors import NearestNeighbors
+
+            self.method_ = "sklearn"
+            self._sk = NearestNeighbors(algorithm="brute", n_jobs=self.n_jobs).fit(X)
+            self._fit_X = X
+            self.n_samples_fit_ = X.shape[0]
+            return self
+        X = np.asarray(X)
+        if self.algorithm not in ("auto", "kd_tree", "brute"):
+            raise ValueError(
+                f"ExactNeighbors got algorithm={self.algorithm!r}; "
+                "use 'auto', 'kd_tree' or 'brute'."
+            )
+        self.method_ = (
+            choose_method(*X.shape) if self.algorithm == "auto" else str(self.algorithm)
+        )
+        self._fit_X = X
+        self.n_samples_fit_ = X.shape[0]
+        if self.method_ == "kd_tree":
+            from scipy.spatial import cKDTree
+
+            self._tree = cKDTree(np.asarray(X, dtype=np.float64), balanced_tree=False)
+        else:
+            self._sq_norms = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+        return self
+
+    def kneighbors(
+        self, X: Any = None, n_neighbors: int | None = None, return_distance: bool = True
+    ) -> Any:
+        """Nearest indexed rows of each query, in ascending distance.
+
+        With ``X=None`` the indexed rows are queried and each is excluded from its own list by
+        index, as in scikit-learn.
+        """
+        k = self.n_neighbors if n_neighbors is None else int(n_neighbors)
+        exclude_self = X is None
+        queries = self._fit_X if exclude_self else X
+        k_search = k + 1 if exclude_self else k
+        if k_search > self.n_samples_fit_:
+            raise ValueError(
+                f"n_neighbors={k_search} is more than the {self.n_samples_fit_} indexed rows; "
+                f"ask for at most {self.n_samples_fit_}."
+            )
+        if self.method_ == "sklearn":
+            dist, ind = self._sk.kneighbors(queries, n_neighbors=k_search)
+        else:
+            dist, ind = self._search(np.asarray(queries), k_search)
+        if exclude_self:
+            keep = ~self_entries(ind)
+            dist = dist[keep].reshape(-1, k)
+            ind = ind[keep].reshape(-1, k)
+        return (dist, ind) if return_distance else ind
+
+    def kneighbors_graph(
+        self, X: Any = None, n_neighbors: int | None = None, mode: str = "connectivity"
+    ) -> Any:
+        """Neighbour graph as a CSR matrix, as :meth:`sklearn.neighbors.NearestNeighbors.kneighbors_graph`."""
+        dist, ind = self.kneighbors(X, n_neighbors, return_distance=True)
+        return neighbors_graph_to_csr(ind, dist, self.n_samples_fit_, mode)
+
+    def _search(self, queries: NDArray, k: int) -> tuple[NDArray, NDArray]:
+        workers = _n_workers(self.n_jobs)
+        if self.method_ == "kd_tree":
+            q = np.asarray(queries, dtype=np.float64)
+            # Candidates from the tree, then the shared exact re-rank, so ties and near-ties are
+            # ordered exactly as the brute method orders them.
+            k_cand = min(k + SHORTLIST_MARGIN, self.n_samples_fit_)
+            _, cand = self._tree.query(q, k=k_cand, workers=workers)
+            cand = np.asarray(cand, dtype=np.intp).reshape(q.shape[0], k_cand)
+            return _exact_rerank(q, self._fit_X, cand, k)
+        return self._brute(queries, k, workers)
+
+    def _brute(self, queries: NDArray, k: int, workers: int) -> tuple[NDArray, NDArray]:
+        data = self._fit_X
+        n_fit = self.n_samples_fit_
+        k_cand = min(k + SHORTLIST_MARGIN, n_fit)
+        block = max(1, BRUTE_BLOCK_BYTES // (8 * n_fit))
+        n_q = queries.shape[0]
+        dist_out = np.empty((n_q, k), dtype=np.float64)
+        ind_out = np.empty((n_q, k), dtype=np.intp)
+
+        def run(start: int) -> None:
+            stop = min(start + block, n_q)
+            q = queries[start:stop]
+            # ||x||^2 - 2 q.x ranks like the squared distance (||q||^2 is constant per row).
+            scores = q @ data.T
+            scores *= -2.0
+            scores += self._sq_norms
+            if k_cand < n_fit:
+                cand = np.argpartition(scores, k_cand - 1, axis=1)[:, :k_cand]
+            else:
+                cand = np.broadcast_to(np.arange(n_fit), scores.shape).copy()
+            d, i = _exact_rerank(q, data, cand.astype(np.intp), k)
+            dist_out[start:stop] = d
+            ind_out[start:stop] = i
+
+        starts = range(0, n_q, block)
+        if workers > 1 and n_q > block:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(run, starts))
+        else:
+            for s in starts:
+                run(s)
+        return dist_out, ind_out

@@ -1,0 +1,159 @@
+"""The machinery every smotekit sampler shares.
+
+A sampler only says, per class to grow, *which* rows to grow from, *towards* which partners and
+*how far*: a :class:`~smotekit._kernels.SyntheticPlan`. This mixin validates the input, asks the
+sampler for one plan per class (in sorted label order, as imbalanced-learn does), preallocates the
+output once, fills it with the one interpolation kernel and keeps the plans as ``provenance_``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from abc import abstractmethod
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+from sklearn_compat.utils.validation import validate_data
+
+from smotekit._kernels import SyntheticPlan, concat_plans, interpolate, interpolate_sparse
+from smotekit._validation import check_class_large_enough, check_finite
+from smotekit.neighbors import ExactNeighbors, within_class_neighbors
+
+__all__ = ["SyntheticSamplerMixin", "make_neighbors_estimator", "neighbors_count"]
+
+
+def make_neighbors_estimator(value: Any, additional: int = 1) -> Any:
+    """An int ``k`` becomes smotekit's exact search for ``k + additional``; an object is cloned."""
+    if isinstance(value, numbers.Integral):
+        return ExactNeighbors(n_neighbors=int(value) + additional)
+    return clone(value)
+
+
+def neighbors_count(value: Any, additional: int = 1) -> int | None:
+    """Neighbours (self excluded) that a ``k_neighbors``-style parameter asks for, if known."""
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    n = getattr(value, "n_neighbors", None)
+    return int(n) - additional if isinstance(n, numbers.Integral) else None
+
+
+class SyntheticSamplerMixin:
+    """Validation, output assembly and provenance for samplers built on the shared kernel.
+
+    Put it first among the bases of a sampler that also subclasses imbalanced-learn's class, and
+    implement :meth:`_plan_class`.
+
+    Attributes set by ``fit_resample``
+    ----------------------------------
+    provenance_ : structured ndarray of :data:`~smotekit._kernels.PROVENANCE_DTYPE`
+        One record per synthetic row, in output order: ``base`` and ``neighbor`` index the ``X``
+        given to ``fit_resample``; ``gap`` is the interpolation fraction.
+    """
+
+    random_state: Any
+    sampling_strategy_: dict[Any, int]
+
+    # -- hooks -------------------------------------------------------------------------------
+    @abstractmethod
+    def _plan_class(
+        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
+    ) -> SyntheticPlan:
+        """Triples for ``n_samples`` synthetic rows of class ``label`` (rows of ``X``)."""
+
+    def _finish_block(self, X: Any, plan: SyntheticPlan, block: NDArray[Any]) -> None:
+        """Adjust a class's interpolated rows in place (SMOTE-NC fills its categories here)."""
+
+    # -- shared steps --------------------------------------------------------------------------
+    def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
+        from imblearn.utils import check_target_type
+
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, y = validate_data(
+            self,
+            X=X,
+            y=y,
+            reset=True,
+            accept_sparse=["csr", "csc"] if accept_sparse is None else accept_sparse,
+            ensure_all_finite=False,
+        )
+        check_finite(X)
+        n_classes = np.unique(y).size
+        if n_classes < 2:
+            raise ValueError(
+                f"y has a single class ({np.unique(y)[0]!r}): there is nothing to balance. "
+                "Oversampling needs at least 2 classes; check the target column."
+            )
+        return X, y, binarize_y
+
+    def _class_rng(self) -> np.random.RandomState:
+        """The RandomState one class draws from.
+
+        imbalanced-learn calls ``check_random_state(self.random_state)`` once per class: an int
+        seed restarts the stream for every class, a ``RandomState`` instance continues it, and
+        ``None`` uses NumPy's global state. Reproducing that here (and only here) is what makes
+        smotekit's output identical to imbalanced-learn's for the same ``random_state``.
+        """
+        return check_random_state(self.random_state)
+
+    def _grow_from_neighbors(
+        self,
+        X: Any,
+        label: Any,
+        class_index: NDArray[np.intp],
+        estimator: Any,
+        param_value: Any,
+        param_name: str = "k_neighbors",
+    ) -> NDArray[np.intp]:
+        """Within-class neighbour graph of ``label``'s rows (class-local indices)."""
+        k = neighbors_count(param_value)
+        if k is not None:
+            check_class_large_enough(class_index.size, k, label, param_name)
+        X_class = X[class_index]
+        return within_class_neighbors(estimator, X_class, k if k is not None else 1)
+
+    def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
+        self._validate_estimator()  # type: ignore[attr-defined]
+        plans: list[SyntheticPlan] = []
+        labels: list[Any] = []
+        for label, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            class_index = np.flatnonzero(y == label)
+            plans.append(self._plan_class(X, y, label, class_index, n_samples))
+            labels.append(label)
+        return self._assemble(X, y, plans, labels)
+
+    def _assemble(
+        self, X: Any, y: NDArray[Any], plans: list[SyntheticPlan], labels: list[Any]
+    ) -> tuple[Any, NDArray[Any]]:
+        """Original rows unchanged, then each class's synthetic block, in order."""
+        n = X.shape[0]
+        sizes = [len(p) for p in plans]
+        total = n + sum(sizes)
+        y_res = np.empty(total, dtype=y.dtype)
+        y_res[:n] = y
+        offset = n
+        for label, size in zip(labels, sizes, strict=True):
+            y_res[offset : offset + size] = label
+            offset += size
+        self.provenance_ = concat_plans(plans).to_records()
+
+        if sparse.issparse(X):
+            blocks = [X]
+            for plan in plans:
+                blocks.append(interpolate_sparse(X, plan))
+            return sparse.vstack(blocks, format=X.format), y_res
+
+        X_res = np.empty((total, X.shape[1]), dtype=X.dtype)
+        X_res[:n] = X
+        offset = n
+        for plan in plans:
+            block = X_res[offset : offset + len(plan)]
+            interpolate(X, plan, block)
+            self._finish_block(X, plan, block)
+            offset += len(plan)
+        return X_res, y_res
