@@ -86,12 +86,13 @@ def check_non_negative_int(value: Any, name: str) -> int:
 def check_class_large_enough(n_class: int, k: int, label: Any, param: str = "k_neighbors") -> None:
     """A class to grow needs ``k + 1`` samples: itself and ``k`` neighbours."""
     if n_class < k + 1:
+        shown = label.item() if isinstance(label, np.generic) else label
         fix = (
             f"lower {param} to at most {n_class - 1}"
             if n_class >= 2
             else "collect more samples of it or leave it out of sampling_strategy"
         )
         raise ValueError(
-            f"Class {label!r} has {n_class} sample{'s' if n_class != 1 else ''}, but "
+            f"Class {shown!r} has {n_class} sample{'s' if n_class != 1 else ''}, but "
             f"{param}={k} needs at least {k + 1} to find {k} neighbours within the class: {fix}."
         )

@@ -81,10 +81,10 @@ class SyntheticSamplerMixin:
             ensure_all_finite=False,
         )
         check_finite(X)
-        n_classes = np.unique(y).size
-        if n_classes < 2:
+        classes = np.unique(y)
+        if classes.size < 2:
             raise ValueError(
-                f"y has a single class ({np.unique(y)[0]!r}): there is nothing to balance. "
+                f"y has a single class ({classes.tolist()[0]!r}): there is nothing to balance. "
                 "Oversampling needs at least 2 classes; check the target column."
             )
         return X, y, binarize_y
