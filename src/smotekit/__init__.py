@@ -21,9 +21,9 @@ _LAZY = {
 __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:
-    from smotekit._functional import smote
-    from smotekit.neighbors import ExactNeighbors
-    from smotekit.over_sampling import SMOTE
+    from smotekit._functional import smote as smote
+    from smotekit.neighbors import ExactNeighbors as ExactNeighbors
+    from smotekit.over_sampling import SMOTE as SMOTE
 
 
 def __getattr__(name: str) -> Any:

@@ -199,7 +199,7 @@ def interpolate(
     return out
 
 
-def interpolate_sparse(X, plan: SyntheticPlan, *, chunk_rows: int = 65536):  # noqa: ANN001, ANN201
+def interpolate_sparse(X, plan: SyntheticPlan, *, chunk_rows: int = 65536):
     """Sparse counterpart of :func:`interpolate`: returns the synthetic rows in ``X``'s format.
 
     Uses imbalanced-learn's arithmetic (``X[rows] + steps.multiply(diffs)``) chunk by chunk.

@@ -66,7 +66,7 @@ def check_fraction(value: Any, name: str) -> float:
     """A float in (0, 1]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number in (0, 1], got {value!r}.")
-    if not (0.0 < float(value) <= 1.0) or not np.isfinite(value):
+    if not (0.0 < float(value) <= 1.0) or not np.isfinite(float(value)):
         raise ValueError(
             f"{name}={value!r} is out of range: it must be in (0, 1]. Gaps are drawn from "
             f"Uniform(0, {name}); use {name}=1.0 for the original SMOTE."
