@@ -40,12 +40,16 @@ class SyntheticPlan(NamedTuple):
     """What to generate: one ``(base, neighbor, gap)`` triple per synthetic row.
 
     ``base`` and ``neighbor`` index rows of the array handed to :func:`interpolate`; ``gap`` is the
-    fraction of the way from the base towards the neighbour.
+    fraction of the way from the base towards the neighbour. The optional ``scale`` multiplies the
+    difference ``X[neighbor] - X[base]`` in ``X``'s dtype before the gap does (Borderline-SMOTE-2
+    shortens moves towards other classes this way); the provenance then records the effective
+    gap ``gap * scale``.
     """
 
     base: NDArray[np.intp]
     neighbor: NDArray[np.intp]
     gap: NDArray[np.float64]
+    scale: NDArray[np.float64] | None = None
 
     def __len__(self) -> int:  # type: ignore[override]
         return int(self.base.shape[0])
@@ -53,14 +57,14 @@ class SyntheticPlan(NamedTuple):
     def remap(self, index: NDArray[np.intp]) -> SyntheticPlan:
         """Translate class-local row numbers into the rows of a larger array (``index[i]``)."""
         neighbor = np.where(self.neighbor >= 0, index[np.maximum(self.neighbor, 0)], -1)
-        return SyntheticPlan(index[self.base], neighbor, self.gap)
+        return SyntheticPlan(index[self.base], neighbor, self.gap, self.scale)
 
     def to_records(self) -> NDArray[np.void]:
         """The plan as a structured array of :data:`PROVENANCE_DTYPE`."""
         records = np.empty(len(self), dtype=PROVENANCE_DTYPE)
         records["base"] = self.base
         records["neighbor"] = self.neighbor
-        records["gap"] = self.gap
+        records["gap"] = self.gap if self.scale is None else self.gap * self.scale
         return records
 
 
@@ -69,10 +73,14 @@ def concat_plans(plans: list[SyntheticPlan]) -> SyntheticPlan:
     if not plans:
         empty = np.empty(0, dtype=np.intp)
         return SyntheticPlan(empty, empty.copy(), np.empty(0, dtype=np.float64))
+    scale = None
+    if any(p.scale is not None for p in plans):
+        scale = np.concatenate([np.ones(len(p)) if p.scale is None else p.scale for p in plans])
     return SyntheticPlan(
         np.concatenate([p.base for p in plans]),
         np.concatenate([p.neighbor for p in plans]),
         np.concatenate([p.gap for p in plans]),
+        scale,
     )
 
 
@@ -186,6 +194,9 @@ def interpolate(
             diff[has_partner] = X[nbr_idx[has_partner]]
             gaps = np.where(has_partner[:, np.newaxis], gaps, 0.0)
         np.subtract(diff, base, out=diff)
+        if plan.scale is not None:
+            # In X's dtype, before the gap: the rounding imbalanced-learn's Borderline-SMOTE-2 has.
+            diff *= plan.scale[start:stop, np.newaxis]
         if same_dtype:
             # In place: no temporary beyond the two gathers. gap * diff + base in this order
             # rounds exactly as imbalanced-learn's ``X[rows] + steps * diffs``.
@@ -214,7 +225,10 @@ def interpolate_sparse(X, plan: SyntheticPlan, *, chunk_rows: int = 65536):
         nbr_idx = plan.neighbor[start:stop]
         nbr = X[np.where(nbr_idx >= 0, nbr_idx, plan.base[start:stop])]
         steps = sparse.csr_matrix(np.nan_to_num(plan.gap[start:stop, np.newaxis], nan=0.0))
-        block = base + steps.multiply(nbr - base)
+        diff = nbr - base
+        if plan.scale is not None:
+            diff = sparse.csr_matrix(diff.multiply(plan.scale[start:stop, np.newaxis]))
+        block = base + steps.multiply(diff)
         blocks.append(sparse.csr_matrix(block).astype(X.dtype))
     if not blocks:
         return sparse.csr_matrix((0, X.shape[1]), dtype=X.dtype).asformat(fmt)
