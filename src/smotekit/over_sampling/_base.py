@@ -68,6 +68,21 @@ class SyntheticSamplerMixin:
         """Adjust a class's interpolated rows in place (SMOTE-NC fills its categories here)."""
 
     # -- shared steps --------------------------------------------------------------------------
+    def fit_resample(self, X: Any, y: Any, **params: Any) -> Any:
+        """Resample ``X`` and ``y``; DataFrames come back in the same library and dtypes.
+
+        pandas (nullable dtypes included) and polars frames are supported: column names and
+        dtypes are kept, and integer or boolean columns are rounded, not truncated
+        (see :mod:`smotekit._frames`). Arrays and sparse matrices behave as in imbalanced-learn.
+        """
+        from smotekit._frames import frame_round_trip
+
+        trip = frame_round_trip(X, y)
+        if trip is None:
+            return super().fit_resample(X, y, **params)  # type: ignore[misc]
+        X_res, y_res, *rest = super().fit_resample(trip.X, trip.y, **params)  # type: ignore[misc]
+        return (*trip.restore(X_res, y_res), *rest)
+
     def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
         from imblearn.utils import check_target_type
 
