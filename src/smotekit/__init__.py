@@ -14,6 +14,12 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _LAZY = {
     "SMOTE": "smotekit.over_sampling",
+    "BorderlineSMOTE": "smotekit.over_sampling",
+    "SVMSMOTE": "smotekit.over_sampling",
+    "ADASYN": "smotekit.over_sampling",
+    "KMeansSMOTE": "smotekit.over_sampling",
+    "SMOTETomek": "smotekit.combine",
+    "SMOTEENN": "smotekit.combine",
     "smote": "smotekit._functional",
     "ExactNeighbors": "smotekit.neighbors",
 }
@@ -22,8 +28,14 @@ __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:
     from smotekit._functional import smote as smote
+    from smotekit.combine import SMOTEENN as SMOTEENN
+    from smotekit.combine import SMOTETomek as SMOTETomek
     from smotekit.neighbors import ExactNeighbors as ExactNeighbors
+    from smotekit.over_sampling import ADASYN as ADASYN
     from smotekit.over_sampling import SMOTE as SMOTE
+    from smotekit.over_sampling import SVMSMOTE as SVMSMOTE
+    from smotekit.over_sampling import BorderlineSMOTE as BorderlineSMOTE
+    from smotekit.over_sampling import KMeansSMOTE as KMeansSMOTE
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,9 @@
 """imbalanced-learn-compatible oversamplers built on the shared kernel and neighbour layer."""
 
+from smotekit.over_sampling._adasyn import ADASYN
+from smotekit.over_sampling._borderline import BorderlineSMOTE
+from smotekit.over_sampling._kmeans import KMeansSMOTE
 from smotekit.over_sampling._smote import SMOTE
+from smotekit.over_sampling._svm import SVMSMOTE
 
-__all__ = ["SMOTE"]
+__all__ = ["ADASYN", "SMOTE", "SVMSMOTE", "BorderlineSMOTE", "KMeansSMOTE"]

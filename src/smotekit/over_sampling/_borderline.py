@@ -1,0 +1,208 @@
+"""Borderline-SMOTE (Han et al., 2005), a drop-in for ``imblearn.over_sampling.BorderlineSMOTE``.
+
+Also home of the neighbourhood rules that Borderline-SMOTE, SVM-SMOTE and ADASYN share: how many
+of a sample's ``m`` nearest neighbours (in the whole data set, the sample itself excluded by index)
+belong to another class, and the "danger" and "noise" tests built on that count.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from imblearn.over_sampling import BorderlineSMOTE as _ImblearnBorderlineSMOTE
+from numpy.typing import NDArray
+
+from smotekit._kernels import SyntheticPlan, draw_smote
+from smotekit._validation import check_class_large_enough
+from smotekit.neighbors import self_entries
+from smotekit.over_sampling._base import (
+    SyntheticSamplerMixin,
+    make_neighbors_estimator,
+    neighbors_count,
+)
+
+__all__ = ["BorderlineSMOTE"]
+
+
+# -- shared neighbourhood rules (Borderline-SMOTE, SVM-SMOTE, ADASYN) --------------------------
+def fit_neighbors(estimator: Any, X: Any, param_value: Any, param_name: str, owner: str) -> Any:
+    """Fit a ``k + 1``-neighbour estimator on ``X``, with a clear error where ``X`` is too small."""
+    k = neighbors_count(param_value)
+    if k is not None and X.shape[0] < k + 1:
+        raise ValueError(
+            f"{owner} with {param_name}={k} needs at least {k + 1} samples to find {k} "
+            f"neighbours of each sample, but X has {X.shape[0]}: lower {param_name} to at most "
+            f"{max(X.shape[0] - 1, 1)} or give more samples."
+        )
+    return estimator.fit(X)
+
+
+def neighbors_of_rows(estimator: Any, X_fit: Any, rows: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Neighbours of the training rows ``rows`` of a fitted estimator, each row's own index removed.
+
+    The estimator was fitted on ``X_fit`` and returns ``k + 1`` neighbours per query; the result
+    has ``k`` columns of row numbers of ``X_fit``, in the search's order. The query row is removed
+    by index (not by assuming it comes first, which duplicates make false).
+    """
+    indices = np.asarray(estimator.kneighbors(X_fit[rows], return_distance=False), dtype=np.intp)
+    # Row numbers relative to ``rows`` so that the shared rule "query i is training row i" holds.
+    position = np.full(X_fit.shape[0], -1, dtype=np.intp)
+    position[rows] = np.arange(rows.size)
+    keep = ~self_entries(position[indices])
+    return indices[keep].reshape(rows.size, indices.shape[1] - 1)
+
+
+def other_class_counts(
+    estimator: Any, X: Any, y: NDArray[Any], rows: NDArray[np.intp], label: Any
+) -> tuple[NDArray[np.intp], int]:
+    """Per row of ``rows``: how many of its ``m`` nearest neighbours in ``X`` are not ``label``.
+
+    ``estimator`` is fitted on the whole ``X``; ``m`` is its ``n_neighbors - 1`` (the row itself
+    is one of the ``n_neighbors`` returned), as in imbalanced-learn.
+    """
+    graph = neighbors_of_rows(estimator, X, rows)
+    m = int(getattr(estimator, "n_neighbors", graph.shape[1] + 1)) - 1
+    return np.count_nonzero(y[graph] != label, axis=1), m
+
+
+def in_danger(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
+    """At least half, but not all, of the ``m`` neighbours belong to other classes."""
+    return (n_other >= m / 2) & (n_other < m)
+
+
+def is_noise(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
+    """Every one of the ``m`` neighbours belongs to another class."""
+    return n_other == m
+
+
+class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
+    """Borderline-SMOTE, identical to imbalanced-learn's for the same ``random_state``.
+
+    Only the samples "in danger" grow: those for which at least half, but not all, of their
+    ``m_neighbors`` nearest neighbours in the whole data set belong to other classes (samples
+    surrounded by other classes only are taken as noise, those surrounded by their own class as
+    safe). Each synthetic row is ``x + lam * (x_nn - x)`` with ``x`` a sample in danger,
+    ``lam ~ Uniform(0, 1)`` and ``x_nn`` one of its ``k_neighbors`` nearest neighbours:
+
+    * ``kind="borderline-1"``: neighbours within the class;
+    * ``kind="borderline-2"``: neighbours in the whole data set; a move towards a sample of
+      another class is shortened by a second factor ``Uniform(0, 0.5)``, so that the new row stays
+      nearer its own class.
+
+    The draws, their order and the arithmetic are imbalanced-learn's, so the output equals
+    ``imblearn.over_sampling.BorderlineSMOTE``'s row for row.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to grow and to what size, as in imbalanced-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws; an int restarts the stream for every class, as in imbalanced-learn.
+    k_neighbors : int or estimator, default=5
+        Neighbours to interpolate towards, or an object with ``kneighbors`` and
+        ``kneighbors_graph`` returning ``k + 1`` neighbours.
+    m_neighbors : int or estimator, default=10
+        Neighbours that decide whether a sample is in danger (searched in the whole data set).
+    kind : {"borderline-1", "borderline-2"}, default="borderline-1"
+        Where the partners come from (see above).
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of synthetic samples requested per class.
+    nn_k_ : estimator
+        The ``k_neighbors`` search.
+    nn_m_ : estimator
+        The ``m_neighbors`` search.
+    in_danger_indices : dict
+        Per class that had samples in danger, their indices in ``X`` (imbalanced-learn's name).
+    provenance_ : structured ndarray
+        One record ``(base, neighbor, gap)`` per synthetic row, in output order. For
+        Borderline-2 rows paired with another class, ``gap`` is the effective fraction (the
+        uniform gap times the ``Uniform(0, 0.5)`` factor); ``X_res[n + r]`` then equals
+        ``X[base] + gap * (X[neighbor] - X[base])`` up to rounding in the last bit.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+
+    Warns
+    -----
+    UserWarning
+        When no sample of a class is in danger: then no row is generated for that class
+        (imbalanced-learn does the same, silently). The warning says what to try.
+
+    See Also
+    --------
+    SMOTE : Grow from every sample.
+    SVMSMOTE : Grow from the support vectors of an SVM.
+
+    References
+    ----------
+    .. [1] H. Han, W. Wang, B. Mao, "Borderline-SMOTE: a new over-sampling method in imbalanced
+       data sets learning", Advances in Intelligent Computing, 878-887, 2005.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smotekit import BorderlineSMOTE
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(0, 1, size=(100, 2)), rng.normal(1, 1, size=(20, 2))])
+    >>> y = np.array([0] * 100 + [1] * 20)
+    >>> X_res, y_res = BorderlineSMOTE(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res)
+    array([100, 100])
+    """
+
+    def _validate_estimator(self) -> None:
+        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
+        self.nn_m_ = make_neighbors_estimator(self.m_neighbors)
+        self.in_danger_indices: dict[Any, NDArray[np.intp]] = {}
+        self._fitted_on: dict[str, Any] = {}
+
+    def _fitted(self, name: str, X: Any) -> Any:
+        """The ``m`` (or Borderline-2 ``k``) search fitted on the whole ``X``, once per call."""
+        if name not in self._fitted_on:
+            value = self.m_neighbors if name == "m" else self.k_neighbors
+            estimator = self.nn_m_ if name == "m" else self.nn_k_
+            param = "m_neighbors" if name == "m" else "k_neighbors"
+            self._fitted_on[name] = fit_neighbors(estimator, X, value, param, "BorderlineSMOTE")
+        return self._fitted_on[name]
+
+    def _plan_class(
+        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
+    ) -> SyntheticPlan:
+        n_other, m = other_class_counts(self._fitted("m", X), X, y, class_index, label)
+        danger = in_danger(n_other, m)
+        if not danger.any():
+            warnings.warn(
+                f"BorderlineSMOTE found no sample of class {label!r} in danger (at least half, "
+                f"but not all, of its m_neighbors={m} nearest neighbours in other classes), so "
+                f"it generated none of the {n_samples} samples requested for it. The class is "
+                "either well separated or all noise: try a larger m_neighbors, or "
+                "smotekit.SMOTE to grow from every sample.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return SyntheticPlan(
+                np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float64)
+            )
+        danger_rows = class_index[danger]
+        self.in_danger_indices[label] = danger_rows
+
+        if self.kind == "borderline-1":
+            k = neighbors_count(self.k_neighbors)
+            if k is not None:
+                check_class_large_enough(class_index.size, k, label)
+            self.nn_k_.fit(X[class_index])
+            graph = neighbors_of_rows(self.nn_k_, X[class_index], np.flatnonzero(danger))
+            plan = draw_smote(self._class_rng(), graph, n_samples)
+            return SyntheticPlan(danger_rows[plan.base], class_index[plan.neighbor], plan.gap)
+
+        graph = neighbors_of_rows(self._fitted("k", X), X, danger_rows)
+        plan = draw_smote(self._class_rng(), graph, n_samples)
+        # imbalanced-learn draws the shortening factors from a restarted stream, after the gaps.
+        other = y[plan.neighbor] != label
+        scale = np.ones(n_samples)
+        scale[other] = self._class_rng().uniform(low=0.0, high=0.5, size=int(other.sum()))
+        return SyntheticPlan(danger_rows[plan.base], plan.neighbor, plan.gap, scale)
