@@ -19,6 +19,7 @@ __all__ = ["build_parser", "main", "run"]
 # command -> module; the order is the order of `smotekit --help`.
 COMMANDS = {
     "tutorial": "smotekit.cli._tutorial",
+    "evaluate": "smotekit.cli._evaluate",
 }
 
 
