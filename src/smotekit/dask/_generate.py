@@ -1,0 +1,179 @@
+"""Blockwise generation: draws per (class, block), then two gathers, then the shared kernel.
+
+One block of synthetic rows is made in four steps, each a small task on the workers:
+
+1. :func:`draw_block` draws the block's ``(row, neighbour column, gap)`` triples from its own
+   random stream, with the kernel's draw order (:func:`smotekit._kernels.draw_smote`);
+2. :func:`pick_bases` (one task per class block) takes the base rows that block holds, and
+   their partners' row numbers from the neighbour graph;
+3. :func:`take_rows` (one task per class block) takes the partner rows that block holds;
+4. :func:`generate_block` interpolates with :func:`smotekit._kernels.interpolate`.
+
+No task ever holds more than one class block and one block of output, so neither the class nor
+its graph has to fit on one worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smotekit._kernels import SyntheticPlan, draw_smote, interpolate
+
+__all__ = [
+    "BlockDraws",
+    "block_stream",
+    "draw_block",
+    "generate_block",
+    "pick_bases",
+    "resolve_bases",
+    "take_rows",
+]
+
+
+class BlockDraws(NamedTuple):
+    """The triples of one output block, before the graph is looked up."""
+
+    base: NDArray[np.intp]  # class-local row numbers of the base rows
+    col: NDArray[np.intp]  # neighbour column of each base's graph row
+    gap: NDArray[np.float64]
+
+
+class _FlatIndex:
+    """Stands in for a neighbour graph in :func:`draw_smote`: ``[row, col]`` gives ``row*k+col``.
+
+    The draws need only the graph's shape; looking the partners up happens later, on the worker
+    that holds the graph rows.
+    """
+
+    def __init__(self, m: int, k: int) -> None:
+        self.shape = (m, k)
+
+    def __getitem__(self, key: tuple[NDArray[np.intp], NDArray[np.intp]]) -> NDArray[np.intp]:
+        rows, cols = key
+        return rows * self.shape[1] + cols
+
+
+def block_stream(
+    entropy: int, class_key: int, block: int, purpose: int = 0
+) -> np.random.RandomState:
+    """The random stream of one output block: ``SeedSequence(entropy)`` spawned at (class, block).
+
+    ``purpose`` 0 is the draws; 1 is whatever a sampler needs to finish the block.
+
+    A legacy ``RandomState`` over that seed gives the kernel's draws their usual order, while
+    the stream itself depends only on the seed, the class and the block number: not on how the
+    input is partitioned, nor on the number of workers.
+    """
+    seq = np.random.SeedSequence(entropy, spawn_key=(class_key, block, purpose))
+    return np.random.RandomState(np.random.MT19937(seq))
+
+
+def draw_block(
+    sources: NDArray[np.intp] | int,
+    k: int,
+    n_samples: int,
+    entropy: int,
+    class_key: int,
+    block: int,
+) -> BlockDraws:
+    """Draw one block's triples: bases among ``sources``, columns among ``k``.
+
+    ``sources`` lists the class-local rows that may be bases, or is the class size when every
+    row may.
+    """
+    m = sources if isinstance(sources, int) else int(sources.shape[0])
+    if m == 0:
+        raise ValueError(
+            f"class #{class_key} has no sample to grow from (for BorderlineSMOTE: none is in "
+            "danger), so its synthetic rows cannot be made; leave it out of sampling_strategy."
+        )
+    plan = draw_smote(block_stream(entropy, class_key, block), _FlatIndex(m, k), n_samples)  # type: ignore[arg-type]
+    base = plan.base if isinstance(sources, int) else sources[plan.base]
+    return BlockDraws(base, np.mod(plan.neighbor, k), plan.gap)
+
+
+def pick_bases(
+    draws: BlockDraws,
+    X_block: NDArray[Any],
+    graph_block: NDArray[np.intp],
+    index_block: NDArray[np.int64],
+    start: int,
+    all_partners: bool,
+) -> tuple[NDArray[np.intp], NDArray[Any], NDArray[np.intp], NDArray[np.int64]]:
+    """The draws whose base lies in this class block: (positions, rows, partners, global ids).
+
+    ``partners`` is the drawn neighbour column, or the whole graph row if ``all_partners``.
+    """
+    local = draws.base - start
+    positions = np.flatnonzero((local >= 0) & (local < X_block.shape[0]))
+    rows = local[positions]
+    partners = graph_block[rows] if all_partners else graph_block[rows, draws.col[positions]]
+    return positions, X_block[rows], partners, index_block[rows]
+
+
+def resolve_bases(
+    pieces: list[tuple[NDArray[np.intp], NDArray[Any], NDArray[np.intp], NDArray[np.int64]]],
+    n_samples: int,
+) -> tuple[NDArray[Any], NDArray[np.intp], NDArray[np.int64]]:
+    """Put the per-block picks back in draw order: base rows, partner row numbers, base ids."""
+    first = pieces[0]
+    base_X = np.empty((n_samples, first[1].shape[1]), dtype=first[1].dtype)
+    partners = np.empty((n_samples, *first[2].shape[1:]), dtype=np.intp)
+    base_ids = np.empty(n_samples, dtype=np.int64)
+    for positions, rows, nbrs, ids in pieces:
+        base_X[positions] = rows
+        partners[positions] = nbrs
+        base_ids[positions] = ids
+    return base_X, partners, base_ids
+
+
+def take_rows(
+    resolved: tuple[NDArray[Any], NDArray[np.intp], NDArray[np.int64]],
+    X_block: NDArray[Any],
+    index_block: NDArray[np.int64],
+    start: int,
+) -> tuple[NDArray[np.intp], NDArray[Any], NDArray[np.int64]]:
+    """The partner rows this class block holds: (flat positions, rows, global ids)."""
+    local = resolved[1].ravel() - start
+    positions = np.flatnonzero((local >= 0) & (local < X_block.shape[0]))
+    rows = local[positions]
+    return positions, X_block[rows], index_block[rows]
+
+
+def generate_block(
+    resolved: tuple[NDArray[Any], NDArray[np.intp], NDArray[np.int64]],
+    pieces: list[tuple[NDArray[np.intp], NDArray[Any], NDArray[np.int64]]],
+    draws: BlockDraws,
+    finish: Any,
+    stream: tuple[int, int, int],
+) -> tuple[NDArray[Any], NDArray[np.void]]:
+    """Interpolate one block with the shared kernel; returns the rows and their provenance.
+
+    ``finish(base_X, partners_X, draws, block, rng)`` lets a sampler complete the block (SMOTE-NC
+    votes its categories there); ``rng`` is the block's second stream (``purpose=1``).
+    """
+    base_X, partner_ids, base_ids = resolved
+    n = base_X.shape[0]
+    flat = partner_ids.reshape(n, -1)
+    partners_X = np.empty((flat.size, base_X.shape[1]), dtype=base_X.dtype)
+    partner_global = np.empty(flat.size, dtype=np.int64)
+    for positions, rows, ids in pieces:
+        partners_X[positions] = rows
+        partner_global[positions] = ids
+    partners_X = partners_X.reshape(n, flat.shape[1], -1)
+    partner_global = partner_global.reshape(n, flat.shape[1])
+    # With every graph column gathered (SMOTE-NC), the drawn one is the partner.
+    chosen = draws.col if flat.shape[1] > 1 else np.zeros(n, dtype=np.intp)
+    # The kernel's formula on a two-part array: row i is a base, row n + i its partner.
+    stacked = np.concatenate([base_X, partners_X[np.arange(n), chosen]])
+    plan = SyntheticPlan(np.arange(n), np.arange(n, 2 * n), draws.gap)
+    block = interpolate(stacked, plan, np.empty_like(base_X))
+    if finish is not None:
+        block = finish(base_X, partners_X, draws, block, block_stream(*stream, purpose=1))
+    provenance = SyntheticPlan(
+        base_ids, partner_global[np.arange(n), chosen], draws.gap
+    ).to_records()
+    return block, provenance

@@ -1,0 +1,99 @@
+"""imbalanced-learn's over-sampling targets, computed from class counts alone.
+
+imbalanced-learn derives ``sampling_strategy_`` from the full target array; on Dask only the
+class counts are at hand (one pass over ``y``), which is all its rules use. The rules below are
+imbalanced-learn's over-sampling rules restated on counts; the test suite checks them against
+``imblearn.utils.check_sampling_strategy`` for every kind of strategy.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+__all__ = ["strategy_from_counts"]
+
+# A callable strategy receives a target rebuilt from the counts; above this many rows that
+# array would be too large to build on the client.
+MAX_ROWS_FOR_CALLABLE = 50_000_000
+
+
+def strategy_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> OrderedDict[Any, int]:
+    """Synthetic rows per class, in sorted label order, as imbalanced-learn would ask for.
+
+    Examples
+    --------
+    >>> dict(strategy_from_counts("auto", {0: 90, 1: 10, 2: 30}))
+    {0: 0, 1: 80, 2: 60}
+    """
+    if len(counts) < 2:
+        raise ValueError(
+            f"y has a single class ({next(iter(counts), None)!r}): there is nothing to balance. "
+            "Oversampling needs at least 2 classes; check the target column."
+        )
+    majority = max(counts, key=counts.__getitem__)
+    minority = min(counts, key=counts.__getitem__)
+    n_max = counts[majority]
+    if isinstance(sampling_strategy, str):
+        chosen = {
+            "auto": [c for c in counts if c != majority],
+            "not majority": [c for c in counts if c != majority],
+            "all": list(counts),
+            "minority": [minority],
+            "not minority": [c for c in counts if c != minority],
+        }.get(sampling_strategy)
+        if chosen is None:
+            raise ValueError(
+                f"sampling_strategy={sampling_strategy!r} is not an over-sampling target: use "
+                "'auto', 'minority', 'not minority', 'not majority', 'all', a float or a dict."
+            )
+        target = {c: n_max - counts[c] for c in chosen}
+    elif isinstance(sampling_strategy, dict):
+        target = _from_dict(sampling_strategy, counts)
+    elif isinstance(sampling_strategy, numbers.Real) and not isinstance(sampling_strategy, bool):
+        if len(counts) != 2:
+            raise ValueError(
+                f"sampling_strategy={sampling_strategy} (a float) needs a binary target; y has "
+                f"{len(counts)} classes: use a dict."
+            )
+        if not 0 < sampling_strategy <= 1:
+            raise ValueError(f"sampling_strategy={sampling_strategy} must be in (0, 1].")
+        target = {c: int(n_max * sampling_strategy - counts[c]) for c in counts if c != majority}
+        if any(n <= 0 for n in target.values()):
+            raise ValueError(
+                f"sampling_strategy={sampling_strategy} asks for fewer minority rows than there "
+                "are; increase it."
+            )
+    elif callable(sampling_strategy):
+        total = sum(counts.values())
+        if total > MAX_ROWS_FOR_CALLABLE:
+            raise ValueError(
+                f"A callable sampling_strategy needs the whole target ({total} rows) on the "
+                "client; pass a dict {class: final count} instead."
+            )
+        labels = list(counts)
+        y = np.repeat(np.array(labels), [counts[c] for c in labels])
+        target = _from_dict(sampling_strategy(y), counts)
+    else:
+        raise ValueError(
+            f"sampling_strategy={sampling_strategy!r}: use a str, a float, a dict or a callable."
+        )
+    return OrderedDict(sorted(target.items()))
+
+
+def _from_dict(wanted: dict[Any, int], counts: dict[Any, int]) -> dict[Any, int]:
+    unknown = set(wanted) - set(counts)
+    if unknown:
+        raise ValueError(f"sampling_strategy names classes not present in y: {sorted(unknown)}.")
+    target = {}
+    for label, n in wanted.items():
+        if n < counts[label]:
+            raise ValueError(
+                f"sampling_strategy asks for {n} rows of class {label!r}, which has "
+                f"{counts[label]}: over-sampling cannot remove rows."
+            )
+        target[label] = n - counts[label]
+    return target
