@@ -19,6 +19,8 @@ __all__ = ["build_parser", "main", "run"]
 # command -> module; the order is the order of `smotekit --help`.
 COMMANDS = {
     "tutorial": "smotekit.cli._tutorial",
+    "resample": "smotekit.cli._resample",
+    "inspect": "smotekit.cli._inspect",
     "evaluate": "smotekit.cli._evaluate",
 }
 

@@ -1,0 +1,237 @@
+"""``smotekit inspect``: what a file's classes look like, and which method suits them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from smotekit.cli._errors import EXIT_OK, UsageError
+from smotekit.cli._tables import categorical_columns, open_input, progress, read_errors
+
+__all__ = ["Profile", "add_parser", "run", "suggest"]
+
+# SMOTE's default number of neighbours: a class to grow needs k + 1 rows.
+DEFAULT_K = 5
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "inspect",
+        help="class counts, column types and a suggested method for a file",
+        description=(
+            "Read a CSV/TSV/Parquet file once and report its class counts, imbalance ratio, "
+            "feature types, missing values and duplicate rows, with the method that suits it."
+        ),
+    )
+    parser.add_argument("input", metavar="INPUT", help=".csv, .csv.gz, .tsv, .tsv.gz or .parquet")
+    parser.add_argument("-t", "--target", required=True, metavar="COL", help="the class column")
+    parser.add_argument(
+        "--categorical",
+        default="auto",
+        metavar="auto|none|COL,COL",
+        help="categorical feature columns (default auto: the non-numeric ones)",
+    )
+    parser.add_argument(
+        "--plot", metavar="FILE.png", default=None, help="draw class balance and a 2-D PCA"
+    )
+    parser.add_argument("-f", "--force", action="store_true", help="replace an existing plot")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=run)
+
+
+@dataclass
+class Profile:
+    """What one pass over a file finds."""
+
+    rows: int = 0
+    counts: dict[Any, int] = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    types: dict[str, str] = field(default_factory=dict)
+    categorical: list[str] = field(default_factory=list)
+
+    @property
+    def imbalance_ratio(self) -> float:
+        present = [n for n in self.counts.values() if n > 0]
+        return max(present) / min(present) if present else float("nan")
+
+
+def suggest(profile: Profile, n_features: int, k: int = DEFAULT_K) -> list[str]:
+    """Advice, most important first: which method and options suit the profiled file.
+
+    Examples
+    --------
+    >>> suggest(Profile(rows=110, counts={0: 100, 1: 10}), n_features=3)
+    ['smote: numeric features and every class to grow has at least 6 rows']
+    >>> suggest(Profile(rows=103, counts={0: 100, 1: 3}), n_features=3)[0]
+    'smote --k-neighbors 2: class 1 has only 3 rows (k=5 needs 6)'
+    """
+    advice: list[str] = []
+    if len(profile.counts) < 2:
+        return ["nothing to do: the target column has a single class; check --target"]
+    majority = max(profile.counts.values())
+    grow = {label: n for label, n in profile.counts.items() if n < majority}
+    if not grow:
+        return ["nothing to do: the classes are already balanced"]
+    cats = profile.categorical
+    if not cats:
+        method = "smote"
+        why = "numeric features"
+    elif len(cats) == n_features:
+        method, why = "smoten", "every feature is categorical"
+    else:
+        method, why = "smotenc", f"{len(cats)} categorical column{'s' if len(cats) > 1 else ''}"
+    smallest_label = min(grow, key=lambda label: grow[label])
+    smallest = grow[smallest_label]
+    if smallest < 2:
+        advice.append(
+            f"class {smallest_label} has a single row: it cannot be interpolated; collect more "
+            "rows or leave it out with --sampling-strategy CLASS=COUNT for the others"
+        )
+    elif smallest < k + 1:
+        advice.append(
+            f"{method} --k-neighbors {smallest - 1}: class {smallest_label} has only "
+            f"{smallest} rows (k={k} needs {k + 1})"
+        )
+    else:
+        advice.append(f"{method}: {why} and every class to grow has at least {k + 1} rows")
+    if profile.imbalance_ratio < 1.5:
+        advice.append(
+            f"the imbalance ratio is only {profile.imbalance_ratio:.2f}: resampling is unlikely "
+            "to help; compare with `smotekit evaluate` before using it"
+        )
+    if any(profile.missing.values()):
+        advice.append("missing values: resample with --nan drop, or impute them first")
+    if profile.duplicates:
+        advice.append(
+            f"{profile.duplicates} duplicate rows: duplicates of a class to grow weigh its "
+            "neighbourhoods; consider removing them"
+        )
+    return advice
+
+
+def _profile(path: Path, target: str, categorical: list[str], args: argparse.Namespace) -> Any:
+    from smotekit._optional import import_optional
+    from smotekit.cli._plots import RowSample
+    from smotekit.io import iter_batches, missing_mask, numeric_matrix
+
+    pc = import_optional("pyarrow.compute", "io")
+    pd = import_optional("pandas", "io")
+    profile = Profile(categorical=categorical)
+    sample = RowSample()
+    hashes = []
+    numeric: list[str] = []
+    bar = progress(not args.quiet, "reading")
+    with read_errors(path):
+        for batch in iter_batches(path):
+            if not profile.types:
+                profile.types = {f.name: str(f.type) for f in batch.schema}
+                numeric = [
+                    name
+                    for name in batch.schema.names
+                    if name != target and name not in categorical and _is_numeric(batch, name)
+                ]
+            profile.rows += batch.num_rows
+            for name in batch.schema.names:
+                n_missing = int(missing_mask(batch, [name]).sum())
+                profile.missing[name] = profile.missing.get(name, 0) + n_missing
+            tally = pc.value_counts(batch.column(target))
+            for label, n in zip(
+                tally.field("values").to_pylist(), tally.field("counts").to_pylist(), strict=True
+            ):
+                profile.counts[label] = profile.counts.get(label, 0) + n
+            # 64-bit row hashes: 8 bytes a row, enough to count duplicates of any file.
+            hashes.append(pd.util.hash_pandas_object(batch.to_pandas(), index=False).to_numpy())
+            if args.plot and numeric:
+                X = numeric_matrix(batch, numeric)
+                keep = np.isfinite(X).all(axis=1)
+                y = batch.column(target).to_numpy(zero_copy_only=False)
+                sample.add(X[keep], y[keep])
+            bar.update(batch.num_rows)
+    bar.close()
+    if hashes:
+        all_hashes = np.concatenate(hashes)
+        profile.duplicates = int(all_hashes.size - np.unique(all_hashes).size)
+    return profile, sample, numeric
+
+
+def _is_numeric(batch: Any, name: str) -> bool:
+    from smotekit.io import is_numeric_type
+
+    return is_numeric_type(batch.schema.field(name).type)
+
+
+def report(path: Path, target: str, profile: Profile) -> list[str]:
+    """The report's lines."""
+    n_features = len(profile.types) - 1
+    lines = [f"{path}: {profile.rows} rows, {n_features} features, target '{target}'"]
+    total = max(profile.rows, 1)
+    labels = sorted(profile.counts)
+    lines.append(f"classes ({len(labels)}):")
+    for label in labels:
+        n = profile.counts[label]
+        lines.append(f"  {label!s:>12}  {n:>10}  {100 * n / total:6.2f}%")
+    if len(labels) >= 2:
+        major = max(labels, key=lambda label: profile.counts[label])
+        minor = min(labels, key=lambda label: profile.counts[label])
+        lines.append(
+            f"imbalance ratio: {profile.imbalance_ratio:.2f} (majority {major}, minority {minor})"
+        )
+    numeric = [name for name in profile.types if name != target and name not in profile.categorical]
+    lines.append(
+        f"features: {len(numeric)} numeric, {len(profile.categorical)} categorical"
+        + (f" ({', '.join(profile.categorical)})" if profile.categorical else "")
+    )
+    for name, kind in profile.types.items():
+        if name != target:
+            role = "categorical" if name in profile.categorical else "numeric"
+            lines.append(f"  {name}: {kind} ({role})")
+    missing = {name: n for name, n in profile.missing.items() if n}
+    lines.append(
+        "missing values: "
+        + (", ".join(f"{name}: {n}" for name, n in missing.items()) if missing else "none")
+    )
+    lines.append(f"duplicate rows: {profile.duplicates}")
+    advice = suggest(profile, n_features)
+    lines.append(f"suggested: {advice[0]}")
+    lines.extend(f"note: {line}" for line in advice[1:])
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Profile ``args.input`` and print the report; returns the exit code."""
+    from smotekit._optional import import_optional
+
+    try:
+        import_optional("pyarrow", "io")
+        import_optional("pandas", "io")
+        if args.plot:
+            import_optional("matplotlib", "report")
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    path, schema = open_input(args.input, args.target)
+    if args.plot:
+        from smotekit.io import check_output_path
+
+        if Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise UsageError(f"--plot: '{args.plot}' must end in .png, .svg or .pdf")
+        problem = check_output_path(args.plot, [args.input], args.force)
+        if problem:
+            raise UsageError(f"--plot: {problem}")
+    categorical = categorical_columns(schema, args.target, args.categorical)
+    profile, sample, _ = _profile(path, args.target, categorical, args)
+    print("\n".join(report(path, args.target, profile)))
+    if args.plot:
+        from smotekit.cli._plots import plot_inspect
+        from smotekit.io import atomic_output
+
+        with atomic_output(args.plot) as tmp:
+            fmt = Path(args.plot).suffix.lower().lstrip(".")
+            plot_inspect(tmp, profile.counts, sample, f"{path.name}: '{args.target}'", fmt)
+        print(f"plot: {args.plot}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,124 @@
+"""Short method names of the command line -> smotekit sampler classes, resolved on first use."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from smotekit.cli._errors import UsageError
+
+__all__ = ["METHODS", "Method", "build_sampler", "get_method"]
+
+
+@dataclass(frozen=True)
+class Method:
+    """How one short name maps to a sampler.
+
+    ``class_local`` marks samplers whose synthetic rows for a class depend only on that class's
+    rows: for them the command line holds only the classes being grown in memory and streams the
+    rest. ``features`` says which columns the sampler takes: ``"numeric"``, ``"mixed"`` (SMOTE-NC)
+    or ``"categorical"`` (SMOTE-N).
+    """
+
+    name: str
+    class_name: str
+    summary: str
+    params: dict[str, Any] = field(default_factory=dict)
+    class_local: bool = False
+    features: str = "numeric"
+
+    def resolve(self) -> type:
+        """The sampler class, imported now; a clear usage error where it is missing."""
+        import smotekit
+
+        try:
+            return getattr(smotekit, self.class_name)  # type: ignore[no-any-return]
+        except (AttributeError, ImportError) as exc:
+            raise UsageError(
+                f"--method {self.name}: {self.class_name} is not available in this smotekit "
+                f"installation ({exc}); choose another of: {', '.join(METHODS)}"
+            ) from exc
+
+
+METHODS: dict[str, Method] = {
+    m.name: m
+    for m in [
+        Method("smote", "SMOTE", "SMOTE (Chawla et al., 2002)", class_local=True),
+        Method(
+            "borderline1",
+            "BorderlineSMOTE",
+            "Borderline-SMOTE 1: grow near the class border",
+            {"kind": "borderline-1"},
+        ),
+        Method(
+            "borderline2",
+            "BorderlineSMOTE",
+            "Borderline-SMOTE 2: border, towards any class",
+            {"kind": "borderline-2"},
+        ),
+        Method("svm", "SVMSMOTE", "SVM-SMOTE: grow from support vectors"),
+        Method("adasyn", "ADASYN", "ADASYN: more samples where the class is harder"),
+        Method("kmeans", "KMeansSMOTE", "K-Means SMOTE: grow inside sparse clusters"),
+        Method("smotenc", "SMOTENC", "SMOTE-NC: numeric and categorical columns", features="mixed"),
+        Method("smoten", "SMOTEN", "SMOTE-N: categorical columns only", features="categorical"),
+        Method("polynom-fit", "PolynomFitSMOTE", "polynom-fit-SMOTE"),
+        Method("prowsyn", "ProWSyn", "ProWSyn: proximity-weighted synthesis"),
+    ]
+}
+
+
+def get_method(name: str) -> Method:
+    """The method called ``name`` (case-insensitive; ``_`` and ``-`` alike)."""
+    key = name.lower().replace("_", "-")
+    aliases = {"borderline": "borderline1", "svmsmote": "svm", "polynomfit": "polynom-fit"}
+    key = aliases.get(key, key)
+    if key not in METHODS:
+        raise UsageError(f"--method: unknown method '{name}'; choose one of: {', '.join(METHODS)}")
+    return METHODS[key]
+
+
+def neighbors_param(cls: type) -> str | None:
+    """The name of the sampler's neighbour-count parameter, if it has one."""
+    names = cls().get_params() if hasattr(cls, "get_params") else {}
+    for candidate in ("k_neighbors", "n_neighbors"):
+        if candidate in names:
+            return candidate
+    return None
+
+
+def build_sampler(
+    method: Method,
+    *,
+    sampling_strategy: Any,
+    random_state: int | None,
+    k: int | None,
+    approximate: bool,
+    categorical: list[str] | None = None,
+) -> tuple[Any, int | None]:
+    """An unfitted sampler for the command's options, and the neighbour count it will use."""
+    cls = method.resolve()
+    params: dict[str, Any] = dict(method.params)
+    params["sampling_strategy"] = sampling_strategy
+    params["random_state"] = random_state
+    if method.features == "mixed":
+        params["categorical_features"] = categorical
+    k_param = neighbors_param(cls)
+    if k_param is None:
+        if k is not None or approximate:
+            option = "--k-neighbors" if k is not None else "--approximate"
+            raise UsageError(f"{option}: --method {method.name} has no neighbour count to set")
+        return cls(**params), None
+    k_value = k if k is not None else cls().get_params()[k_param]
+    if approximate:
+        neighbors = importlib.import_module("smotekit.neighbors")
+        approx = getattr(neighbors, "ApproximateNeighbors", None)
+        if approx is None:
+            raise UsageError(
+                "--approximate: approximate neighbours are not available in this smotekit "
+                "installation; run without --approximate"
+            )
+        params[k_param] = approx(n_neighbors=int(k_value) + 1)
+    elif k is not None:
+        params[k_param] = k
+    return cls(**params), int(k_value) if isinstance(k_value, int) else None
