@@ -99,7 +99,8 @@ class SyntheticSamplerMixin:
         classes = np.unique(y)
         if classes.size < 2:
             raise ValueError(
-                f"y has a single class ({classes.tolist()[0]!r}): there is nothing to balance. "
+                f"y has a single class ({classes.tolist()[0]!r}): with one class there is nothing "
+                "to balance. "
                 "Oversampling needs at least 2 classes; check the target column."
             )
         return X, y, binarize_y
