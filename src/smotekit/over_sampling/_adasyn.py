@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 
 from smotekit._kernels import SyntheticPlan, concat_plans
 from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
-from smotekit.over_sampling._borderline import fit_neighbors, other_class_counts
+from smotekit.over_sampling._borderline import fit_neighbors, other_class_counts, shown
 
 __all__ = ["ADASYN"]
 
@@ -148,7 +148,8 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
         if not np.sum(ratio):
             raise RuntimeError(
                 "Not any neigbours belong to the majority class. This case will induce a NaN "
-                f"case with a division by zero: no sample of class {label!r} has a sample of "
+                "case with a division by zero: no sample of class "
+                f"{shown(label)!r} has a sample of "
                 f"another class among its n_neighbors={m} nearest neighbours, so ADASYN has no "
                 "hard region to grow. ADASYN is not suited for this specific dataset. Use SMOTE "
                 "instead, or a larger n_neighbors."

@@ -72,6 +72,11 @@ def in_danger(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
     return (n_other >= m / 2) & (n_other < m)
 
 
+def shown(label: Any) -> Any:
+    """A class label as users wrote it (``1``, not ``np.int64(1)``) for messages."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def is_noise(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
     """Every one of the ``m`` neighbours belongs to another class."""
     return n_other == m
@@ -176,13 +181,14 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         danger = in_danger(n_other, m)
         if not danger.any():
             warnings.warn(
-                f"BorderlineSMOTE found no sample of class {label!r} in danger (at least half, "
+                f"BorderlineSMOTE found no sample of class {shown(label)!r} in danger "
+                "(at least half, "
                 f"but not all, of its m_neighbors={m} nearest neighbours in other classes), so "
                 f"it generated none of the {n_samples} samples requested for it. The class is "
                 "either well separated or all noise: try a larger m_neighbors, or "
                 "smotekit.SMOTE to grow from every sample.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
             return SyntheticPlan(
                 np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float64)

@@ -16,6 +16,7 @@ from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
 from smotekit.neighbors import within_class_neighbors
 from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
+from smotekit.over_sampling._borderline import shown
 
 __all__ = ["KMeansSMOTE"]
 
@@ -178,7 +179,8 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
             rows_per_cluster.append(rows)
         if not rows_per_cluster:
             raise RuntimeError(
-                f"No clusters found with sufficient samples of class {label!r}. Try lowering the "
+                f"No clusters found with sufficient samples of class {shown(label)!r}. "
+                "Try lowering the "
                 f"cluster_balance_threshold (now {self.cluster_balance_threshold!r}) or "
                 "increasing the number of clusters (kmeans_estimator); a cluster qualifies when "
                 f"the class makes up at least {threshold:.3g} of it and has at least "
@@ -188,7 +190,8 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
         total = weights.sum()
         if not np.isfinite(total) or total <= 0:
             raise ValueError(
-                f"The clusters of class {label!r} have no spread (their samples coincide), so "
+                f"The clusters of class {shown(label)!r} have no spread "
+                "(their samples coincide), so "
                 "KMeansSMOTE cannot weigh them: set a numeric density_exponent or use SMOTE."
             )
         return rows_per_cluster, weights / total

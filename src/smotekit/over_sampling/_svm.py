@@ -24,6 +24,7 @@ from smotekit.over_sampling._borderline import (
     is_noise,
     neighbors_of_rows,
     other_class_counts,
+    shown,
 )
 
 __all__ = ["SVMSMOTE"]
@@ -141,7 +142,8 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
         if support.size == 0:
             raise ValueError(
                 f"All support vectors are considered as noise. SVM-SMOTE is not adapted to your "
-                f"dataset: every support vector of class {label!r} has only other classes among "
+                f"dataset: every support vector of class {shown(label)!r} "
+                "has only other classes among "
                 f"its m_neighbors={m} nearest neighbours. Try another SMOTE variant (SMOTE, "
                 "BorderlineSMOTE), a smaller m_neighbors or another svm_estimator."
             )
