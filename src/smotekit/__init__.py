@@ -18,6 +18,10 @@ _LAZY = {
     "SVMSMOTE": "smotekit.over_sampling",
     "ADASYN": "smotekit.over_sampling",
     "KMeansSMOTE": "smotekit.over_sampling",
+    "SMOTENC": "smotekit.over_sampling",
+    "SMOTEN": "smotekit.over_sampling",
+    "PolynomFitSMOTE": "smotekit.over_sampling",
+    "ProWSyn": "smotekit.over_sampling",
     "SMOTETomek": "smotekit.combine",
     "SMOTEENN": "smotekit.combine",
     "smote": "smotekit._functional",
@@ -33,9 +37,13 @@ if TYPE_CHECKING:
     from smotekit.neighbors import ExactNeighbors as ExactNeighbors
     from smotekit.over_sampling import ADASYN as ADASYN
     from smotekit.over_sampling import SMOTE as SMOTE
+    from smotekit.over_sampling import SMOTEN as SMOTEN
+    from smotekit.over_sampling import SMOTENC as SMOTENC
     from smotekit.over_sampling import SVMSMOTE as SVMSMOTE
     from smotekit.over_sampling import BorderlineSMOTE as BorderlineSMOTE
     from smotekit.over_sampling import KMeansSMOTE as KMeansSMOTE
+    from smotekit.over_sampling import PolynomFitSMOTE as PolynomFitSMOTE
+    from smotekit.over_sampling import ProWSyn as ProWSyn
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,220 @@
+"""SMOTE-N (Chawla et al., 2002), a drop-in for ``imblearn.over_sampling.SMOTEN``."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+from imblearn.metrics.pairwise import ValueDifferenceMetric
+from imblearn.over_sampling import SMOTEN as _ImblearnSMOTEN
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.exceptions import DataConversionWarning
+from sklearn.preprocessing import OrdinalEncoder
+
+from smotekit._kernels import SyntheticPlan, concat_plans
+from smotekit._validation import check_class_large_enough
+from smotekit.over_sampling._base import SyntheticSamplerMixin
+from smotekit.over_sampling._smotenc import check_no_missing_categories
+
+__all__ = ["SMOTEN"]
+
+# Budget of one block of the VDM distance matrix (query rows x class rows), in cells.
+VDM_BLOCK_CELLS = 1 << 22
+
+
+def vdm_neighborhoods(
+    vdm: ValueDifferenceMetric, X_class: NDArray[Any], k: int
+) -> NDArray[np.intp]:
+    """Each row's ``k`` nearest rows of the class under VDM, the row itself included.
+
+    The set is chosen exactly as scikit-learn's ``NearestNeighbors(metric="precomputed")``
+    chooses it (``numpy.argpartition`` of each distance row), so ties, which are everywhere in
+    categorical data, fall the same way as in imbalanced-learn. Only a block of distance rows
+    exists at a time, never the full ``m x m`` matrix.
+    """
+    m = X_class.shape[0]
+    block = max(1, VDM_BLOCK_CELLS // m)
+    out = np.empty((m, k), dtype=np.intp)
+    for start in range(0, m, block):
+        dist = vdm.pairwise(X_class[start : start + block], X_class)
+        out[start : start + block] = np.argpartition(dist, k - 1, axis=1)[:, :k]
+    return out
+
+
+def mode_of_neighborhoods(
+    codes: NDArray[Any], neighborhoods: NDArray[np.intp], base: NDArray[np.intp]
+) -> NDArray[np.int64]:
+    """Per feature, the most frequent category in each base row's neighbourhood.
+
+    Ties go to the smallest category number, as with ``scipy.stats.mode``. Built feature by
+    feature with one count table per chunk: memory proportional to the output.
+    """
+    n = base.shape[0]
+    out = np.empty((n, codes.shape[1]), dtype=np.int64)
+    for j in range(codes.shape[1]):
+        feature = codes[:, j].astype(np.intp)
+        n_cat = int(feature.max()) + 1
+        chunk = max(1, (1 << 20) // max(n_cat, neighborhoods.shape[1]))
+        for start in range(0, n, chunk):
+            votes = feature[neighborhoods[base[start : start + chunk]]]
+            rows = votes.shape[0]
+            flat = (np.arange(rows)[:, np.newaxis] * n_cat + votes).ravel()
+            counts = np.bincount(flat, minlength=rows * n_cat).reshape(rows, n_cat)
+            out[start : start + rows, j] = counts.argmax(axis=1)
+    return out
+
+
+class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
+    """SMOTE for categorical data only, identical to imbalanced-learn's.
+
+    Distances between rows are the Value Difference Metric (VDM): two categories of a feature
+    are close when they are spread over the classes in similar proportions. For each synthetic
+    row a row ``x`` of the class is drawn at random and each feature takes its most frequent
+    category among ``x``'s ``k_neighbors + 1`` nearest rows under VDM, ``x`` itself included
+    (ties go to the first category in sorted order). For the same ``random_state`` the output
+    equals ``imblearn.over_sampling.SMOTEN``'s.
+
+    Parameters
+    ----------
+    categorical_encoder : estimator, default=None
+        Ordinal encoder of the categories; ``None`` uses ``OrdinalEncoder(dtype=np.int32)``.
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to grow and to what size, as in imbalanced-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws; an int restarts the stream for every class, as in imbalanced-learn.
+    k_neighbors : int or estimator, default=5
+        Size of the neighbourhood (besides the row itself) that votes, or an object with
+        ``kneighbors`` accepting ``metric="precomputed"``.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of synthetic samples generated per class.
+    categorical_encoder_ : estimator
+        The fitted encoder.
+    nn_k_ : estimator
+        The neighbour search configuration (``metric="precomputed"``); with an int
+        ``k_neighbors`` smotekit searches the VDM matrix block by block instead of fitting it.
+    provenance_ : structured ndarray
+        One record per synthetic row, in output order: ``base`` is the row whose neighbourhood
+        voted; a vote has no single partner and no interpolation fraction, so ``neighbor`` is
+        -1 and ``gap`` is nan.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+
+    See Also
+    --------
+    SMOTENC : For mixed continuous and categorical data.
+
+    Notes
+    -----
+    imbalanced-learn builds the full ``m x m`` VDM matrix of each class and a
+    ``(n_new, k + 1, n_features)`` array for the vote; smotekit holds one block of distance rows
+    and one chunk of counts at a time, with the same result. Missing values are refused with
+    an error naming the column.
+
+    References
+    ----------
+    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: synthetic minority
+       over-sampling technique", Journal of Artificial Intelligence Research, 16, 321-357, 2002.
+    .. [2] C. Stanfill, D. Waltz, "Toward memory-based reasoning", Communications of the ACM,
+       29(12), 1213-1228, 1986.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smotekit import SMOTEN
+    >>> X = np.array(["A"] * 10 + ["B"] * 20 + ["A"] * 5, dtype=object).reshape(-1, 1)
+    >>> y = np.array([0] * 20 + [1] * 15)
+    >>> X_res, y_res = SMOTEN(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res), X_res.shape
+    (array([20, 20]), (40, 1))
+    """
+
+    def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
+        if not sparse.issparse(X):
+            arr = np.asarray(X, dtype=object)
+            if arr.ndim == 2:
+                check_no_missing_categories(
+                    arr, np.arange(arr.shape[1]), getattr(X, "columns", None), "SMOTE-N"
+                )
+        X, y, binarize_y = _ImblearnSMOTEN._check_X_y(self, X, y)
+        classes = np.unique(y)
+        if classes.size < 2:
+            raise ValueError(
+                f"y has a single class ({classes.tolist()[0]!r}): there is nothing to balance. "
+                "Oversampling needs at least 2 classes; check the target column."
+            )
+        return X, y, binarize_y
+
+    def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
+        sparse_format = None
+        if sparse.issparse(X):
+            sparse_format = X.format
+            X = X.toarray()
+            warnings.warn(
+                "Passing a sparse matrix to SMOTEN is not efficient: it is converted to a dense "
+                "array internally.",
+                DataConversionWarning,
+                stacklevel=3,
+            )
+        _ImblearnSMOTEN._validate_estimator(self)
+        if self.categorical_encoder is None:
+            self.categorical_encoder_ = OrdinalEncoder(dtype=np.int32)
+        else:
+            self.categorical_encoder_ = clone(self.categorical_encoder)
+        X_encoded = self.categorical_encoder_.fit_transform(X)
+        vdm = ValueDifferenceMetric(
+            n_categories=[len(c) for c in self.categorical_encoder_.categories_]
+        ).fit(X_encoded, y)
+
+        plans: list[SyntheticPlan] = []
+        blocks: list[NDArray[Any]] = []
+        labels: list[Any] = []
+        for label, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            class_index = np.flatnonzero(y == label)
+            X_class = X_encoded[class_index]
+            neighborhoods = self._neighborhoods(vdm, X_class, label)
+            base = self._class_rng().choice(np.arange(class_index.size), size=n_samples)
+            codes = mode_of_neighborhoods(X_class, neighborhoods, base)
+            blocks.append(self.categorical_encoder_.inverse_transform(codes))
+            plans.append(
+                SyntheticPlan(
+                    class_index[base],
+                    np.full(n_samples, -1, dtype=np.intp),
+                    np.full(n_samples, np.nan),
+                )
+            )
+            labels.append(label)
+        self.provenance_ = concat_plans(plans).to_records()
+        X_res = np.vstack([X, *blocks])
+        y_res = np.concatenate(
+            [
+                y,
+                *[
+                    np.full(len(b), lab, dtype=y.dtype)
+                    for b, lab in zip(blocks, labels, strict=True)
+                ],
+            ]
+        )
+        if sparse_format is not None:
+            return sparse.csr_matrix(X_res).asformat(sparse_format), y_res
+        return X_res, y_res
+
+    def _neighborhoods(
+        self, vdm: ValueDifferenceMetric, X_class: NDArray[Any], label: Any
+    ) -> NDArray[np.intp]:
+        if isinstance(self.k_neighbors, numbers.Integral):
+            k = int(self.k_neighbors)
+            check_class_large_enough(X_class.shape[0], k, label)
+            return vdm_neighborhoods(vdm, X_class, k + 1)
+        # A user's estimator gets the whole precomputed matrix, as in imbalanced-learn.
+        dist = vdm.pairwise(X_class)
+        self.nn_k_.fit(dist)
+        return np.asarray(self.nn_k_.kneighbors(dist, return_distance=False), dtype=np.intp)

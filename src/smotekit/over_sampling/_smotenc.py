@@ -1,0 +1,405 @@
+"""SMOTE-NC (Chawla et al., 2002), a drop-in for ``imblearn.over_sampling.SMOTENC``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from imblearn.over_sampling import SMOTENC as _ImblearnSMOTENC
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.utils import _safe_indexing, check_array
+from sklearn.utils.validation import _num_features
+
+from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote, interpolate
+from smotekit._validation import check_finite
+from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
+
+__all__ = ["SMOTENC", "check_no_missing_categories", "vote_categories"]
+
+# Budget of one vote chunk's count table (rows x categories of one feature), in cells.
+VOTE_CHUNK_CELLS = 1 << 20
+# Above this many bytes the class's encoded matrix for the neighbour search is kept sparse.
+DENSE_ENCODING_BYTES = 256 * 2**20
+
+
+def _category_codes(X_ohe: Any, offsets: NDArray[np.intp], n_rows: int) -> NDArray[np.intp]:
+    """Per-feature category numbers from a full one-hot matrix, without densifying it."""
+    coo = sparse.coo_matrix(X_ohe)
+    feature = np.searchsorted(offsets, coo.col, side="right") - 1
+    codes = np.zeros((n_rows, offsets.size - 1), dtype=np.intp)
+    codes[coo.row, feature] = coo.col - offsets[feature]
+    return codes
+
+
+def check_no_missing_categories(
+    X_cat: Any, features: NDArray[np.intp], names: Any, method: str
+) -> None:
+    """Refuse missing values in categorical columns, naming the first one found."""
+    import pandas as pd  # scikit-learn's encoders need it too; only loaded when this runs
+
+    missing = np.asarray(pd.DataFrame(np.asarray(X_cat, dtype=object)).isna())
+    if missing.any():
+        row, col = np.argwhere(missing)[0]
+        feature = int(features[col])
+        name = f" ({names[feature]!r})" if names is not None else ""
+        raise ValueError(
+            f"Categorical feature {feature}{name} has missing values (first at row {row}). "
+            f"{method} votes among observed categories: make missing a category of its own "
+            "(e.g. fill with 'missing') or drop those rows."
+        )
+
+
+def _tied_maxima(
+    neighbor_codes: NDArray[np.intp], n_categories: int, value: float
+) -> NDArray[np.bool_]:
+    """Which categories get the most votes among each row's neighbours (ties included).
+
+    imbalanced-learn sums the scaled one-hot entries (``value`` each) and calls two sums equal
+    with ``numpy.isclose``; the same test on ``count * value`` gives the same ties.
+    """
+    rows = neighbor_codes.shape[0]
+    flat = (np.arange(rows)[:, np.newaxis] * n_categories + neighbor_codes).ravel()
+    counts = np.bincount(flat, minlength=rows * n_categories).reshape(rows, n_categories)
+    sums = counts * value
+    best = sums.max(axis=1, keepdims=True)
+    return np.abs(sums - best) <= 1e-8 + 1e-5 * np.abs(best)
+
+
+def vote_categories(
+    rng: np.random.RandomState,
+    codes: NDArray[np.intp],
+    neighbors: NDArray[np.intp],
+    base: NDArray[np.intp],
+    n_categories: list[int],
+    value: float,
+) -> NDArray[np.intp]:
+    """Most frequent category among each base row's neighbours, feature by feature.
+
+    Ties are broken as imbalanced-learn breaks them: one ``rng.permutation`` per feature over
+    all (row, tied category) pairs, in row-major order, the first pair of each row winning. The
+    count table is built chunk by chunk, so memory stays proportional to the number of rows
+    generated (at most ``k`` tied pairs per row), never to ``rows x k x categories``.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+        Advanced by one permutation per categorical feature.
+    codes : ndarray of shape (m, n_cat_features)
+        Category numbers of the class's rows.
+    neighbors : ndarray of shape (m, k)
+        Each row's neighbours within the class (class-local row numbers).
+    base : ndarray of shape (n,)
+        The class-local row each synthetic row grows from.
+    n_categories : list of int
+        Categories per feature.
+    value : float
+        The value a one-hot entry has in the neighbour search (decides near-ties as
+        imbalanced-learn does).
+
+    Returns
+    -------
+    ndarray of shape (n, n_cat_features)
+        Category numbers of the synthetic rows.
+    """
+    n = base.shape[0]
+    out = np.empty((n, len(n_categories)), dtype=np.intp)
+    for j, n_cat in enumerate(n_categories):
+        chunk = max(1, VOTE_CHUNK_CELLS // max(n_cat, neighbors.shape[1]))
+        feature_codes = codes[:, j]
+        ties_per_row = np.empty(n, dtype=np.intp)
+        for start in range(0, n, chunk):
+            stop = min(start + chunk, n)
+            votes = feature_codes[neighbors[base[start:stop]]]
+            ties_per_row[start:stop] = _tied_maxima(votes, n_cat, value).sum(axis=1)
+        # rank[p] = where tied pair p lands in the permutation; a row keeps its lowest-ranked pair.
+        order = rng.permutation(int(ties_per_row.sum()))
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        first_pair = np.concatenate(([0], np.cumsum(ties_per_row)[:-1]))
+        for start in range(0, n, chunk):
+            stop = min(start + chunk, n)
+            votes = feature_codes[neighbors[base[start:stop]]]
+            rows, cols = np.nonzero(_tied_maxima(votes, n_cat, value))
+            pair_rank = rank[first_pair[start] + np.arange(rows.size)]
+            row_starts = first_pair[start:stop] - first_pair[start]
+            lowest = np.minimum.reduceat(pair_rank, row_starts)
+            winners = pair_rank == lowest[rows]
+            out[start + rows[winners], j] = cols[winners]
+    return out
+
+
+class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
+    """SMOTE for mixed continuous and categorical data, identical to imbalanced-learn's.
+
+    Neighbours are searched on the continuous features followed by a one-hot encoding of the
+    categorical ones whose entries equal ``median(std of the class's continuous features) /
+    sqrt(2)``, so two rows that differ in one category are that median apart, as in the paper.
+    A synthetic row interpolates the continuous features between a row and one of its
+    ``k_neighbors`` (exactly SMOTE's kernel and draws) and takes, for each categorical feature,
+    the category most frequent among the row's ``k_neighbors`` neighbours; ties are broken at
+    random. For the same ``random_state`` the output equals ``imblearn.over_sampling.SMOTENC``'s.
+
+    Unlike imbalanced-learn, the vote never builds a ``(n_new, k, n_categories)`` array: memory
+    stays proportional to the output, whatever the number of categories.
+
+    Parameters
+    ----------
+    categorical_features : "auto" or array-like
+        The categorical columns: indices, column names (DataFrame input), a boolean mask, or
+        ``"auto"`` to take the ``category`` dtype columns of a pandas DataFrame (a polars
+        ``Categorical``/``Enum`` column counts as one).
+    categorical_encoder : estimator, default=None
+        One-hot encoder with one column per category; ``None`` uses
+        ``OneHotEncoder(handle_unknown="ignore")``.
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to grow and to what size, as in imbalanced-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws; an int restarts the stream for every class, as in imbalanced-learn.
+    k_neighbors : int or estimator, default=5
+        Neighbours to interpolate towards and to vote among, or an object with ``kneighbors``.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of synthetic samples generated per class.
+    categorical_features_ : ndarray of int
+        Indices of the categorical features.
+    continuous_features_ : ndarray of int
+        Indices of the continuous features.
+    categorical_encoder_ : estimator
+        The fitted encoder.
+    median_std_ : dict
+        Per grown class, the median of its continuous features' standard deviations.
+    nn_k_ : estimator
+        The neighbour search used.
+    provenance_ : structured ndarray
+        One record ``(base, neighbor, gap)`` per synthetic row, in output order. The continuous
+        features satisfy ``X_res[n + r] == X[base] + gap * (X[neighbor] - X[base])``; the
+        categories are the vote among ``base``'s neighbours.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+
+    See Also
+    --------
+    SMOTEN : For data with categorical features only.
+    SMOTE : For continuous data only.
+
+    Notes
+    -----
+    Integer continuous columns are rounded to the nearest integer (imbalanced-learn truncates
+    them, and also truncates the one-hot value used in the neighbour search; smotekit searches
+    in float64). Float data gives imbalanced-learn's output exactly. Missing values are refused
+    with an error naming the column.
+
+    References
+    ----------
+    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: synthetic minority
+       over-sampling technique", Journal of Artificial Intelligence Research, 16, 321-357, 2002.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smotekit import SMOTENC
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.column_stack([rng.normal(size=60), rng.randint(0, 3, size=60)])
+    >>> y = np.array([0] * 45 + [1] * 15)
+    >>> X_res, y_res = SMOTENC(categorical_features=[1], random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res), set(X_res[:, 1]) <= {0.0, 1.0, 2.0}
+    (array([45, 45]), True)
+    """
+
+    categorical_features_: NDArray[np.intp]
+    continuous_features_: NDArray[np.intp]
+
+    def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
+        X, y, binarize_y = _ImblearnSMOTENC._check_X_y(self, X, y)
+        classes = np.unique(y)
+        if classes.size < 2:
+            raise ValueError(
+                f"y has a single class ({classes.tolist()[0]!r}): there is nothing to balance. "
+                "Oversampling needs at least 2 classes; check the target column."
+            )
+        return X, y, binarize_y
+
+    def _validate_column_types(self, X: Any) -> None:
+        try:
+            super()._validate_column_types(X)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            if self.categorical_features == "auto":
+                raise
+            columns = list(getattr(X, "columns", range(_num_features(X))))
+            raise ValueError(
+                f"categorical_features={self.categorical_features!r} does not select columns "
+                f"of X ({exc}). X has {len(columns)} columns: {columns[:20]}"
+                f"{' ...' if len(columns) > 20 else ''}. Give column indices in "
+                f"[0, {len(columns) - 1}], column names of the DataFrame, a boolean mask of "
+                f"length {len(columns)}, or 'auto' for the category-dtype columns."
+            ) from exc
+        self.categorical_features_ = np.unique(self.categorical_features_)
+        self.continuous_features_ = np.setdiff1d(
+            np.arange(self.n_features_), self.categorical_features_
+        )
+
+    def _validate_estimator(self) -> None:
+        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
+        if self.categorical_features_.size == self.n_features_in_:
+            raise ValueError(
+                f"categorical_features={self.categorical_features!r} makes every one of the "
+                f"{self.n_features_in_} features categorical. SMOTE-NC needs at least one "
+                "continuous feature to measure distances and interpolate: use smotekit.SMOTEN "
+                "for data with categorical features only."
+            )
+        if self.categorical_features_.size == 0:
+            raise ValueError(
+                f"categorical_features={self.categorical_features!r} selects no feature. "
+                "SMOTE-NC needs at least one categorical feature: name them, or use "
+                "smotekit.SMOTE for continuous data only."
+            )
+
+    def _encode(self, X: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.intp], Any]:
+        """Continuous block, original categories, category numbers, one-hot dtype."""
+        X_cont = check_array(
+            _safe_indexing(X, self.continuous_features_, axis=1),
+            accept_sparse=["csr", "csc"],
+            ensure_all_finite=False,
+        )
+        if sparse.issparse(X_cont):
+            X_cont = X_cont.toarray()
+        check_finite(X_cont, name="X's continuous features")
+        X_cat = _safe_indexing(X, self.categorical_features_, axis=1)
+        X_cat = X_cat.toarray() if sparse.issparse(X_cat) else X_cat
+        check_no_missing_categories(
+            X_cat, self.categorical_features_, getattr(self, "feature_names_in_", None), "SMOTE-NC"
+        )
+        dtype_ohe = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
+        if self.categorical_encoder is None:
+            self.categorical_encoder_ = OneHotEncoder(handle_unknown="ignore", dtype=dtype_ohe)
+        else:
+            self.categorical_encoder_ = clone(self.categorical_encoder)
+        X_ohe = self.categorical_encoder_.fit_transform(X_cat)
+        n_categories = [c.size for c in self.categorical_encoder_.categories_]
+        if X_ohe.shape[1] != sum(n_categories):
+            raise ValueError(
+                "SMOTENC requires a one-hot encoding with one column per category. The "
+                f"categorical_encoder {self.categorical_encoder!r} produced {X_ohe.shape[1]} "
+                f"columns for {sum(n_categories)} categories (it drops or merges categories): "
+                "pass an encoder that keeps them all, such as "
+                "OneHotEncoder(handle_unknown='ignore')."
+            )
+        offsets = np.concatenate(([0], np.cumsum(n_categories))).astype(np.intp)
+        codes = _category_codes(X_ohe, offsets, X_cont.shape[0])
+        return X_cont, np.asarray(X_cat), codes, dtype_ohe
+
+    def _neighbor_space(
+        self, X_cont: NDArray[Any], codes: NDArray[np.intp], offsets: NDArray[np.intp], value: Any
+    ) -> Any:
+        """The class's rows as the neighbour search sees them (continuous | scaled one-hot)."""
+        m, n_cont = X_cont.shape
+        width = n_cont + int(offsets[-1])
+        dtype = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
+        cols = (codes + offsets[:-1]).ravel() + n_cont
+        rows = np.repeat(np.arange(m), codes.shape[1])
+        if m * width * dtype.itemsize <= DENSE_ENCODING_BYTES:
+            space = np.zeros((m, width), dtype=dtype)
+            space[:, :n_cont] = X_cont
+            space[rows, cols] = value
+            return space
+        onehot = sparse.csr_matrix(
+            (np.full(rows.size, value, dtype=dtype), (rows, cols - n_cont)),
+            shape=(m, int(offsets[-1])),
+        )
+        return sparse.hstack([sparse.csr_matrix(X_cont, dtype=dtype), onehot], format="csr")
+
+    def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
+        self.n_features_ = _num_features(X)
+        self._validate_column_types(X)
+        self._validate_estimator()
+        X_cont, X_cat, codes, dtype_ohe = self._encode(X)
+        n_categories = [c.size for c in self.categorical_encoder_.categories_]
+        offsets = np.concatenate(([0], np.cumsum(n_categories))).astype(np.intp)
+
+        plans: list[SyntheticPlan] = []
+        blocks_cont: list[NDArray[Any]] = []
+        blocks_codes: list[NDArray[np.intp]] = []
+        labels: list[Any] = []
+        self.median_std_ = {}
+        for label, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            class_index = np.flatnonzero(y == label)
+            median_std = float(np.median(np.std(X_cont[class_index], axis=0, dtype=np.float64)))
+            self.median_std_[label] = median_std
+            value = dtype_ohe.type(median_std / np.sqrt(2))
+            space = self._neighbor_space(X_cont[class_index], codes[class_index], offsets, value)
+            local = np.arange(class_index.size)
+            graph = self._grow_from_neighbors(space, label, local, self.nn_k_, self.k_neighbors)
+            plan = draw_smote(self._class_rng(), graph, n_samples)
+            block = np.empty((n_samples, X_cont.shape[1]), dtype=X_cont.dtype)
+            interpolate(X_cont, plan.remap(class_index), block)
+            # With a zero median the one-hot entries vanish from the search; imbalanced-learn then
+            # votes with plain ones.
+            vote_value = 1.0 if math.isclose(median_std / np.sqrt(2), 0) else float(value)
+            new_codes = vote_categories(
+                self._class_rng(), codes[class_index], graph, plan.base, n_categories, vote_value
+            )
+            plans.append(plan.remap(class_index))
+            blocks_cont.append(block)
+            blocks_codes.append(new_codes)
+            labels.append(label)
+        self.provenance_ = concat_plans(plans).to_records()
+        return self._assemble_mixed(X, y, X_cont, X_cat, blocks_cont, blocks_codes, labels)
+
+    def _decode(self, new_codes: NDArray[np.intp]) -> NDArray[Any]:
+        """Categories of synthetic rows through the encoder's own ``inverse_transform``."""
+        n_categories = [c.size for c in self.categorical_encoder_.categories_]
+        offsets = np.concatenate(([0], np.cumsum(n_categories))).astype(np.intp)
+        n, n_feat = new_codes.shape
+        onehot = sparse.csr_matrix(
+            (
+                np.ones(n * n_feat),
+                (new_codes + offsets[:-1]).ravel(),
+                np.arange(0, n * n_feat + 1, n_feat),
+            ),
+            shape=(n, int(offsets[-1])),
+        )
+        return np.asarray(self.categorical_encoder_.inverse_transform(onehot))
+
+    def _assemble_mixed(
+        self,
+        X: Any,
+        y: NDArray[Any],
+        X_cont: NDArray[Any],
+        X_cat: NDArray[Any],
+        blocks_cont: list[NDArray[Any]],
+        blocks_codes: list[NDArray[np.intp]],
+        labels: list[Any],
+    ) -> tuple[Any, NDArray[Any]]:
+        """Original rows, then each class's block; columns back in their original order."""
+        n = X_cont.shape[0]
+        decoded = [self._decode(c) for c in blocks_codes]
+        cat_dtype = decoded[0].dtype if decoded else X_cat.dtype
+        out_dtype = (
+            np.dtype(object)
+            if object in (cat_dtype, X_cat.dtype) or cat_dtype.kind in "USO"
+            else np.result_type(X_cont.dtype, cat_dtype)
+        )
+        total = n + sum(b.shape[0] for b in blocks_cont)
+        X_res = np.empty((total, self.n_features_), dtype=out_dtype)
+        y_res = np.empty(total, dtype=y.dtype)
+        X_res[:n, self.continuous_features_] = X_cont
+        X_res[:n, self.categorical_features_] = X_cat
+        y_res[:n] = y
+        offset = n
+        for label, block, cats in zip(labels, blocks_cont, decoded, strict=True):
+            rows = slice(offset, offset + block.shape[0])
+            X_res[rows, self.continuous_features_] = block
+            X_res[rows, self.categorical_features_] = cats
+            y_res[rows] = label
+            offset += block.shape[0]
+        if sparse.issparse(X):
+            return sparse.csr_matrix(X_res), y_res
+        return X_res, y_res
