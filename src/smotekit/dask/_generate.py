@@ -164,7 +164,7 @@ def generate_block(
         partners_X[positions] = rows
         partner_global[positions] = ids
     partners_X = partners_X.reshape(n, flat.shape[1], -1)
-    partner_global = partner_global.reshape(n, flat.shape[1])
+    partner_ids_2d = partner_global.reshape(n, flat.shape[1])
     # With every graph column gathered (SMOTE-NC), the drawn one is the partner.
     chosen = draws.col if flat.shape[1] > 1 else np.zeros(n, dtype=np.intp)
     # The kernel's formula on a two-part array: row i is a base, row n + i its partner.
@@ -174,6 +174,6 @@ def generate_block(
     if finish is not None:
         block = finish(base_X, partners_X, draws, block, block_stream(*stream, purpose=1))
     provenance = SyntheticPlan(
-        base_ids, partner_global[np.arange(n), chosen], draws.gap
+        base_ids, partner_ids_2d[np.arange(n), chosen], draws.gap
     ).to_records()
     return block, provenance

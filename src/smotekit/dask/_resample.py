@@ -27,6 +27,7 @@ from smotekit.dask import _samplers as nc
 from smotekit.dask import _search as search
 from smotekit.dask._samplers import Rule, rule_for
 from smotekit.dask._strategy import strategy_from_counts
+from smotekit.over_sampling._borderline import in_danger
 
 __all__ = ["fit_resample"]
 
@@ -209,8 +210,7 @@ def _danger_piece(
 def _danger(merged: tuple[NDArray[Any], ...], own: NDArray[np.int64], m: int, start: int) -> Any:
     marks = search.own_marks(merged[1], own)
     n_other = search.keep_others(merged[2], marks, m).sum(axis=1)
-    in_danger = (n_other >= m / 2) & (n_other < m)
-    return np.flatnonzero(in_danger) + start
+    return np.flatnonzero(in_danger(n_other, m)) + start
 
 
 class _ClassGrower:
@@ -491,9 +491,11 @@ def _cast(values: NDArray[Any], dtype: Any) -> Any:
     """Back to a column's dtype; integers are rounded, never truncated."""
     if _is_numpy_dtype(dtype) and np.dtype(dtype).kind in "iub" and values.dtype.kind == "f":
         return np.rint(values).astype(dtype)
-    if _is_numpy_dtype(dtype) and values.dtype.kind in "biuf":
-        return values.astype(dtype, copy=False)
-    return values
+    if _is_numpy_dtype(dtype):
+        return values.astype(dtype, copy=False) if values.dtype.kind in "biuf" else values
+    import pandas as pd
+
+    return pd.array(values, dtype=dtype)
 
 
 def _is_numpy_dtype(dtype: Any) -> bool:

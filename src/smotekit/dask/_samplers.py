@@ -29,7 +29,6 @@ from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_cou
 __all__ = ["SUPPORTED", "Rule", "rule_for"]
 
 
-
 @dataclass
 class Rule:
     """One sampler's parameters, read once at the start of a Dask resample."""

@@ -54,14 +54,15 @@ def strategy_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> Orde
     elif isinstance(sampling_strategy, dict):
         target = _from_dict(sampling_strategy, counts)
     elif isinstance(sampling_strategy, numbers.Real) and not isinstance(sampling_strategy, bool):
+        ratio = float(sampling_strategy)
         if len(counts) != 2:
             raise ValueError(
                 f"sampling_strategy={sampling_strategy} (a float) needs a binary target; y has "
                 f"{len(counts)} classes: use a dict."
             )
-        if not 0 < sampling_strategy <= 1:
+        if not 0 < ratio <= 1:
             raise ValueError(f"sampling_strategy={sampling_strategy} must be in (0, 1].")
-        target = {c: int(n_max * sampling_strategy - counts[c]) for c in counts if c != majority}
+        target = {c: int(n_max * ratio - counts[c]) for c in counts if c != majority}
         if any(n <= 0 for n in target.values()):
             raise ValueError(
                 f"sampling_strategy={sampling_strategy} asks for fewer minority rows than there "

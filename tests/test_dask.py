@@ -1,0 +1,253 @@
+"""smotekit.dask on a LocalCluster: partition invariance, counts, provenance, inputs, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+from imblearn.over_sampling import ADASYN  # noqa: E402
+from imblearn.over_sampling import BorderlineSMOTE as ImbBorderlineSMOTE  # noqa: E402
+from imblearn.utils import check_sampling_strategy  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+
+from smotekit import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE  # noqa: E402
+from smotekit.dask import fit_resample  # noqa: E402
+from smotekit.dask._strategy import strategy_from_counts  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        memory_limit="1GiB",
+        dashboard_address=None,
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def make_data(n=900, weights=(0.8, 0.2), seed=0):
+    X, y = make_classification(
+        n_samples=n,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=len(weights),
+        n_clusters_per_class=1,
+        weights=list(weights),
+        class_sep=0.6,
+        random_state=seed,
+    )
+    return X, y
+
+
+def as_arrays(X, y, n_parts):
+    rows = -(-X.shape[0] // n_parts)
+    return da.from_array(X, chunks=(rows, X.shape[1])), da.from_array(y, chunks=rows)
+
+
+def as_frames(df, y, n_parts):
+    return dd.from_pandas(df, npartitions=n_parts), dd.from_pandas(y, npartitions=n_parts)
+
+
+def run(client, sampler, X, y, **kwargs):
+    out = fit_resample(sampler, X, y, return_provenance=True, **kwargs)
+    return client.compute(list(out), sync=True)
+
+
+def check_provenance(X, y, X_res, y_res, prov, label_of_base=True):
+    n = X.shape[0]
+    base = prov["base"].to_numpy()
+    nbr = prov["neighbor"].to_numpy()
+    gap = prov["gap"].to_numpy()
+    assert len(prov) == X_res.shape[0] - n
+    assert ((gap >= 0) & (gap < 1)).all()
+    # Every synthetic row grows from a row of its own class, towards a row of its own class.
+    np.testing.assert_array_equal(y[base], np.asarray(y_res)[n:])
+    np.testing.assert_array_equal(y[nbr], np.asarray(y_res)[n:])
+    assert (base != nbr).all()
+    expected = X[base] + gap[:, None] * (X[nbr] - X[base])
+    np.testing.assert_allclose(np.asarray(X_res)[n:], expected, rtol=1e-12, atol=1e-12)
+
+
+def test_smote_same_output_for_1_3_7_partitions(client):
+    X, y = make_data()
+    results = [
+        run(client, SMOTE(random_state=3), *as_arrays(X, y, p), block_rows=200) for p in (1, 3, 7)
+    ]
+    X_res, y_res, prov = results[0]
+    np.testing.assert_array_equal(X_res[: X.shape[0]], X)
+    assert np.bincount(y_res).tolist() == [np.bincount(y)[0]] * 2
+    check_provenance(X, y, X_res, y_res, prov)
+    for other in results[1:]:
+        np.testing.assert_array_equal(other[0], X_res)
+        np.testing.assert_array_equal(other[1], y_res)
+        pd.testing.assert_frame_equal(other[2], prov)
+
+
+def test_blockwise_search_of_a_large_class_changes_nothing(client):
+    X, y = make_data()
+    Xd, yd = as_arrays(X, y, 3)
+    whole = run(client, SMOTE(random_state=0), Xd, yd)
+    # 40 rows of 4 float64 per block: the class is cut into 5 blocks.
+    blocked = run(client, SMOTE(random_state=0), Xd, yd, class_budget=40 * 4 * 8)
+    np.testing.assert_array_equal(blocked[0], whole[0])
+    pd.testing.assert_frame_equal(blocked[2], whole[2])
+
+
+def test_neighbors_are_the_in_memory_samplers(client):
+    X, y = make_data()
+    _, _, prov = run(
+        client, SMOTE(random_state=0, k_neighbors=3), *as_arrays(X, y, 4), class_budget=400
+    )
+    sampler = SMOTE(random_state=0, k_neighbors=3)
+    sampler.fit_resample(X, y)
+    minority = np.flatnonzero(y == 1)
+    graph = minority[sampler.nn_k_.kneighbors(X[minority], return_distance=False)]
+    allowed = {int(row[0]): set(row[1:].tolist()) for row in graph}
+    for b, n in zip(prov["base"], prov["neighbor"], strict=True):
+        assert n in allowed[b]
+
+
+def test_multiclass_counts_match_imbalanced_learn(client):
+    X, y = make_data(n=1200, weights=(0.6, 0.3, 0.1))
+    strategy = {1: 500, 2: 300}
+    X_res, y_res, prov = run(
+        client, SMOTE(random_state=1, sampling_strategy=strategy), *as_arrays(X, y, 5)
+    )
+    counts = np.bincount(y_res)
+    assert counts.tolist() == [np.sum(y == 0), 500, 300]
+    check_provenance(X, y, X_res, y_res, prov)
+    # Classes in sorted order, original rows first.
+    assert (np.diff(y_res[X.shape[0] :]) >= 0).all()
+
+
+def test_dataframe_input_keeps_columns_dtypes_and_partitions(client):
+    X, y = make_data()
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    df["count"] = np.arange(len(df)) % 7
+    ys = pd.Series(y, name="target")
+    outs = []
+    for p in (1, 3, 7):
+        Xd, yd = as_frames(df, ys, p)
+        X_res, y_res, prov = fit_resample(SMOTE(random_state=0), Xd, yd, return_provenance=True)
+        assert X_res.npartitions == p + 1
+        outs.append(client.compute([X_res, y_res, prov], sync=True))
+    X_res, y_res, prov = outs[0]
+    assert list(X_res.columns) == list(df.columns)
+    assert X_res.dtypes.to_dict() == df.dtypes.to_dict()
+    assert y_res.name == "target"
+    pd.testing.assert_frame_equal(X_res.iloc[: len(df)], df)
+    n = len(df)
+    assert y_res.value_counts().to_dict() == {0: np.sum(y == 0), 1: np.sum(y == 0)}
+    base, nbr, gap = (prov[c].to_numpy() for c in ("base", "neighbor", "gap"))
+    expected = X[base] + gap[:, None] * (X[nbr] - X[base])
+    np.testing.assert_allclose(X_res.iloc[n:, :4].to_numpy(), expected, rtol=1e-12)
+    counts = df["count"].to_numpy()
+    np.testing.assert_array_equal(
+        X_res["count"].iloc[n:].to_numpy(),
+        np.rint(counts[base] + gap * (counts[nbr] - counts[base])).astype(int),
+    )
+    for other in outs[1:]:
+        pd.testing.assert_frame_equal(other[0], X_res)
+        pd.testing.assert_series_equal(other[1], y_res)
+
+
+def test_borderline_grows_only_from_the_in_memory_danger_set(client):
+    X, y = make_data(seed=2)
+    results = [run(client, BorderlineSMOTE(random_state=0), *as_arrays(X, y, p)) for p in (1, 3, 7)]
+    X_res, y_res, prov = results[0]
+    check_provenance(X, y, X_res, y_res, prov)
+    reference = ImbBorderlineSMOTE(random_state=0)
+    _, y_ref = reference.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == np.bincount(y_ref).tolist()
+    danger = set(reference.in_danger_indices[1].tolist())
+    assert set(prov["base"].tolist()) <= danger
+    assert len(set(prov["base"].tolist())) > 0.5 * len(danger)
+    for other in results[1:]:
+        np.testing.assert_array_equal(other[0], X_res)
+
+
+def test_smotenc_on_a_dataframe_with_a_text_column(client):
+    X, y = make_data()
+    df = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])
+    df["colour"] = np.where(X[:, 3] > 0, "red", np.where(X[:, 3] > -1, "green", "blue"))
+    ys = pd.Series(y, name="target")
+    sampler = SMOTENC(categorical_features=["colour"], random_state=0)
+    outs = []
+    for p in (1, 3, 7):
+        Xd, yd = as_frames(df, ys, p)
+        outs.append(
+            client.compute(list(fit_resample(sampler, Xd, yd, return_provenance=True)), sync=True)
+        )
+    X_res, y_res, prov = outs[0]
+    n = len(df)
+    assert y_res.value_counts().to_dict() == {0: np.sum(y == 0), 1: np.sum(y == 0)}
+    base, nbr, gap = (prov[c].to_numpy() for c in ("base", "neighbor", "gap"))
+    expected = X[base, :3] + gap[:, None] * (X[nbr, :3] - X[base, :3])
+    np.testing.assert_allclose(X_res.iloc[n:, :3].to_numpy(), expected, rtol=1e-12)
+    assert set(X_res["colour"].iloc[n:]) <= set(df["colour"][y == 1])
+    assert all(isinstance(v, str) for v in X_res["colour"].iloc[n:])
+    for other in outs[1:]:
+        pd.testing.assert_frame_equal(other[0], X_res)
+
+
+@pytest.mark.parametrize(
+    "strategy", ["auto", "minority", "not minority", "not majority", "all", {1: 400, 2: 300}]
+)
+def test_strategy_from_counts_is_imbalanced_learns(strategy):
+    y = np.repeat([0, 1, 2], [500, 100, 250])
+    counts = dict(zip(*np.unique(y, return_counts=True), strict=True))
+    expected = check_sampling_strategy(strategy, y, "over-sampling")
+    assert dict(strategy_from_counts(strategy, counts)) == dict(expected)
+
+
+def test_float_strategy_is_imbalanced_learns():
+    y = np.repeat([0, 1], [500, 100])
+    counts = {0: 500, 1: 100}
+    assert dict(strategy_from_counts(0.5, counts)) == dict(
+        check_sampling_strategy(0.5, y, "over-sampling")
+    )
+
+
+@pytest.mark.parametrize("sampler", [ADASYN(), SMOTEN()])
+def test_unsupported_samplers_name_the_supported_ones(sampler):
+    X, y = make_data(n=100)
+    with pytest.raises(TypeError, match="SMOTE, SMOTENC, BorderlineSMOTE"):
+        fit_resample(sampler, *as_arrays(X, y, 2))
+
+
+def test_borderline_2_is_refused_with_the_way_out():
+    X, y = make_data(n=100)
+    with pytest.raises(ValueError, match="borderline-1"):
+        fit_resample(BorderlineSMOTE(kind="borderline-2"), *as_arrays(X, y, 2))
+
+
+def test_input_errors():
+    X, y = make_data(n=100)
+    with pytest.raises(TypeError, match="dask DataFrame or a dask Array"):
+        fit_resample(SMOTE(), X, y)
+    Xd, yd = as_arrays(X, y, 2)
+    with pytest.raises(ValueError, match="k_neighbors"):
+        fit_resample(SMOTE(k_neighbors=50), Xd, yd, block_rows=10)
+    with pytest.raises(ValueError, match="block_rows"):
+        fit_resample(SMOTE(), Xd, yd, block_rows=0)
+    with pytest.raises(ValueError, match="partitions"):
+        fit_resample(SMOTE(), dd.from_array(X, chunksize=30), dd.from_array(y, chunksize=50))
+
+
+def test_importing_smotekit_dask_does_not_import_dask():
+    code = "import smotekit, smotekit.dask, sys; print('dask' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
