@@ -23,6 +23,8 @@ SUITES: dict[str, tuple[str, ...]] = {
     "imblearn.over_sampling._smote.tests.test_svm_smote": ("SVMSMOTE",),
     "imblearn.over_sampling._smote.tests.test_kmeans_smote": ("SMOTE", "KMeansSMOTE"),
     "imblearn.over_sampling.tests.test_adasyn": ("ADASYN",),
+    "imblearn.over_sampling._smote.tests.test_smote_nc": ("SMOTENC",),
+    "imblearn.over_sampling._smote.tests.test_smoten": ("SMOTEN",),
 }
 
 # (module, test) -> why it is not run against smotekit. Only tests of imbalanced-learn internals

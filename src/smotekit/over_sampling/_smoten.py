@@ -18,7 +18,7 @@ from sklearn.preprocessing import OrdinalEncoder
 from smotekit._kernels import SyntheticPlan, concat_plans
 from smotekit._validation import check_class_large_enough
 from smotekit.over_sampling._base import SyntheticSamplerMixin
-from smotekit.over_sampling._smotenc import check_no_missing_categories
+from smotekit.over_sampling._smotenc import check_no_missing_categories, check_two_classes
 
 __all__ = ["SMOTEN"]
 
@@ -143,12 +143,7 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
                     arr, np.arange(arr.shape[1]), getattr(X, "columns", None), "SMOTE-N"
                 )
         X, y, binarize_y = _ImblearnSMOTEN._check_X_y(self, X, y)
-        classes = np.unique(y)
-        if classes.size < 2:
-            raise ValueError(
-                f"y has a single class ({classes.tolist()[0]!r}): there is nothing to balance. "
-                "Oversampling needs at least 2 classes; check the target column."
-            )
+        check_two_classes(y)
         return X, y, binarize_y
 
     def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
@@ -157,8 +152,8 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
             sparse_format = X.format
             X = X.toarray()
             warnings.warn(
-                "Passing a sparse matrix to SMOTEN is not efficient: it is converted to a dense "
-                "array internally.",
+                "Passing a sparse matrix to SMOTEN is not really efficient: it is converted to a "
+                "dense array internally.",
                 DataConversionWarning,
                 stacklevel=3,
             )

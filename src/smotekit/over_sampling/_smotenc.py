@@ -18,7 +18,7 @@ from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote, interpola
 from smotekit._validation import check_finite
 from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
 
-__all__ = ["SMOTENC", "check_no_missing_categories", "vote_categories"]
+__all__ = ["SMOTENC", "check_no_missing_categories", "check_two_classes", "vote_categories"]
 
 # Budget of one vote chunk's count table (rows x categories of one feature), in cells.
 VOTE_CHUNK_CELLS = 1 << 20
@@ -33,6 +33,16 @@ def _category_codes(X_ohe: Any, offsets: NDArray[np.intp], n_rows: int) -> NDArr
     codes = np.zeros((n_rows, offsets.size - 1), dtype=np.intp)
     codes[coo.row, feature] = coo.col - offsets[feature]
     return codes
+
+
+def check_two_classes(y: NDArray[Any]) -> None:
+    """Refuse a target with a single class (imbalanced-learn's wording, with the fix)."""
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(
+            f"The target 'y' needs to have more than 1 class; it has a single class "
+            f"({classes.tolist()[0]!r}), so there is nothing to balance. Check the target column."
+        )
 
 
 def check_no_missing_categories(
@@ -217,12 +227,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
 
     def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
         X, y, binarize_y = _ImblearnSMOTENC._check_X_y(self, X, y)
-        classes = np.unique(y)
-        if classes.size < 2:
-            raise ValueError(
-                f"y has a single class ({classes.tolist()[0]!r}): there is nothing to balance. "
-                "Oversampling needs at least 2 classes; check the target column."
-            )
+        check_two_classes(y)
         return X, y, binarize_y
 
     def _validate_column_types(self, X: Any) -> None:
@@ -248,15 +253,17 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
         if self.categorical_features_.size == self.n_features_in_:
             raise ValueError(
-                f"categorical_features={self.categorical_features!r} makes every one of the "
-                f"{self.n_features_in_} features categorical. SMOTE-NC needs at least one "
+                "SMOTE-NC is not designed to work only with categorical features: "
+                f"categorical_features={self.categorical_features!r} makes all "
+                f"{self.n_features_in_} features categorical. It needs at least one "
                 "continuous feature to measure distances and interpolate: use smotekit.SMOTEN "
                 "for data with categorical features only."
             )
         if self.categorical_features_.size == 0:
             raise ValueError(
-                f"categorical_features={self.categorical_features!r} selects no feature. "
-                "SMOTE-NC needs at least one categorical feature: name them, or use "
+                "SMOTE-NC is not designed to work only with numerical features: "
+                f"categorical_features={self.categorical_features!r} selects none. "
+                "It needs at least one categorical feature: name them, or use "
                 "smotekit.SMOTE for continuous data only."
             )
 
