@@ -362,7 +362,8 @@ class Job:
         """Methods that look at every class: fit the sampler on all rows, write its new rows."""
         pa = import_optional("pyarrow", "io")
         columns = [*self.features, self.target]
-        table = pa.Table.from_batches(batches, schema=self.schema.select(columns)).combine_chunks()
+        schema = pa.schema([self.schema.field(name) for name in columns])
+        table = pa.Table.from_batches(batches, schema=schema).combine_chunks()
         batches.clear()
         n = table.num_rows
         y = table.column(self.target).to_numpy()
