@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,12 +79,12 @@ def get_method(name: str) -> Method:
     return METHODS[key]
 
 
-def neighbors_param(cls: type) -> str | None:
-    """The name of the sampler's neighbour-count parameter, if it has one."""
-    names = cls().get_params() if hasattr(cls, "get_params") else {}
+def neighbors_param(cls: type) -> tuple[str, Any] | None:
+    """The sampler's neighbour-count parameter and its default, if it has one."""
+    parameters = inspect.signature(cls).parameters
     for candidate in ("k_neighbors", "n_neighbors"):
-        if candidate in names:
-            return candidate
+        if candidate in parameters:
+            return candidate, parameters[candidate].default
     return None
 
 
@@ -103,13 +104,14 @@ def build_sampler(
     params["random_state"] = random_state
     if method.features == "mixed":
         params["categorical_features"] = categorical
-    k_param = neighbors_param(cls)
-    if k_param is None:
+    found = neighbors_param(cls)
+    if found is None:
         if k is not None or approximate:
             option = "--k-neighbors" if k is not None else "--approximate"
             raise UsageError(f"{option}: --method {method.name} has no neighbour count to set")
         return cls(**params), None
-    k_value = k if k is not None else cls().get_params()[k_param]
+    k_param, default = found
+    k_value = k if k is not None else default
     if approximate:
         neighbors = importlib.import_module("smotekit.neighbors")
         approx = getattr(neighbors, "ApproximateNeighbors", None)

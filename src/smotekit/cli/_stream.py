@@ -301,7 +301,7 @@ class Job:
         for label in grow:
             try:
                 plan = sampler._plan_class(X_grow, y_grow, label, spans[label], n_new[label])
-            except ValueError as exc:
+            except (ValueError, RuntimeError) as exc:
                 raise DataError(f"'{self.input_path}': {' '.join(str(exc).split())}") from None
             self._write_synthetic(X_grow, plan, rows_grow, label, sampler)
 
@@ -378,7 +378,7 @@ class Job:
         del table
         try:
             X_res, y_res = sampler.fit_resample(X, y)
-        except ValueError as exc:
+        except (ValueError, RuntimeError) as exc:
             raise DataError(f"'{self.input_path}': {' '.join(str(exc).split())}") from None
         records = getattr(sampler, "provenance_", None)
         if self._prov_writer is not None and records is None:
