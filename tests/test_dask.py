@@ -14,6 +14,7 @@ da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
 from imblearn.over_sampling import ADASYN  # noqa: E402
+from imblearn.over_sampling import SMOTE as ImbSMOTE  # noqa: E402
 from imblearn.over_sampling import BorderlineSMOTE as ImbBorderlineSMOTE  # noqa: E402
 from imblearn.utils import check_sampling_strategy  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
@@ -21,6 +22,9 @@ from sklearn.datasets import make_classification  # noqa: E402
 from smotekit import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE  # noqa: E402
 from smotekit.dask import fit_resample  # noqa: E402
 from smotekit.dask._strategy import strategy_from_counts  # noqa: E402
+
+# Arrays (graph-backed) and the provenance frame (expression-backed) are computed together here.
+pytestmark = pytest.mark.filterwarnings("ignore:Computing mixed collections:UserWarning")
 
 
 @pytest.fixture(scope="module")
@@ -106,18 +110,32 @@ def test_blockwise_search_of_a_large_class_changes_nothing(client):
     pd.testing.assert_frame_equal(blocked[2], whole[2])
 
 
-def test_neighbors_are_the_in_memory_samplers(client):
-    X, y = make_data()
-    _, _, prov = run(
-        client, SMOTE(random_state=0, k_neighbors=3), *as_arrays(X, y, 4), class_budget=400
+@pytest.mark.parametrize(
+    ("sampler", "reference"),
+    [
+        (SMOTE(random_state=4, k_neighbors=3), ImbSMOTE(random_state=4, k_neighbors=3)),
+        (BorderlineSMOTE(random_state=4), ImbBorderlineSMOTE(random_state=4)),
+        (
+            BorderlineSMOTE(random_state=4, kind="borderline-2"),
+            ImbBorderlineSMOTE(random_state=4, kind="borderline-2"),
+        ),
+    ],
+    ids=["smote", "borderline-1", "borderline-2"],
+)
+def test_imbalanced_learn_seeding_gives_imbalanced_learns_rows(client, sampler, reference):
+    X, y = make_data(seed=2)
+    X_ref, y_ref = reference.fit_resample(X, y)
+    # Blockwise search (blocks of 25 rows) and blockwise generation: still the same rows.
+    X_res, y_res, _ = run(
+        client,
+        sampler,
+        *as_arrays(X, y, 4),
+        seeding="imbalanced-learn",
+        class_budget=25 * 4 * 8,
+        block_rows=150,
     )
-    sampler = SMOTE(random_state=0, k_neighbors=3)
-    sampler.fit_resample(X, y)
-    minority = np.flatnonzero(y == 1)
-    graph = minority[sampler.nn_k_.kneighbors(X[minority], return_distance=False)]
-    allowed = {int(row[0]): set(row[1:].tolist()) for row in graph}
-    for b, n in zip(prov["base"], prov["neighbor"], strict=True):
-        assert n in allowed[b]
+    np.testing.assert_allclose(X_res, X_ref, rtol=1e-13, atol=1e-13)
+    np.testing.assert_array_equal(y_res, y_ref)
 
 
 def test_multiclass_counts_match_imbalanced_learn(client):
@@ -164,12 +182,21 @@ def test_dataframe_input_keeps_columns_dtypes_and_partitions(client):
         pd.testing.assert_series_equal(other[1], y_res)
 
 
-def test_borderline_grows_only_from_the_in_memory_danger_set(client):
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+def test_borderline_grows_only_from_the_in_memory_danger_set(client, kind):
     X, y = make_data(seed=2)
-    results = [run(client, BorderlineSMOTE(random_state=0), *as_arrays(X, y, p)) for p in (1, 3, 7)]
+    sampler = BorderlineSMOTE(random_state=0, kind=kind)
+    results = [run(client, sampler, *as_arrays(X, y, p)) for p in (1, 3, 7)]
     X_res, y_res, prov = results[0]
-    check_provenance(X, y, X_res, y_res, prov)
-    reference = ImbBorderlineSMOTE(random_state=0)
+    if kind == "borderline-1":
+        check_provenance(X, y, X_res, y_res, prov)
+    else:
+        n = len(y)
+        base, nbr, gap = (prov[c].to_numpy() for c in ("base", "neighbor", "gap"))
+        np.testing.assert_allclose(X_res[n:], X[base] + gap[:, None] * (X[nbr] - X[base]))
+        # Moves towards another class are shortened to less than half the way.
+        assert (gap[y[nbr] != 1] < 0.5).all() and (y[nbr] != 1).any()
+    reference = ImbBorderlineSMOTE(random_state=0, kind=kind)
     _, y_ref = reference.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == np.bincount(y_ref).tolist()
     danger = set(reference.in_danger_indices[1].tolist())
@@ -226,12 +253,6 @@ def test_unsupported_samplers_name_the_supported_ones(sampler):
     X, y = make_data(n=100)
     with pytest.raises(TypeError, match="SMOTE, SMOTENC, BorderlineSMOTE"):
         fit_resample(sampler, *as_arrays(X, y, 2))
-
-
-def test_borderline_2_is_refused_with_the_way_out():
-    X, y = make_data(n=100)
-    with pytest.raises(ValueError, match="borderline-1"):
-        fit_resample(BorderlineSMOTE(kind="borderline-2"), *as_arrays(X, y, 2))
 
 
 def test_input_errors():

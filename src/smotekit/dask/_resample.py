@@ -42,6 +42,7 @@ def fit_resample(
     *,
     class_budget: int = DEFAULT_CLASS_BUDGET,
     block_rows: int = DEFAULT_BLOCK_ROWS,
+    seeding: str = "blocks",
     return_provenance: bool = False,
 ) -> tuple[Any, ...]:
     """Resample dask collections with a SMOTE-family sampler; the result stays lazy.
@@ -67,6 +68,12 @@ def fit_resample(
         neighbour graph is built by an exact blockwise all-pairs search with a top-k merge.
     block_rows : int, default=100_000
         Synthetic rows per output partition.
+    seeding : {"blocks", "imbalanced-learn"}, default="blocks"
+        ``"blocks"``: every output block draws from ``SeedSequence(random_state)`` spawned at
+        (class, block); no task holds more than one block's draws. ``"imbalanced-learn"``: each
+        class draws from ``RandomState(random_state)`` in one task, exactly as the in-memory
+        sampler (and imbalanced-learn) does, so SMOTE and Borderline-1 give the same rows as
+        in memory, at the cost of one task holding 24 bytes per synthetic row of the class.
     return_provenance : bool, default=False
         Also return a lazy table with one record ``(base, neighbor, gap)`` per synthetic row:
         ``base`` and ``neighbor`` are row numbers of the input (in partition order).
@@ -96,6 +103,13 @@ def fit_resample(
         raise ValueError(f"class_budget={class_budget!r} must be a positive number of bytes.")
     if not isinstance(block_rows, numbers.Integral) or block_rows <= 0:
         raise ValueError(f"block_rows={block_rows!r} must be a positive number of rows.")
+    if seeding not in ("blocks", "imbalanced-learn"):
+        raise ValueError(f"seeding={seeding!r}: use 'blocks' or 'imbalanced-learn'.")
+    if seeding == "imbalanced-learn" and not isinstance(sampler.random_state, numbers.Integral):
+        raise ValueError(
+            "seeding='imbalanced-learn' reproduces the in-memory draws only for an int "
+            f"random_state; got {sampler.random_state!r}."
+        )
     source = _Source(X, y)
     rule = rule_for(sampler, source.columns)
 
@@ -124,9 +138,20 @@ def fit_resample(
             source, rule, label, [p.get(label, 0) for _, p in partition_counts], offsets
         )
         grower.build(class_budget)
+        class_key = labels.index(label)
+        whole = None
+        if seeding == "imbalanced-learn":
+            whole = delayed(gen.draw_class)(
+                grower.sources, rule.k, n_samples, int(sampler.random_state), class_key
+            )
         for b, start in enumerate(range(0, n_samples, block_rows)):
             n_b = min(block_rows, n_samples - start)
-            rows, prov = grower.block(n_b, entropy, labels.index(label), b)
+            if whole is None:
+                draws = delayed(gen.draw_block)(grower.sources, rule.k, n_b, entropy, class_key, b)
+            else:
+                draws = delayed(gen.slice_draws)(whole, start, start + n_b)
+            seed = None if whole is None else int(sampler.random_state)
+            rows, prov = grower.block(draws, n_b, entropy, class_key, b, seed)
             x_blocks.append(rows)
             y_blocks.append(delayed(np.full)(n_b, label, dtype=source.y_dtype))
             prov_blocks.append(prov)
@@ -191,20 +216,21 @@ def _graph(merged: tuple[NDArray[Any], ...], start: int, k: int) -> NDArray[np.i
     return search.drop_own(merged[1], own, k)
 
 
-def _danger_piece(
-    estimator: Any,
-    queries: Any,
-    x_part: Any,
-    y_part: Any,
-    n: int,
-    offset: int,
-    label: Any,
-    dtype: Any,
+def _topk_labelled(
+    estimator: Any, queries: Any, data: Any, y_part: Any, n: int, offset: int, label: Any
 ) -> tuple[NDArray[Any], ...]:
-    data = _to_numeric(x_part, dtype)
+    """Top-``n`` of a partition, with a flag per neighbour: of another class than ``label``."""
     dist, ind = search.block_topk(estimator, queries, data, n, offset)
     other = np.asarray(y_part)[ind - offset] != label
     return dist, ind, other
+
+
+def _is_other(y_part: Any, label: Any) -> NDArray[np.bool_]:
+    return np.asarray(y_part) != label
+
+
+def _own_dropped(merged: tuple[NDArray[Any], ...], own: NDArray[np.int64], k: int) -> Any:
+    return search.drop_own(merged[1], own, k)
 
 
 def _danger(merged: tuple[NDArray[Any], ...], own: NDArray[np.int64], m: int, start: int) -> Any:
@@ -222,6 +248,7 @@ class _ClassGrower:
         self.source, self.rule, self.label = source, rule, label
         self.per_part, self.offsets = per_part, offsets
         self.m = sum(per_part)
+        self.n_other: list[Any] = []  # Borderline-2: partners of other classes, per block so far
 
     def build(self, class_budget: int) -> None:
         delayed = import_optional("dask", "dask").delayed
@@ -258,29 +285,54 @@ class _ClassGrower:
             self.X_blocks = [delayed(_to_numeric)(r, src.work_dtype) for r in raw_blocks]
         views = [delayed(_head)(Xb, self.search_width) for Xb in self.X_blocks]
 
+        needs_parts = rule.m_neighbors is not None
+        if needs_parts:
+            sizes = np.diff(self.offsets)
+            part_X = [delayed(_to_numeric)(xp, src.work_dtype) for xp in src.x_parts]
+            part_ids = [
+                delayed(np.arange)(int(off), int(off) + int(size), dtype=np.int64)
+                for off, size in zip(self.offsets[:-1], sizes, strict=True)
+            ]
+            part_offsets = [int(off) for off in self.offsets[:-1]]
+
+        def labelled_topk(n: int, estimator: Any) -> list[Any]:
+            """Per class block, its ``n`` nearest rows of the whole data, labels flagged."""
+            merged = []
+            for view in views:
+                pieces = [
+                    delayed(_topk_labelled)(estimator, view, xp, yp, n, off, label)
+                    for xp, yp, off in zip(part_X, src.y_parts, part_offsets, strict=True)
+                ]
+                merged.append(delayed(search.merge_topk)(pieces, n))
+            return merged
+
         n = rule.k + 1
         self.graph_blocks = []
-        for i, start in enumerate(self.starts):
-            pieces = [
-                delayed(search.block_topk)(rule.estimator, views[i], views[j], n, s)
-                for j, s in enumerate(self.starts)
+        if rule.whole_data:
+            for ids, merged in zip(self.id_blocks, labelled_topk(n, rule.estimator), strict=True):
+                self.graph_blocks.append(delayed(_own_dropped)(merged, ids, rule.k))
+            others = [delayed(_is_other)(yp, label) for yp in src.y_parts]
+            self.partner_store = list(zip(part_X, part_ids, part_offsets, others, strict=True))
+        else:
+            for i, start in enumerate(self.starts):
+                pieces = [
+                    delayed(search.block_topk)(rule.estimator, views[i], views[j], n, s)
+                    for j, s in enumerate(self.starts)
+                ]
+                merged = delayed(search.merge_topk)(pieces, n)
+                self.graph_blocks.append(delayed(_graph)(merged, start, rule.k))
+            self.partner_store = [
+                (Xb, ib, s, None)
+                for Xb, ib, s in zip(self.X_blocks, self.id_blocks, self.starts, strict=True)
             ]
-            merged = delayed(search.merge_topk)(pieces, n)
-            self.graph_blocks.append(delayed(_graph)(merged, start, rule.k))
 
         self.sources: Any = self.m
         if rule.m_neighbors is not None:
-            n_m = rule.m_neighbors + 1
-            dangers = []
-            for i, start in enumerate(self.starts):
-                pieces = [
-                    delayed(_danger_piece)(
-                        rule.m_estimator, views[i], xp, yp, n_m, int(off), label, src.work_dtype
-                    )
-                    for xp, yp, off in zip(src.x_parts, src.y_parts, self.offsets[:-1], strict=True)
-                ]
-                merged = delayed(search.merge_topk)(pieces, n_m)
-                dangers.append(delayed(_danger)(merged, self.id_blocks[i], rule.m_neighbors, start))
+            merged_m = labelled_topk(rule.m_neighbors + 1, rule.m_estimator)
+            dangers = [
+                delayed(_danger)(merged, ids, rule.m_neighbors, start)
+                for merged, ids, start in zip(merged_m, self.id_blocks, self.starts, strict=True)
+            ]
             self.sources = delayed(np.concatenate)(dangers)
 
     def _encoded_width(self) -> int:
@@ -299,9 +351,11 @@ class _ClassGrower:
             first += count
         return delayed(_concat_slices)(pieces)
 
-    def block(self, n_b: int, entropy: int, class_key: int, b: int) -> tuple[Any, Any]:
+    def block(
+        self, draws: Any, n_b: int, entropy: int, class_key: int, b: int, seed: int | None
+    ) -> tuple[Any, Any]:
+        """One output block; ``seed`` is set when the class draws as imbalanced-learn does."""
         delayed = import_optional("dask", "dask").delayed
-        draws = delayed(gen.draw_block)(self.sources, self.rule.k, n_b, entropy, class_key, b)
         picks = [
             delayed(gen.pick_bases)(draws, Xb, gb, ib, s, self.rule.all_partners)
             for Xb, gb, ib, s in zip(
@@ -310,11 +364,15 @@ class _ClassGrower:
         ]
         resolved = delayed(gen.resolve_bases)(picks, n_b)
         takes = [
-            delayed(gen.take_rows)(resolved, Xb, ib, s)
-            for Xb, ib, s in zip(self.X_blocks, self.id_blocks, self.starts, strict=True)
+            delayed(gen.take_rows)(resolved, Xb, ib, s, other)
+            for Xb, ib, s, other in self.partner_store
         ]
+        factors = None
+        if self.rule.whole_data and seed is not None:
+            self.n_other.append(delayed(gen.count_other)(takes))
+            factors = delayed(gen.imbalanced_learn_factors)(seed, list(self.n_other))
         made = delayed(gen.generate_block, nout=2)(
-            resolved, takes, draws, self.finish, (entropy, class_key, b)
+            resolved, takes, draws, self.finish, (entropy, class_key, b), factors
         )
         rows = delayed(self.source.form.to_rows)(
             made[0], None if self.rule.categorical is None else self.encoding, self.rule.categorical

@@ -5,9 +5,11 @@ one block:
 
 * SMOTE: every row of the class is a base; partners are its ``k_neighbors`` nearest rows of the
   class; gaps ~ U(0, 1).
-* BorderlineSMOTE (``kind="borderline-1"``): only rows "in danger" are bases, i.e. rows with
-  ``m/2 <= n_other < m`` rows of other classes among their ``m_neighbors`` nearest rows of the
-  whole data (found blockwise against every input partition); partners as in SMOTE.
+* BorderlineSMOTE: only rows "in danger" are bases, i.e. rows with ``m/2 <= n_other < m`` rows
+  of other classes among their ``m_neighbors`` nearest rows of the whole data (found blockwise
+  against every input partition). ``kind="borderline-1"``: partners as in SMOTE;
+  ``"borderline-2"``: partners among the ``k_neighbors`` nearest rows of the whole data, a move
+  towards another class shortened by a factor ~ U(0, 0.5).
 * SMOTENC: the class is encoded as continuous features plus one-hot categories scaled by the
   median standard deviation of the class's continuous features over sqrt(2) (imbalanced-learn's
   encoding); continuous features are interpolated, each categorical feature takes the most
@@ -39,6 +41,7 @@ class Rule:
     m_neighbors: int | None = None
     m_estimator: Any = None
     categorical: NDArray[np.intp] | None = None
+    whole_data: bool = False  # partners among all rows (Borderline-2), not the class's
 
     @property
     def all_partners(self) -> bool:
@@ -77,13 +80,8 @@ def rule_for(sampler: Any, columns: list[Any]) -> Rule:
         sampler._validate_params()
     k, estimator = _k(sampler, "k_neighbors", sampler.k_neighbors)
     if family == "BorderlineSMOTE":
-        if sampler.kind != "borderline-1":
-            raise ValueError(
-                f"BorderlineSMOTE(kind={sampler.kind!r}) is not available on Dask: its partners "
-                "come from the whole data set. Use kind='borderline-1', or resample in memory."
-            )
         m, m_estimator = _k(sampler, "m_neighbors", sampler.m_neighbors)
-        return Rule(family, k, estimator, m, m_estimator)
+        return Rule(family, k, estimator, m, m_estimator, whole_data=sampler.kind == "borderline-2")
     if family == "SMOTENC":
         return Rule(family, k, estimator, categorical=_categorical_positions(sampler, columns))
     return Rule(family, k, estimator)

@@ -1,0 +1,106 @@
+"""Parquet dataset in, Parquet dataset out, through Dask: the engine of ``resample --dask``."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from smotekit._optional import import_optional
+
+__all__ = ["connect", "resample_parquet"]
+
+
+@contextmanager
+def connect(address: str | None) -> Any:
+    """A ``distributed.Client``: ``"local"`` starts a LocalCluster here, else the scheduler named.
+
+    ``None`` keeps whatever scheduler dask is already set to use.
+    """
+    if address is None:
+        yield None
+        return
+    distributed = import_optional("distributed", "dask")
+    if address == "local":
+        with distributed.LocalCluster(dashboard_address=None) as cluster:
+            with distributed.Client(cluster) as client:
+                yield client
+        return
+    with distributed.Client(address) as client:
+        yield client
+
+
+def _join(x_part: Any, y_part: Any, target: str) -> Any:
+    frame = x_part.copy()
+    frame[target] = y_part.to_numpy()
+    return frame
+
+
+def resample_parquet(
+    sampler: Any,
+    source: str | Path,
+    destination: str | Path,
+    *,
+    target: str,
+    provenance: str | Path | None = None,
+    overwrite: bool = False,
+    **options: Any,
+) -> dict[Any, int]:
+    """Resample a Parquet dataset (a file or a folder) into a new Parquet folder.
+
+    The output holds the input's partitions unchanged, then the synthetic rows; it appears only
+    once complete (written beside it, then renamed). ``options`` go to
+    :func:`smotekit.dask.fit_resample`. Returns the class counts of the output.
+    """
+    dd = import_optional("dask.dataframe", "dask")
+    dask = import_optional("dask", "dask")
+    from smotekit.dask._resample import fit_resample
+
+    destination = Path(destination)
+    targets = [destination] + ([Path(provenance)] if provenance is not None else [])
+    for path in targets:
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"'{path}' exists; choose a new name or allow replacing it.")
+    frame = dd.read_parquet(str(source))
+    if target not in frame.columns:
+        raise KeyError(f"'{source}' has no column '{target}' (columns: {list(frame.columns)[:12]})")
+    X = frame.drop(columns=[target])
+    y = frame[target]
+    X_res, y_res, prov = fit_resample(sampler, X, y, return_provenance=True, **options)
+    n_in = frame.npartitions
+    synthetic = (
+        [
+            dask.delayed(_join)(xp, yp, target)
+            for xp, yp in zip(
+                X_res.partitions[n_in:].to_delayed(),
+                y_res.partitions[n_in:].to_delayed(),
+                strict=True,
+            )
+        ]
+        if X_res.npartitions > n_in
+        else []
+    )
+    out = frame
+    if synthetic:
+        out = dd.concat([frame, dd.from_delayed(synthetic, meta=frame._meta, verify_meta=False)])
+    staged = [(destination, out)] + ([(Path(provenance), prov)] if provenance is not None else [])
+    temporary = []
+    try:
+        writes = []
+        for path, data in staged:
+            tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+            temporary.append((tmp, path))
+            writes.append(data.to_parquet(str(tmp), write_index=False, compute=False))
+        counts = y_res.value_counts()
+        _, counts = dask.compute(writes, counts)
+        for tmp, path in temporary:
+            if path.exists():
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            tmp.rename(path)
+    finally:
+        for tmp, _ in temporary:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    return {label: int(n) for label, n in counts.items()}
