@@ -101,7 +101,7 @@ def draw_class(
 
 def slice_draws(draws: BlockDraws, start: int, stop: int) -> BlockDraws:
     """The triples of one output block out of a whole class's."""
-    return BlockDraws(*(field[start:stop] for field in draws))
+    return BlockDraws(draws.base[start:stop], draws.col[start:stop], draws.gap[start:stop])
 
 
 def _draw(
