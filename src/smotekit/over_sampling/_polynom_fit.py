@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from numpy.typing import NDArray
+from scipy import sparse
 
 from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit.over_sampling._base import SyntheticSamplerMixin
@@ -85,7 +86,7 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     -----
     Points lie inside the convex hull of the class, concentrated towards its mean: the method
     densifies the core of each class rather than its border. Integer columns are rounded.
-    Dense input only.
+    Sparse input is processed dense (the class mean is dense) and returned in its format.
 
     References
     ----------
@@ -108,13 +109,21 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     """
 
     _sampling_type = "over-sampling"
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **BaseOverSampler._parameter_constraints,
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, *, sampling_strategy: Any = "auto", random_state: Any = None) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
 
-    def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
-        return super()._check_X_y(X, y, accept_sparse=False)
+    def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
+        if sparse.issparse(X):
+            # Spokes end at the class mean, which is dense: work dense, give back X's format.
+            X_res, y_res = super()._fit_resample(X.toarray(), y, **params)
+            return sparse.csr_matrix(X_res).asformat(X.format), y_res
+        return super()._fit_resample(X, y, **params)
 
     def _validate_estimator(self) -> None:
         self.class_means_: dict[Any, NDArray[Any]] = {}
@@ -138,8 +147,3 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
         # Blocks are finished in the order their plans were made.
         spokes, local_plan = self._spokes.pop(0)
         interpolate(spokes, local_plan, block)
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags

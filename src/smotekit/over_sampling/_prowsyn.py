@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from numpy.typing import NDArray
+from sklearn.utils._param_validation import HasMethods, Interval
 
 from smotekit._kernels import SyntheticPlan, concat_plans
 from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
@@ -137,6 +138,16 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     """
 
     _sampling_type = "over-sampling"
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **BaseOverSampler._parameter_constraints,
+        "random_state": ["random_state"],
+        "n_neighbors": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            HasMethods(["fit", "kneighbors"]),
+        ],
+        "n_levels": [Interval(numbers.Integral, 1, None, closed="left")],
+        "theta": [Interval(numbers.Real, 0, None, closed="left")],
+    }
     nn_: Any
 
     def __init__(
@@ -155,32 +166,9 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         self.theta = theta
 
     def _validate_estimator(self) -> None:
+        # Values are checked by ``_parameter_constraints`` before this runs.
         k = self.n_neighbors
-        if isinstance(k, numbers.Integral) and not isinstance(k, bool):
-            if k < 1:
-                raise ValueError(
-                    f"ProWSyn got n_neighbors={k}: it must be an integer >= 1 (the paper uses 5)."
-                )
-            self._k = int(k)
-        elif hasattr(k, "kneighbors") and hasattr(k, "fit"):
-            self._k = int(getattr(k, "n_neighbors", 5))
-        else:
-            raise TypeError(
-                f"ProWSyn got n_neighbors={k!r}: pass an integer >= 1 or an estimator with fit "
-                "and kneighbors, such as smotekit.ExactNeighbors."
-            )
-        if isinstance(self.n_levels, bool) or not isinstance(self.n_levels, numbers.Integral):
-            raise TypeError(f"ProWSyn got n_levels={self.n_levels!r}: pass an integer >= 1.")
-        if self.n_levels < 1:
-            raise ValueError(
-                f"ProWSyn got n_levels={self.n_levels}: it must be >= 1 (the paper uses 5)."
-            )
-        theta = self.theta
-        if isinstance(theta, bool) or not isinstance(theta, numbers.Real) or not theta >= 0:
-            raise ValueError(
-                f"ProWSyn got theta={theta!r}: it must be a number >= 0 (the paper uses 1; "
-                "0 gives every level the same share)."
-            )
+        self._k = int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
         self.nn_ = make_neighbors_estimator(self.n_neighbors, additional=0)
         self.proximity_levels_: dict[Any, NDArray[np.intp]] = {}
 

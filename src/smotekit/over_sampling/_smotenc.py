@@ -51,15 +51,21 @@ def check_no_missing_categories(
     """Refuse missing values in categorical columns, naming the first one found."""
     import pandas as pd  # scikit-learn's encoders need it too; only loaded when this runs
 
-    missing = np.asarray(pd.DataFrame(np.asarray(X_cat, dtype=object)).isna())
+    values = X_cat.to_numpy() if hasattr(X_cat, "to_numpy") else np.asarray(X_cat)
+    if values.dtype.kind in "fc":
+        # an infinite number is no category anyone means either
+        missing = ~np.isfinite(values)
+    else:
+        missing = np.asarray(pd.isna(pd.DataFrame(values)))
     if missing.any():
         row, col = np.argwhere(missing)[0]
         feature = int(features[col])
         name = f" ({names[feature]!r})" if names is not None else ""
         raise ValueError(
-            f"Categorical feature {feature}{name} has missing values (first at row {row}). "
-            f"{method} votes among observed categories: make missing a category of its own "
-            "(e.g. fill with 'missing') or drop those rows."
+            f"Categorical feature {feature}{name} has missing or infinite values (NaN, None or "
+            f"inf; first at row {row}: {values[row, col]!r}). {method} votes among observed "
+            "categories: make missing a category of its own (e.g. fill with 'missing') or drop "
+            "those rows."
         )
 
 
@@ -225,9 +231,19 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
     categorical_features_: NDArray[np.intp]
     continuous_features_: NDArray[np.intp]
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # sparse X is accepted, as in imbalanced-learn
+        return tags
+
     def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
         X, y, binarize_y = _ImblearnSMOTENC._check_X_y(self, X, y)
         check_two_classes(y)
+        # ``fit`` stops here, so the column checks (missing values included) run here too.
+        self.n_features_ = _num_features(X)
+        self._validate_column_types(X)
+        self._validate_estimator()
+        self._split(X)
         return X, y, binarize_y
 
     def _validate_column_types(self, X: Any) -> None:
@@ -255,7 +271,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
             raise ValueError(
                 "SMOTE-NC is not designed to work only with categorical features: "
                 f"categorical_features={self.categorical_features!r} makes all "
-                f"{self.n_features_in_} features categorical. It needs at least one "
+                f"{self.n_features_in_} feature(s) categorical. It needs at least one "
                 "continuous feature to measure distances and interpolate: use smotekit.SMOTEN "
                 "for data with categorical features only."
             )
@@ -267,8 +283,8 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
                 "smotekit.SMOTE for continuous data only."
             )
 
-    def _encode(self, X: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.intp], Any]:
-        """Continuous block, original categories, category numbers, one-hot dtype."""
+    def _split(self, X: Any) -> tuple[NDArray[Any], Any]:
+        """Continuous block (numeric, finite) and categorical block (no missing values)."""
         X_cont = check_array(
             _safe_indexing(X, self.continuous_features_, axis=1),
             accept_sparse=["csr", "csc"],
@@ -282,6 +298,11 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         check_no_missing_categories(
             X_cat, self.categorical_features_, getattr(self, "feature_names_in_", None), "SMOTE-NC"
         )
+        return X_cont, X_cat
+
+    def _encode(self, X: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.intp], Any]:
+        """Continuous block, original categories, category numbers, one-hot dtype."""
+        X_cont, X_cat = self._split(X)
         dtype_ohe = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
         if self.categorical_encoder is None:
             self.categorical_encoder_ = OneHotEncoder(handle_unknown="ignore", dtype=dtype_ohe)
