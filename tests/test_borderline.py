@@ -209,3 +209,18 @@ def test_nan_input_is_named():
     X[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         BorderlineSMOTE().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_borderline_2_matches_dense(fmt):
+    # imbalanced-learn's Borderline-2 fails on sparse input; smotekit's gives the dense rows.
+    from scipy import sparse
+
+    X, y = make_data(seed=0, d=6)
+    X[np.abs(X) < 0.5] = 0
+    X_sparse = sparse.csr_matrix(X).asformat(fmt)
+    out_sparse = BorderlineSMOTE(kind="borderline-2", random_state=0).fit_resample(X_sparse, y)
+    out_dense = BorderlineSMOTE(kind="borderline-2", random_state=0).fit_resample(X, y)
+    assert out_sparse[0].format == fmt
+    np.testing.assert_allclose(out_sparse[0].toarray(), out_dense[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(out_sparse[1], out_dense[1])
