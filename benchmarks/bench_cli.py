@@ -39,7 +39,7 @@ with csv.CSVWriter(sys.argv[2], reader.schema) as writer:
 
 
 def generate(path: Path, rows: int, features: int, minority: float, seed: int = 0) -> None:
-    """Write the benchmark CSV in 1M-row pieces (values rounded to 5 decimals, like real data)."""
+    """Write the benchmark CSV in 1M-row pieces (values rounded to 6 decimals, like real data)."""
     rng = np.random.default_rng(seed)
     schema = pa.schema([(f"f{j}", pa.float64()) for j in range(features)] + [("label", pa.int64())])
     piece = 1_000_000
@@ -47,7 +47,7 @@ def generate(path: Path, rows: int, features: int, minority: float, seed: int = 
         for start in range(0, rows, piece):
             n = min(piece, rows - start)
             y = (rng.random(n) < minority).astype(np.int64)
-            X = np.round(rng.normal(size=(n, features)) + 1.5 * y[:, None], 5)
+            X = np.round(rng.normal(size=(n, features)) + 1.5 * y[:, None], 6)
             columns = [pa.array(X[:, j]) for j in range(features)] + [pa.array(y)]
             writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
 

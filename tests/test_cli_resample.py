@@ -334,6 +334,33 @@ def test_data_errors_exit_1(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_empty_file_and_negative_seed(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("x,y\n")
+    out = tmp_path / "out.csv"
+    err = one_line_error(capsys, ["resample", empty, "-o", out, "-t", "y"], 1)
+    assert "no data rows" in err
+    src = write(make_table(), tmp_path / "in.csv")
+    err = one_line_error(capsys, ["resample", src, "-o", out, "-t", "label", "--seed", "-1"], 2)
+    assert "--seed" in err
+
+
+def test_approximate_neighbours(tmp_path, capsys):
+    import smotekit.neighbors
+
+    src = write(make_table(n=600), tmp_path / "in.csv")
+    out = tmp_path / "out.csv"
+    argv = ["resample", src, "-o", out, "-t", "label", "--approximate"]
+    if not hasattr(smotekit.neighbors, "ApproximateNeighbors"):
+        err = one_line_error(capsys, argv, 2)
+        assert "--approximate" in err
+        return
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 0, err
+    labels = np.asarray(read(out)["label"].to_pylist())
+    assert (labels == 0).sum() == (labels == 1).sum()
+
+
 def test_interrupt_in_process_keeps_previous_output(tmp_path, capsys, monkeypatch):
     src = write(make_table(), tmp_path / "in.csv")
     out = tmp_path / "out.csv"

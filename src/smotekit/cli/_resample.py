@@ -213,6 +213,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.nan not in ("error", "drop"):
         raise UsageError(f"--nan: '{args.nan}' is not 'error' or 'drop'")
+    if args.seed < 0:
+        raise UsageError(f"--seed: {args.seed} is negative, use 0 or more")
     if args.k_neighbors is not None and args.k_neighbors < 1:
         raise UsageError(f"--k-neighbors: {args.k_neighbors} is too small, use 1 or more")
     strategy = parse_strategy(args.sampling_strategy)
@@ -254,12 +256,10 @@ def run(args: argparse.Namespace) -> int:
         plot=args.plot is not None,
     )
 
-    def make_sampler(n_new: dict[Any, int], counts: dict[Any, int]) -> tuple[Any, int | None]:
-        # A class-local method is planned class by class from the counts computed on the whole
-        # file; any other is fitted on the whole file with the strategy as given.
+    def make_sampler(counts: dict[Any, int]) -> tuple[Any, int | None]:
         return build_sampler(
             method,
-            sampling_strategy=n_new if method.class_local else label_for_sampler(strategy, counts),
+            sampling_strategy=label_for_sampler(strategy, counts),
             random_state=args.seed,
             k=args.k_neighbors,
             approximate=args.approximate,

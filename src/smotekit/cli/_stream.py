@@ -122,7 +122,7 @@ class Job:
         out_name: Path,
         provenance: Path | None,
         provenance_name: Path | None,
-        make_sampler: Callable[[dict[Any, int], dict[Any, int]], tuple[Any, int | None]],
+        make_sampler: Callable[[dict[Any, int]], tuple[Any, int | None]],
     ) -> Summary:
         """Write the resampled file to ``out`` (in the format of ``out_name``)."""
         pa = import_optional("pyarrow", "io")
@@ -148,14 +148,17 @@ class Job:
                 writers.append(self._prov_writer)
             kept = self._scan()
             counts = self.summary.counts
+            if not counts:
+                what = "no complete rows" if self.summary.dropped else "no data rows"
+                raise DataError(f"'{self.input_path}' has {what}: there is nothing to resample")
             if len(counts) < 2:
-                only = next(iter(counts), None)
+                only = next(iter(counts))
                 raise DataError(
                     f"'{self.input_path}' column '{self.target}' has a single class ({only!r}): "
                     "there is nothing to balance; check --target"
                 )
             n_new = target_counts(self.strategy, counts)
-            sampler, k = make_sampler(n_new, counts)
+            sampler, k = make_sampler(counts)
             self._check_class_sizes(n_new, k)
             if self.method.class_local:
                 self._grow_class_local(kept, n_new, sampler)
