@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import _safe_indexing, check_array
 from sklearn.utils.validation import _num_features
+from sklearn_compat.utils._indexing import _get_column_indices
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote, interpolate
 from smotekit._validation import check_finite
@@ -21,9 +22,12 @@ from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_e
 __all__ = ["SMOTENC", "check_no_missing_categories", "check_two_classes", "vote_categories"]
 
 # Budget of one vote chunk's count table (rows x categories of one feature), in cells.
-VOTE_CHUNK_CELLS = 1 << 20
-# Above this many bytes the class's encoded matrix for the neighbour search is kept sparse.
+VOTE_CHUNK_CELLS = 1 << 18
+# The neighbour search sees the class densely (exact float64 search) while its one-hot part is
+# narrow and the matrix small; wider encodings stay sparse, so memory never scales with
+# rows x categories.
 DENSE_ENCODING_BYTES = 256 * 2**20
+DENSE_MAX_CATEGORIES = 64
 
 
 def _category_codes(X_ohe: Any, offsets: NDArray[np.intp], n_rows: int) -> NDArray[np.intp]:
@@ -247,10 +251,16 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         return X, y, binarize_y
 
     def _validate_column_types(self, X: Any) -> None:
+        spec = self.categorical_features
         try:
-            super()._validate_column_types(X)
+            if isinstance(spec, str):
+                super()._validate_column_types(X)
+            else:
+                # imbalanced-learn compares the spec to "auto" first, which fails on an ndarray.
+                spec = spec.tolist() if hasattr(spec, "tolist") else spec
+                self.categorical_features_ = np.array(_get_column_indices(X, spec))
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            if self.categorical_features == "auto":
+            if isinstance(self.categorical_features, str):
                 raise
             columns = list(getattr(X, "columns", range(_num_features(X))))
             raise ValueError(
@@ -331,7 +341,10 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         dtype = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
         cols = (codes + offsets[:-1]).ravel() + n_cont
         rows = np.repeat(np.arange(m), codes.shape[1])
-        if m * width * dtype.itemsize <= DENSE_ENCODING_BYTES:
+        if (
+            offsets[-1] <= DENSE_MAX_CATEGORIES
+            and m * width * dtype.itemsize <= DENSE_ENCODING_BYTES
+        ):
             space = np.zeros((m, width), dtype=dtype)
             space[:, :n_cont] = X_cont
             space[rows, cols] = value
