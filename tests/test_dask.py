@@ -272,3 +272,42 @@ def test_importing_smotekit_dask_does_not_import_dask():
     code = "import smotekit, smotekit.dask, sys; print('dask' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def write_parquet_folder(folder, n_files=3, rows=300, seed=0):
+    rng = np.random.RandomState(seed)
+    folder.mkdir()
+    frames = []
+    for i in range(n_files):
+        frame = pd.DataFrame(rng.normal(size=(rows, 3)), columns=["x0", "x1", "x2"])
+        frame["label"] = (rng.uniform(size=rows) < 0.15).astype(np.int64)
+        frame.to_parquet(folder / f"part-{i}.parquet", index=False)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_resample_parquet_writes_the_input_then_synthetic_rows(client, tmp_path):
+    from smotekit.dask import resample_parquet
+
+    data = write_parquet_folder(tmp_path / "in")
+    counts = resample_parquet(
+        SMOTE(random_state=0),
+        tmp_path / "in",
+        tmp_path / "out",
+        target="label",
+        provenance=tmp_path / "prov",
+        block_rows=250,
+    )
+    n_major = int((data["label"] == 0).sum())
+    assert counts == {0: n_major, 1: n_major}
+    out = pd.read_parquet(tmp_path / "out")
+    prov = pd.read_parquet(tmp_path / "prov")
+    assert len(out) == 2 * n_major and len(prov) == len(out) - len(data)
+    pd.testing.assert_frame_equal(out.iloc[: len(data)].reset_index(drop=True), data)
+    X = data[["x0", "x1", "x2"]].to_numpy()
+    base, nbr, gap = (prov[c].to_numpy() for c in ("base", "neighbor", "gap"))
+    np.testing.assert_allclose(
+        out.iloc[len(data) :, :3].to_numpy(), X[base] + gap[:, None] * (X[nbr] - X[base])
+    )
+    with pytest.raises(FileExistsError, match="exists"):
+        resample_parquet(SMOTE(), tmp_path / "in", tmp_path / "out", target="label")

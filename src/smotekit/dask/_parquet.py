@@ -34,8 +34,28 @@ def connect(address: str | None) -> Any:
 
 def _join(x_part: Any, y_part: Any, target: str) -> Any:
     frame = x_part.copy()
-    frame[target] = y_part.to_numpy()
+    frame[target] = y_part
     return frame
+
+
+def _part_name(i: int) -> str:
+    # Zero-padded, so every reader (not only dask's natural sort) sees the partitions in order.
+    return f"part-{i:06d}.parquet"
+
+
+def _records_frame(records: Any) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(records)
+
+
+def _empty_records() -> Any:
+    import numpy as np
+    import pandas as pd
+
+    from smotekit._kernels import PROVENANCE_DTYPE
+
+    return pd.DataFrame(np.empty(0, dtype=PROVENANCE_DTYPE))
 
 
 def resample_parquet(
@@ -56,7 +76,7 @@ def resample_parquet(
     """
     dd = import_optional("dask.dataframe", "dask")
     dask = import_optional("dask", "dask")
-    from smotekit.dask._resample import fit_resample
+    from smotekit.dask._resample import synthesize
 
     destination = Path(destination)
     targets = [destination] + ([Path(provenance)] if provenance is not None else [])
@@ -68,23 +88,18 @@ def resample_parquet(
         raise KeyError(f"'{source}' has no column '{target}' (columns: {list(frame.columns)[:12]})")
     X = frame.drop(columns=[target])
     y = frame[target]
-    X_res, y_res, prov = fit_resample(sampler, X, y, return_provenance=True, **options)
-    n_in = frame.npartitions
-    synthetic = (
-        [
-            dask.delayed(_join)(xp, yp, target)
-            for xp, yp in zip(
-                X_res.partitions[n_in:].to_delayed(),
-                y_res.partitions[n_in:].to_delayed(),
-                strict=True,
-            )
-        ]
-        if X_res.npartitions > n_in
-        else []
-    )
+    plan = synthesize(sampler, X, y, **options)
+    synthetic = [
+        dask.delayed(_join)(xb, yb, target)
+        for xb, yb in zip(plan.x_blocks, plan.y_blocks, strict=True)
+    ]
     out = frame
     if synthetic:
         out = dd.concat([frame, dd.from_delayed(synthetic, meta=frame._meta, verify_meta=False)])
+    prov = dd.from_delayed(
+        [dask.delayed(_records_frame)(p) for p in plan.prov_blocks] or [_empty_records()],
+        meta=_empty_records(),
+    )
     staged = [(destination, out)] + ([(Path(provenance), prov)] if provenance is not None else [])
     temporary = []
     try:
@@ -92,9 +107,12 @@ def resample_parquet(
         for path, data in staged:
             tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
             temporary.append((tmp, path))
-            writes.append(data.to_parquet(str(tmp), write_index=False, compute=False))
-        counts = y_res.value_counts()
-        _, counts = dask.compute(writes, counts)
+            writes.append(
+                data.to_parquet(
+                    str(tmp), write_index=False, compute=False, name_function=_part_name
+                )
+            )
+        dask.compute(writes)
         for tmp, path in temporary:
             if path.exists():
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -103,4 +121,4 @@ def resample_parquet(
         for tmp, _ in temporary:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-    return {label: int(n) for label, n in counts.items()}
+    return {label: n + plan.added.get(label, 0) for label, n in sorted(plan.counts.items())}

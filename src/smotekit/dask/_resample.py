@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from smotekit.dask._samplers import Rule, rule_for
 from smotekit.dask._strategy import strategy_from_counts
 from smotekit.over_sampling._borderline import in_danger
 
-__all__ = ["fit_resample"]
+__all__ = ["Synthesis", "fit_resample", "synthesize"]
 
 DEFAULT_CLASS_BUDGET = 256 * 2**20
 DEFAULT_BLOCK_ROWS = 100_000
@@ -97,6 +98,43 @@ def fit_resample(
     >>> np.bincount(y_res.compute(scheduler="sync"))
     array([100, 100])
     """
+    plan = synthesize(
+        sampler, X, y, class_budget=class_budget, block_rows=block_rows, seeding=seeding
+    )
+    return plan.source.assemble(
+        plan.x_blocks,
+        plan.y_blocks,
+        plan.prov_blocks,
+        plan.sizes,
+        plan.n_input,
+        return_provenance,
+    )
+
+
+@dataclass
+class Synthesis:
+    """The lazy synthetic blocks of a resample, before they are joined to the input."""
+
+    source: _Source
+    x_blocks: list[Any]  # delayed frames or arrays, in the input's form
+    y_blocks: list[Any]  # delayed label arrays
+    prov_blocks: list[Any]  # delayed provenance records
+    sizes: list[int]
+    n_input: int
+    counts: dict[Any, int]  # rows per class in the input
+    added: dict[Any, int]  # synthetic rows per class
+
+
+def synthesize(
+    sampler: Any,
+    X: Any,
+    y: Any,
+    *,
+    class_budget: int = DEFAULT_CLASS_BUDGET,
+    block_rows: int = DEFAULT_BLOCK_ROWS,
+    seeding: str = "blocks",
+) -> Synthesis:
+    """Count the classes (one pass over ``y``) and lay out the graph of the synthetic blocks."""
     dask = import_optional("dask", "dask")
     delayed = dask.delayed
     if not isinstance(class_budget, numbers.Integral) or class_budget <= 0:
@@ -156,8 +194,15 @@ def fit_resample(
             y_blocks.append(delayed(np.full)(n_b, label, dtype=source.y_dtype))
             prov_blocks.append(prov)
             block_sizes.append(n_b)
-    return source.assemble(
-        x_blocks, y_blocks, prov_blocks, block_sizes, int(offsets[-1]), return_provenance
+    return Synthesis(
+        source,
+        x_blocks,
+        y_blocks,
+        prov_blocks,
+        block_sizes,
+        int(offsets[-1]),
+        counts,
+        {label: n for label, n in strategy.items() if n},
     )
 
 
@@ -428,9 +473,12 @@ class _Source:
                 raise ValueError(f"y must be one column; got a DataFrame with {len(y.columns)}.")
             y = y[y.columns[0]]
         if dd is not None and isinstance(y, dd.Series):
-            self.y_parts = list(y.to_delayed())
             self.y_dtype = y.dtype
             self.y_name = y.name
+            if self.is_frame:
+                self.x_parts, self.y_parts = _aligned_parts(X, y)
+            else:
+                self.y_parts = list(y.to_delayed())
         elif isinstance(y, da.Array):
             if y.ndim != 1:
                 raise ValueError(f"y must be 1-D; got a {y.ndim}-D dask array.")
@@ -530,6 +578,34 @@ class _RowForm:
             for name, col, dtype in zip(self.columns, columns, self.dtypes, strict=True)
         }
         return pd.DataFrame(data, columns=self.columns)
+
+
+_Y_COLUMN = "__smotekit_target__"
+
+
+def _aligned_parts(X: Any, y: Any) -> tuple[list[Any], list[Any]]:
+    """Partitions of ``X`` and ``y`` taken from one frame, so they match row for row.
+
+    Dask may partition a projection differently from the whole (a Parquet read of one column can
+    fuse files), so ``X`` and ``y`` are joined first and split inside each task.
+    """
+    dask = import_optional("dask", "dask")
+    if X.npartitions != y.npartitions:
+        raise ValueError(
+            f"X has {X.npartitions} partitions but y has {y.npartitions}: partition them alike "
+            "(for example, take both from the same DataFrame)."
+        )
+    try:
+        parts = X.assign(**{_Y_COLUMN: y}).to_delayed()
+    except ValueError as exc:  # pragma: no cover - depends on dask's alignment rules
+        raise ValueError(f"X and y are not partitioned alike: {exc}") from None
+    x_parts = [dask.delayed(_without_target)(p) for p in parts]
+    y_parts = [dask.delayed(operator.getitem)(p, _Y_COLUMN) for p in parts]
+    return x_parts, y_parts
+
+
+def _without_target(frame: Any) -> Any:
+    return frame.drop(columns=[_Y_COLUMN])
 
 
 def _with_index(frame: Any, start: int) -> Any:

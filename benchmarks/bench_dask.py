@@ -1,0 +1,144 @@
+"""Out-of-core SMOTE on Dask: a Parquet dataset several times the workers' memory, resampled.
+
+Writes a Parquet dataset of Gaussian features with a rare class (by default about 6.7 GiB on disk,
+more than 3x the 2 x 1 GiB of worker memory), resamples it with ``smotekit.dask`` on a
+LocalCluster of 1 and then 2 worker processes of 1 GiB each, checks the output's class counts,
+and prints a table: time, worker restarts (worker process ids before and after) and bytes
+spilled to disk. Everything it writes lives under one temporary folder, deleted at the end.
+
+Run: ``python benchmarks/bench_dask.py`` (``--quick`` for a small smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+GIB = 2**30
+
+
+def write_dataset(folder: Path, rows: int, features: int, minority: float, files: int) -> int:
+    """A Parquet folder of ``files`` files; class 1 is a shifted Gaussian of share ``minority``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True)
+    names = [f"f{j}" for j in range(features)]
+    rng = np.random.default_rng(0)
+    per_file = rows // files
+    for i in range(files):
+        y = (rng.random(per_file) < minority).astype(np.int8)
+        X = rng.standard_normal((per_file, features))
+        X[y == 1] += 1.5
+        table = pa.table({**{n: X[:, j] for j, n in enumerate(names)}, "label": y})
+        pq.write_table(table, folder / f"part-{i:04d}.parquet", compression="snappy")
+    return per_file * files
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -> dict:
+    import dask.dataframe as dd
+    import distributed
+
+    from smotekit import SMOTE
+    from smotekit.dask import resample_parquet
+
+    with (
+        distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=memory,
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        pids = client.run(os.getpid)
+        started = time.perf_counter()
+        counts = resample_parquet(
+            SMOTE(random_state=0, sampling_strategy={1: grow_to}),
+            source,
+            out,
+            target="label",
+            class_budget=128 * 2**20,
+            block_rows=200_000,
+        )
+        seconds = time.perf_counter() - started
+        restarts = sum(1 for a, p in client.run(os.getpid).items() if pids.get(a) != p)
+        restarts += len(pids) - len(client.run(os.getpid))
+        spilled = sum(client.run(lambda dask_worker: dask_worker.data.spilled_total.disk).values())
+        written = dd.read_parquet(str(out), columns=["label"])["label"].value_counts().compute()
+    return {
+        "seconds": seconds,
+        "restarts": restarts,
+        "spilled": spilled,
+        "counts": counts,
+        "written": {int(k): int(v) for k, v in written.items()},
+        "out_bytes": folder_bytes(out),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=40_000_000)
+    parser.add_argument("--features", type=int, default=20)
+    parser.add_argument("--minority", type=float, default=0.005)
+    parser.add_argument("--grow-to", type=int, default=1_000_000, help="final minority count")
+    parser.add_argument("--files", type=int, default=80)
+    parser.add_argument("--memory", default="1GiB", help="memory limit per worker")
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--quick", action="store_true", help="200k rows, a smoke run")
+    args = parser.parse_args()
+    if args.quick:
+        args.rows, args.files, args.grow_to = 200_000, 4, 5_000
+
+    root = Path(tempfile.mkdtemp(prefix="smotekit-bench-dask-"))
+    try:
+        source = root / "input"
+        t0 = time.perf_counter()
+        rows = write_dataset(source, args.rows, args.features, args.minority, args.files)
+        size = folder_bytes(source)
+        print(
+            f"input: {rows:,} rows x {args.features} float64 features + label, {args.files} "
+            f"files, {size / GIB:.2f} GiB on disk (written in {time.perf_counter() - t0:.0f} s)"
+        )
+        header = (
+            "| workers | memory limit each | input / total worker memory | synthetic rows "
+            "| output on disk | time (s) | worker restarts | spilled to disk |"
+        )
+        lines = [header, "|" + "---|" * 8]
+        for workers in [int(w) for w in args.workers.split(",")]:
+            out = root / f"output-{workers}"
+            result = run_once(source, out, workers, args.memory, args.grow_to)
+            added = sum(result["written"].values()) - rows
+            assert result["written"].get(1) == args.grow_to, result
+            assert result["written"] == result["counts"], result
+            limit = _parse_bytes(args.memory)
+            lines.append(
+                f"| {workers} | {args.memory} | {size / (workers * limit):.1f}x | {added:,} "
+                f"| {result['out_bytes'] / GIB:.2f} GiB | {result['seconds']:.0f} "
+                f"| {result['restarts']} | {result['spilled'] / 2**20:.0f} MiB |"
+            )
+            shutil.rmtree(out)
+        print("\n".join(lines))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _parse_bytes(text: str) -> int:
+    from dask.utils import parse_bytes
+
+    return int(parse_bytes(text))
+
+
+if __name__ == "__main__":
+    main()
