@@ -175,9 +175,10 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
+        shown = label.item() if isinstance(label, np.generic) else label
         if class_index.size < 2:
             raise ValueError(
-                f"Class {label!r} has {class_index.size} sample: ProWSyn interpolates between "
+                f"Class {shown!r} has {class_index.size} sample: ProWSyn interpolates between "
                 "two rows of a class, so it needs at least 2. Collect more samples of it or "
                 "leave it out of sampling_strategy."
             )
@@ -190,7 +191,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         members = [np.flatnonzero(levels == lev) for lev in present]
         if not weights.any():
             warnings.warn(
-                f"ProWSyn: every proximity level of class {label!r} has a single row, so no "
+                f"ProWSyn: every proximity level of class {shown!r} has a single row, so no "
                 "level can interpolate within itself; the class is used as one level. Lower "
                 "n_levels or n_neighbors to get larger levels.",
                 UserWarning,
