@@ -7,6 +7,7 @@ belong to another class, and the "danger" and "noise" tests built on that count.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any
 
@@ -70,6 +71,17 @@ def other_class_counts(
 def in_danger(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
     """At least half, but not all, of the ``m`` neighbours belong to other classes."""
     return (n_other >= m / 2) & (n_other < m)
+
+
+def warn_user(message: str) -> None:
+    """A ``UserWarning`` attributed to the caller's line, not to a line of the library stack."""
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARY:
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+_LIBRARY = {"smotekit", "imblearn", "sklearn", "sklearn_compat"}
 
 
 def shown(label: Any) -> Any:
@@ -180,15 +192,13 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         n_other, m = other_class_counts(self._fitted("m", X), X, y, class_index, label)
         danger = in_danger(n_other, m)
         if not danger.any():
-            warnings.warn(
+            warn_user(
                 f"BorderlineSMOTE found no sample of class {shown(label)!r} in danger "
                 "(at least half, "
                 f"but not all, of its m_neighbors={m} nearest neighbours in other classes), so "
                 f"it generated none of the {n_samples} samples requested for it. The class is "
                 "either well separated or all noise: try a larger m_neighbors, or "
                 "smotekit.SMOTE to grow from every sample.",
-                UserWarning,
-                stacklevel=5,
             )
             return SyntheticPlan(
                 np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float64)
