@@ -151,7 +151,7 @@ def test_in_pipeline():
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     n_min=st.integers(8, 30),
-    n_maj=st.integers(30, 80),
+    n_maj=st.integers(31, 80),
     k=st.integers(1, 5),
     m=st.integers(2, 8),
     kind=st.sampled_from(KINDS),
