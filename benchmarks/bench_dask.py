@@ -69,7 +69,7 @@ def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -
             source,
             out,
             target="label",
-            class_budget=128 * 2**20,
+            class_budget=8 * 2**20,  # the minority class is searched in blocks
             block_rows=200_000,
         )
         seconds = time.perf_counter() - started

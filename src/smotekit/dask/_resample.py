@@ -191,7 +191,7 @@ def synthesize(
             seed = None if whole is None else int(sampler.random_state)
             rows, prov = grower.block(draws, n_b, entropy, class_key, b, seed)
             x_blocks.append(rows)
-            y_blocks.append(delayed(np.full)(n_b, label, dtype=source.y_dtype))
+            y_blocks.append(delayed(_labels)(n_b, label, source.y_dtype))
             prov_blocks.append(prov)
             block_sizes.append(n_b)
     return Synthesis(
@@ -606,6 +606,15 @@ def _aligned_parts(X: Any, y: Any) -> tuple[list[Any], list[Any]]:
 
 def _without_target(frame: Any) -> Any:
     return frame.drop(columns=[_Y_COLUMN])
+
+
+def _labels(n: int, label: Any, dtype: Any) -> Any:
+    """``n`` copies of ``label`` in the target's dtype (NumPy's or a pandas extension dtype)."""
+    if _is_numpy_dtype(dtype):
+        return np.full(n, label, dtype=dtype)
+    import pandas as pd
+
+    return pd.array([label] * n, dtype=dtype)
 
 
 def _with_index(frame: Any, start: int) -> Any:

@@ -27,7 +27,7 @@ def strategy_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> Orde
     Examples
     --------
     >>> dict(strategy_from_counts("auto", {0: 90, 1: 10, 2: 30}))
-    {0: 0, 1: 80, 2: 60}
+    {1: 80, 2: 60}
     """
     if len(counts) < 2:
         raise ValueError(
