@@ -139,3 +139,23 @@ def test_in_pipeline(combined, _, __):
     X, y = make_data(seed=4)
     pipe = make_pipeline(combined(smote=ADASYN(random_state=0)), LogisticRegression())
     assert pipe.fit(X, y).score(X, y) > 0.5
+
+
+@pytest.mark.parametrize(("combined", "_", "__"), COMBINED)
+def test_dataframes_come_back_in_their_library(combined, _, __):
+    import pandas as pd
+    import polars as pl
+
+    X, y = make_data(seed=6)
+    columns = ["a", "b", "c", "d"]
+    frame = pd.DataFrame(X, columns=columns).astype({"a": "Float64"})
+    X_res, y_res = combined(random_state=0).fit_resample(frame, pd.Series(y, name="target"))
+    assert list(X_res.columns) == columns and str(X_res.dtypes["a"]) == "Float64"
+    assert y_res.name == "target"
+    X_arr, _ = combined(random_state=0).fit_resample(X, y)
+    np.testing.assert_allclose(X_res.to_numpy(dtype=float), X_arr, rtol=1e-12)
+    X_pl, y_pl = combined(random_state=0).fit_resample(
+        pl.DataFrame(X, schema=columns), pl.Series(y)
+    )
+    assert isinstance(X_pl, pl.DataFrame) and isinstance(y_pl, pl.Series)
+    assert X_pl.columns == columns

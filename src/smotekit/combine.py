@@ -32,6 +32,20 @@ class _OversampleThenCleanMixin:
     sampling_strategy: Any
     random_state: Any
 
+    def fit_resample(self, X: Any, y: Any, **params: Any) -> Any:
+        """Resample ``X`` and ``y``; DataFrames come back in the same library and dtypes.
+
+        pandas (nullable dtypes included) and polars frames are handled as by every smotekit
+        sampler (see :mod:`smotekit._frames`); arrays and sparse matrices as in imbalanced-learn.
+        """
+        from smotekit._frames import frame_round_trip
+
+        trip = frame_round_trip(X, y)
+        if trip is None:
+            return super().fit_resample(X, y, **params)  # type: ignore[misc]
+        X_res, y_res, *rest = super().fit_resample(trip.X, trip.y, **params)  # type: ignore[misc]
+        return (*trip.restore(X_res, y_res), *rest)
+
     def _default_smote(self) -> Any:
         if self.smote is not None:
             return clone(self.smote)
