@@ -73,6 +73,16 @@ def in_danger(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
     return (n_other >= m / 2) & (n_other < m)
 
 
+def is_noise(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
+    """Every one of the ``m`` neighbours belongs to another class."""
+    return n_other == m
+
+
+# -- messages ------------------------------------------------------------------------------------
+# Packages whose frames a warning skips, so that it points at the user's own line.
+_LIBRARY = {"smotekit", "imblearn", "sklearn", "sklearn_compat"}
+
+
 def warn_user(message: str) -> None:
     """A ``UserWarning`` attributed to the caller's line, not to a line of the library stack."""
     level, frame = 2, sys._getframe(1)
@@ -81,17 +91,9 @@ def warn_user(message: str) -> None:
     warnings.warn(message, UserWarning, stacklevel=level)
 
 
-_LIBRARY = {"smotekit", "imblearn", "sklearn", "sklearn_compat"}
-
-
 def shown(label: Any) -> Any:
     """A class label as users wrote it (``1``, not ``np.int64(1)``) for messages."""
     return label.item() if isinstance(label, np.generic) else label
-
-
-def is_noise(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
-    """Every one of the ``m`` neighbours belongs to another class."""
-    return n_other == m
 
 
 class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
@@ -193,12 +195,11 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         danger = in_danger(n_other, m)
         if not danger.any():
             warn_user(
-                f"BorderlineSMOTE found no sample of class {shown(label)!r} in danger "
-                "(at least half, "
-                f"but not all, of its m_neighbors={m} nearest neighbours in other classes), so "
-                f"it generated none of the {n_samples} samples requested for it. The class is "
-                "either well separated or all noise: try a larger m_neighbors, or "
-                "smotekit.SMOTE to grow from every sample.",
+                f"BorderlineSMOTE found no sample of class {shown(label)!r} in danger (at "
+                f"least half, but not all, of its m_neighbors={m} nearest neighbours in other "
+                f"classes), so it generated none of the {n_samples} samples requested for it. "
+                "The class is either well separated or all noise: try a larger m_neighbors, "
+                "or smotekit.SMOTE to grow from every sample.",
             )
             return SyntheticPlan(
                 np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float64)
