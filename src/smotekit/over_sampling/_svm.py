@@ -138,16 +138,16 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
             fit_neighbors(self.nn_m_, X, self.m_neighbors, "m_neighbors", "SVMSMOTE")
             self._m_fitted = True
         n_other, m = other_class_counts(self.nn_m_, X, y, support, label)
-        support = support[~is_noise(n_other, m)]
+        not_noise = ~is_noise(n_other, m)
+        support, n_other = support[not_noise], n_other[not_noise]
         if support.size == 0:
             raise ValueError(
                 f"All support vectors are considered as noise. SVM-SMOTE is not adapted to your "
-                f"dataset: every support vector of class {shown(label)!r} "
-                "has only other classes among "
-                f"its m_neighbors={m} nearest neighbours. Try another SMOTE variant (SMOTE, "
-                "BorderlineSMOTE), a smaller m_neighbors or another svm_estimator."
+                f"dataset: every support vector of class {shown(label)!r} has only other "
+                f"classes among its m_neighbors={m} nearest neighbours. Try another SMOTE "
+                "variant (SMOTE, BorderlineSMOTE), a larger m_neighbors or another "
+                "svm_estimator."
             )
-        n_other, m = other_class_counts(self.nn_m_, X, y, support, label)
         danger = in_danger(n_other, m)
 
         k = neighbors_count(self.k_neighbors)
