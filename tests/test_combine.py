@@ -159,3 +159,12 @@ def test_dataframes_come_back_in_their_library(combined, _, __):
     )
     assert isinstance(X_pl, pl.DataFrame) and isinstance(y_pl, pl.Series)
     assert X_pl.columns == columns
+
+
+@pytest.mark.parametrize("oversampler", OVERSAMPLERS, ids=lambda s: type(s).__name__)
+def test_every_variant_in_an_imblearn_pipeline(oversampler):
+    X, y = make_data(seed=7)
+    pipe = make_pipeline(oversampler, LogisticRegression()).fit(X, y)
+    assert pipe.score(X, y) > 0.5
+    # Resampling happens in fit only: predict sees the rows it is given.
+    assert pipe.predict(X[:7]).shape == (7,)
