@@ -133,3 +133,19 @@ def test_properties(seed, n_min, k):
     np.testing.assert_array_equal(X_res[:n], X)
     for j in range(2):
         assert set(X_res[n:, j]) <= set(X[y == 1, j])
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), k=st.integers(1, 6), n_levels=st.integers(2, 5))
+def test_parity_property(seed, k, n_levels):
+    # categorical data is full of VDM ties: the neighbourhoods must fall exactly as sklearn's
+    rng = np.random.RandomState(seed)
+    n = 100
+    X = np.column_stack([rng.randint(0, n_levels, n), rng.randint(0, 3, n)])
+    y = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])
+    if np.bincount(y, minlength=3).min() <= k:
+        return
+    X_a, y_a = SMOTEN(k_neighbors=k, random_state=seed).fit_resample(X, y)
+    X_b, y_b = ImbSMOTEN(k_neighbors=k, random_state=seed).fit_resample(X, y)
+    np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)

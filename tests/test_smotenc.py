@@ -247,3 +247,22 @@ def test_properties(seed, n_min, n_levels, k):
     for j in (0, 2):
         assert new[:, j].min() >= minority[:, j].min() - 1e-12
         assert new[:, j].max() <= minority[:, j].max() + 1e-12
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n_levels=st.integers(1, 5),
+    k=st.integers(1, 6),
+    n_classes=st.integers(2, 3),
+)
+def test_parity_property(seed, n_levels, k, n_classes):
+    rng = np.random.RandomState(seed)
+    n = 90
+    X = np.column_stack([rng.normal(size=n), rng.randint(0, n_levels, n), rng.normal(size=n)])
+    y = rng.choice(n_classes, size=n, p=[0.6, 0.4] if n_classes == 2 else [0.5, 0.3, 0.2])
+    if np.bincount(y, minlength=n_classes).min() <= k:
+        return
+    ours = SMOTENC([1], k_neighbors=k, random_state=seed).fit_resample(X, y)
+    theirs = ImbSMOTENC([1], k_neighbors=k, random_state=seed).fit_resample(X, y)
+    assert_same(ours, theirs, [0, 2])
