@@ -26,6 +26,7 @@ _LAZY = {
     "SMOTEENN": "smotekit.combine",
     "smote": "smotekit._functional",
     "ExactNeighbors": "smotekit.neighbors",
+    "ApproximateNeighbors": "smotekit.neighbors",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from smotekit.combine import SMOTEENN as SMOTEENN
     from smotekit.combine import SMOTETomek as SMOTETomek
     from smotekit.neighbors import ExactNeighbors as ExactNeighbors
+    from smotekit.neighbors import ApproximateNeighbors as ApproximateNeighbors
     from smotekit.over_sampling import ADASYN as ADASYN
     from smotekit.over_sampling import SMOTE as SMOTE
     from smotekit.over_sampling import SMOTEN as SMOTEN

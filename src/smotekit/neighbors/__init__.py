@@ -4,6 +4,7 @@ Every backend is shaped like :class:`sklearn.neighbors.NearestNeighbors` (``fit`
 ``kneighbors_graph``), so it also plugs into ``k_neighbors=`` of imbalanced-learn's samplers.
 """
 
+from smotekit.neighbors._approximate import ApproximateNeighbors
 from smotekit.neighbors._base import (
     KNeighborsLike,
     drop_self,
@@ -14,6 +15,7 @@ from smotekit.neighbors._base import (
 from smotekit.neighbors._exact import ExactNeighbors, choose_method
 
 __all__ = [
+    "ApproximateNeighbors",
     "ExactNeighbors",
     "KNeighborsLike",
     "choose_method",

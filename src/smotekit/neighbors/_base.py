@@ -10,7 +10,8 @@ from numpy.typing import NDArray
 __all__ = [
     "KNeighborsLike",
     "drop_self",
-    "self_entries",     "neighbors_graph_to_csr",
+    "neighbors_graph_to_csr",
+    "self_entries",
     "within_class_neighbors",
 ]
 
@@ -62,7 +63,7 @@ def drop_self(indices: NDArray[np.intp], k: int) -> NDArray[np.intp]:
     >>> drop_self(np.array([[0, 1, 2], [0, 1, 2], [1, 0, 2]]), 2)
     array([[1, 2],
            [0, 2],
-           [0, 2]])
+           [1, 0]])
     """
     n = indices.shape[0]
     return indices[~self_entries(indices)].reshape(n, indices.shape[1] - 1)[:, :k]

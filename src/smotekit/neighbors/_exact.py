@@ -120,9 +120,7 @@ class ExactNeighbors(BaseEstimator):
                 f"ExactNeighbors got algorithm={self.algorithm!r}; "
                 "use 'auto', 'kd_tree' or 'brute'."
             )
-        self.method_ = (
-            choose_method(*X.shape) if self.algorithm == "auto" else str(self.algorithm)
-        )
+        self.method_ = choose_method(*X.shape) if self.algorithm == "auto" else str(self.algorithm)
         self._fit_X = X
         self.n_samples_fit_ = X.shape[0]
         if self.method_ == "kd_tree":
@@ -163,7 +161,7 @@ class ExactNeighbors(BaseEstimator):
     def kneighbors_graph(
         self, X: Any = None, n_neighbors: int | None = None, mode: str = "connectivity"
     ) -> Any:
-        """Neighbour graph as a CSR matrix, as :meth:`sklearn.neighbors.NearestNeighbors.kneighbors_graph`."""
+        """Neighbour graph as a CSR matrix, as in ``NearestNeighbors.kneighbors_graph``."""
         dist, ind = self.kneighbors(X, n_neighbors, return_distance=True)
         return neighbors_graph_to_csr(ind, dist, self.n_samples_fit_, mode)
 
