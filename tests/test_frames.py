@@ -121,6 +121,17 @@ def test_missing_value_in_nullable_column_is_reported():
         SMOTE(random_state=0).fit_resample(nullable, y)
 
 
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_missing_label_is_reported(library):
+    df, y = numeric_frame()
+    labels = y.astype("Int64")
+    labels[3] = pd.NA
+    if library == "polars":
+        labels = pl.Series("target", [None if pd.isna(v) else int(v) for v in labels])
+    with pytest.raises(ValueError, match=r"'target'.*1 missing labels"):
+        SMOTE(random_state=0).fit_resample(df, labels)
+
+
 def test_smotenc_with_pandas_and_polars_categories():
     rng = np.random.RandomState(0)
     n = 120
