@@ -69,8 +69,8 @@ def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -
             source,
             out,
             target="label",
-            class_budget=8 * 2**20,  # the minority class is searched in blocks
-            block_rows=200_000,
+            class_budget=2**20,  # small, so the minority class is searched in blocks
+            block_rows=50_000,
         )
         seconds = time.perf_counter() - started
         restarts = sum(1 for a, p in client.run(os.getpid).items() if pids.get(a) != p)
@@ -91,15 +91,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=40_000_000)
     parser.add_argument("--features", type=int, default=20)
-    parser.add_argument("--minority", type=float, default=0.005)
-    parser.add_argument("--grow-to", type=int, default=1_000_000, help="final minority count")
+    parser.add_argument("--minority", type=float, default=0.0005, help="share of class 1")
+    parser.add_argument("--grow-to", type=int, default=200_000, help="final count of class 1")
     parser.add_argument("--files", type=int, default=80)
     parser.add_argument("--memory", default="1GiB", help="memory limit per worker")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--quick", action="store_true", help="200k rows, a smoke run")
     args = parser.parse_args()
     if args.quick:
-        args.rows, args.files, args.grow_to = 200_000, 4, 5_000
+        args.rows, args.files, args.minority, args.grow_to = 200_000, 4, 0.01, 5_000
 
     root = Path(tempfile.mkdtemp(prefix="smotekit-bench-dask-"))
     try:

@@ -1,0 +1,234 @@
+"""The input collections as row partitions, and synthetic blocks put back in the input's form."""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smotekit._kernels import PROVENANCE_DTYPE
+from smotekit._optional import import_optional
+from smotekit.dask import _samplers as nc
+
+__all__ = ["Source", "labels_block"]
+
+
+class Source:
+    """The input collections as row partitions, and how to give synthetic rows the same form."""
+
+    def __init__(self, X: Any, y: Any) -> None:
+        dd = _dask_dataframe_or_none()
+        da = import_optional("dask.array", "dask")
+        self.is_frame = dd is not None and isinstance(X, dd.DataFrame)
+        if self.is_frame:
+            self.X = X
+            self.columns = list(X.columns)
+            self.dtypes = list(X.dtypes)
+            self.x_parts = list(X.to_delayed())
+            kinds = {np.dtype(t).kind if _is_numpy_dtype(t) else "O" for t in self.dtypes}
+            self.work_dtype = (
+                np.result_type(*[np.dtype(t) for t in self.dtypes])
+                if kinds <= set("biuf")
+                else np.dtype(np.float64)
+            )
+        elif isinstance(X, da.Array):
+            if X.ndim != 2:
+                raise ValueError(f"X must be 2-D (rows, features); got a {X.ndim}-D dask array.")
+            if any(math.isnan(c) for c in X.chunks[0]):
+                raise ValueError("X has unknown chunk sizes; call X.compute_chunk_sizes() first.")
+            self.X = X.rechunk({1: -1})
+            self.columns = list(range(X.shape[1]))
+            self.dtypes = [X.dtype] * X.shape[1]
+            self.work_dtype = X.dtype if X.dtype.kind in "biuf" else np.dtype(np.float64)
+            self.x_parts = list(self.X.to_delayed().ravel())
+        else:
+            raise TypeError(
+                f"X must be a dask DataFrame or a dask Array, got {type(X).__name__}; for data "
+                "in memory use the sampler's fit_resample."
+            )
+        if dd is not None and isinstance(y, dd.DataFrame):
+            if len(y.columns) != 1:
+                raise ValueError(f"y must be one column; got a DataFrame with {len(y.columns)}.")
+            y = y[y.columns[0]]
+        if dd is not None and isinstance(y, dd.Series):
+            self.y_dtype = y.dtype
+            self.y_name = y.name
+            if self.is_frame:
+                self.x_parts, self.y_parts = _aligned_parts(X, y)
+            else:
+                self.y_parts = list(y.to_delayed())
+        elif isinstance(y, da.Array):
+            if y.ndim != 1:
+                raise ValueError(f"y must be 1-D; got a {y.ndim}-D dask array.")
+            if not self.is_frame:
+                if y.shape[0] != X.shape[0]:
+                    raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}.")
+                y = y.rechunk(self.X.chunks[0])
+            self.y_parts = list(y.to_delayed().ravel())
+            self.y_dtype = y.dtype
+            self.y_name = None
+        else:
+            raise TypeError(f"y must be a dask Series or a dask Array, got {type(y).__name__}.")
+        self.y = y
+        if len(self.y_parts) != len(self.x_parts):
+            raise ValueError(
+                f"X has {len(self.x_parts)} partitions but y has {len(self.y_parts)}: partition "
+                "them alike (for example, take both from the same DataFrame)."
+            )
+
+    @property
+    def form(self) -> _RowForm:
+        return _RowForm(self.is_frame, self.columns, self.dtypes)
+
+    def assemble(
+        self,
+        x_blocks: list[Any],
+        y_blocks: list[Any],
+        prov_blocks: list[Any],
+        sizes: list[int],
+        n_input: int,
+        return_provenance: bool,
+    ) -> tuple[Any, ...]:
+        dask = import_optional("dask", "dask")
+        da = import_optional("dask.array", "dask")
+        delayed = dask.delayed
+        if self.is_frame:
+            dd = import_optional("dask.dataframe", "dask")
+            import pandas as pd
+
+            starts = np.concatenate([[n_input], n_input + np.cumsum(sizes)])
+            frames = [
+                delayed(_with_index)(xb, int(s)) for xb, s in zip(x_blocks, starts, strict=False)
+            ]
+            series = [
+                delayed(_as_series)(yb, self.y_name, int(s))
+                for yb, s in zip(y_blocks, starts, strict=False)
+            ]
+            y_meta = pd.Series([], dtype=self.y_dtype, name=self.y_name)
+            if frames:
+                X_res = dd.concat([self.X, dd.from_delayed(frames, meta=self.X._meta)])
+                y_res = dd.concat([self.y, dd.from_delayed(series, meta=y_meta)])
+            else:
+                X_res, y_res = self.X, self.y
+        else:
+            d = len(self.columns)
+            arrays = [
+                da.from_delayed(xb, shape=(n, d), dtype=self.dtypes[0])
+                for xb, n in zip(x_blocks, sizes, strict=True)
+            ]
+            labels = [
+                da.from_delayed(yb, shape=(n,), dtype=self.y_dtype)
+                for yb, n in zip(y_blocks, sizes, strict=True)
+            ]
+            X_res = da.concatenate([self.X, *arrays]) if arrays else self.X
+            y_res = da.concatenate([self.y, *labels]) if labels else self.y
+        if not return_provenance:
+            return X_res, y_res
+        dd = import_optional("dask.dataframe", "dask")
+        import pandas as pd
+
+        meta = pd.DataFrame(np.empty(0, dtype=PROVENANCE_DTYPE))
+        parts = [delayed(pd.DataFrame)(p) for p in prov_blocks] or [delayed(lambda: meta)()]
+        return X_res, y_res, dd.from_delayed(parts, meta=meta)
+
+
+@dataclass(frozen=True)
+class _RowForm:
+    """What a synthetic block must look like; small, so it travels with each task."""
+
+    is_frame: bool
+    columns: list[Any]
+    dtypes: list[Any]
+
+    def to_rows(self, block: NDArray[Any], encoding: Any, categorical: Any) -> Any:
+        """Synthetic rows in the input's form: a pandas frame with its columns, or an array."""
+        if categorical is not None:
+            columns = nc.nc_decode(block, categorical, encoding, len(self.columns))
+        else:
+            columns = [block[:, j] for j in range(block.shape[1])]
+        if not self.is_frame:
+            dtype = self.dtypes[0]
+            return np.column_stack([_cast(c, dtype) for c in columns]).astype(dtype, copy=False)
+        import pandas as pd
+
+        data = {
+            name: _cast(col, dtype)
+            for name, col, dtype in zip(self.columns, columns, self.dtypes, strict=True)
+        }
+        return pd.DataFrame(data, columns=self.columns)
+
+
+_Y_COLUMN = "__smotekit_target__"
+
+
+def _aligned_parts(X: Any, y: Any) -> tuple[list[Any], list[Any]]:
+    """Partitions of ``X`` and ``y`` taken from one frame, so they match row for row.
+
+    Dask may partition a projection differently from the whole (a Parquet read of one column can
+    fuse files), so ``X`` and ``y`` are joined first and split inside each task.
+    """
+    dask = import_optional("dask", "dask")
+    if X.npartitions != y.npartitions:
+        raise ValueError(
+            f"X has {X.npartitions} partitions but y has {y.npartitions}: partition them alike "
+            "(for example, take both from the same DataFrame)."
+        )
+    try:
+        parts = X.assign(**{_Y_COLUMN: y}).to_delayed()
+    except ValueError as exc:  # pragma: no cover - depends on dask's alignment rules
+        raise ValueError(f"X and y are not partitioned alike: {exc}") from None
+    x_parts = [dask.delayed(_without_target)(p) for p in parts]
+    y_parts = [dask.delayed(operator.getitem)(p, _Y_COLUMN) for p in parts]
+    return x_parts, y_parts
+
+
+def _without_target(frame: Any) -> Any:
+    return frame.drop(columns=[_Y_COLUMN])
+
+
+def labels_block(n: int, label: Any, dtype: Any) -> Any:
+    """``n`` copies of ``label`` in the target's dtype (NumPy's or a pandas extension dtype)."""
+    if _is_numpy_dtype(dtype):
+        return np.full(n, label, dtype=dtype)
+    import pandas as pd
+
+    return pd.array([label] * n, dtype=dtype)
+
+
+def _with_index(frame: Any, start: int) -> Any:
+    import pandas as pd
+
+    frame.index = pd.RangeIndex(start, start + len(frame))
+    return frame
+
+
+def _as_series(values: NDArray[Any], name: Any, start: int) -> Any:
+    import pandas as pd
+
+    return pd.Series(values, name=name, index=pd.RangeIndex(start, start + len(values)))
+
+
+def _cast(values: NDArray[Any], dtype: Any) -> Any:
+    """Back to a column's dtype; integers are rounded, never truncated."""
+    if _is_numpy_dtype(dtype) and np.dtype(dtype).kind in "iub" and values.dtype.kind == "f":
+        return np.rint(values).astype(dtype)
+    if _is_numpy_dtype(dtype):
+        return values.astype(dtype, copy=False) if values.dtype.kind in "biuf" else values
+    import pandas as pd
+
+    return pd.array(values, dtype=dtype)
+
+
+def _is_numpy_dtype(dtype: Any) -> bool:
+    return isinstance(dtype, np.dtype)
+
+
+def _dask_dataframe_or_none() -> Any:
+    try:
+        return import_optional("dask.dataframe", "dask")
+    except ImportError:
+        return None
