@@ -172,7 +172,7 @@ def frame_round_trip(X: Any, y: Any) -> FrameRoundTrip | None:
     y_name = y_dtype = y_library = None
     if (y_pandas or y_polars) and bool(y.is_null().any() if y_polars else y.isna().any()):
         raise ValueError(
-            f"y ({y.name!r}) has {int(y.null_count if y_polars else y.isna().sum())} missing "
+            f"y ({y.name!r}) has {int(y.null_count() if y_polars else y.isna().sum())} missing "
             "labels: every row needs a class. Drop those rows or give them a class first."
         )
     if y_pandas:
