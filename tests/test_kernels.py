@@ -1,4 +1,4 @@
-"""The interpolation kernel: chunked generation equals the one-shot formula, draws match imblearn."""
+"""The interpolation kernel: chunked generation equals the one-shot formula; imblearn draws."""
 
 from __future__ import annotations
 
