@@ -346,3 +346,17 @@ def test_cli_evaluate_file_and_errors(tmp_path, capsys):
     assert main(["evaluate", "--dataset", "list"]) == 0
     listing = capsys.readouterr().out
     assert "ecoli1" in listing and "tutorial" in listing
+
+
+def test_best_threshold_is_the_best_cut():
+    from smotekit.evaluation._threshold import best_balanced_threshold
+
+    rng = np.random.RandomState(3)
+    for _ in range(20):
+        y = (rng.uniform(size=50) < 0.2).astype(int)
+        if y.sum() == 0:
+            continue
+        s = np.round(rng.uniform(size=50) * 0.6 + 0.3 * y, 2)  # ties on purpose
+        t = best_balanced_threshold(y, s)
+        best = max(balanced_accuracy_score(y, (s >= c).astype(int)) for c in np.unique(s))
+        assert balanced_accuracy_score(y, (s >= t).astype(int)) == pytest.approx(best)

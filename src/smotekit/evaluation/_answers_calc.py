@@ -81,7 +81,7 @@ def notebook_scores(data: Any, seed: int = 0) -> dict[str, Any]:
     The threshold is chosen on the training data alone (5-fold out-of-fold predictions,
     maximising balanced accuracy), never on the test set.
     """
-    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+    from smotekit.evaluation._threshold import ThresholdMovingClassifier
 
     X = np.asarray(data.X_train, dtype=np.float64).T
     y = (np.asarray(data.y_train) == -1).astype(np.int64)
@@ -91,11 +91,7 @@ def notebook_scores(data: Any, seed: int = 0) -> dict[str, Any]:
     before = _logreg().fit(X, y)
     Xa, ya = _smote_augment(X, y, 3000, a=0.5, seed=seed)
     after = _logreg().fit(Xa, ya)
-    tuned = TunedThresholdClassifierCV(
-        _logreg(),
-        scoring="balanced_accuracy",
-        cv=StratifiedKFold(5, shuffle=True, random_state=seed),
-    ).fit(X, y)
+    tuned = ThresholdMovingClassifier(_logreg(), cv=5, random_state=seed).fit(X, y)
 
     rows = {}
     for name, model in [("none", before), ("smote", after), ("threshold", tuned)]:
@@ -275,7 +271,7 @@ def noisy_case(n_seeds: int = 3) -> dict[str, Any]:
 
 def _two_way_case(draw: Any, major: Any, minor: Any, n_seeds: int, n_major: int) -> dict[str, Any]:
     """None vs SMOTE (balanced) with kNN, on a test set drawn with the training prior."""
-    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+    from smotekit.evaluation._threshold import ThresholdMovingClassifier
 
     rows: dict[str, list[dict[str, float]]] = {"none": [], "smote": [], "threshold": []}
     bad: list[float] = []
@@ -290,9 +286,7 @@ def _two_way_case(draw: Any, major: Any, minor: Any, n_seeds: int, n_major: int)
         bad.append(_majority_dense(synthetic, major, minor))
         rows["none"].append(_fit_score(_knn(), X, y, Xt, yt))
         rows["smote"].append(_fit_score(_knn(), Xa, ya, Xt, yt))
-        tuned = TunedThresholdClassifierCV(
-            _knn(), scoring="balanced_accuracy", cv=StratifiedKFold(3, shuffle=True, random_state=0)
-        )
+        tuned = ThresholdMovingClassifier(_knn(), cv=3, random_state=0)
         rows["threshold"].append(_fit_score(tuned, X, y, Xt, yt))
         if seed == 0:
             example = {"X": X, "y": y, "synthetic": synthetic}

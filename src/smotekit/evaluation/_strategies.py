@@ -247,8 +247,7 @@ def build_estimator(
     steps.append(("model", model))
     pipe = Pipeline(steps)
     if strategy.kind == "threshold":
-        from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+        from smotekit.evaluation._threshold import ThresholdMovingClassifier
 
-        inner = StratifiedKFold(n_splits=3, shuffle=True, random_state=random_state)
-        return TunedThresholdClassifierCV(pipe, scoring="balanced_accuracy", cv=inner)
+        return ThresholdMovingClassifier(pipe, cv=3, random_state=random_state)
     return pipe
