@@ -128,6 +128,15 @@ class Source:
             y_res = da.concatenate([self.y, *labels]) if labels else self.y
         if not return_provenance:
             return X_res, y_res
+        if not self.is_frame:
+            # Arrays in, a structured array out, like the in-memory samplers' ``provenance_``.
+            records = [
+                da.from_delayed(p, shape=(n,), dtype=PROVENANCE_DTYPE)
+                for p, n in zip(prov_blocks, sizes, strict=True)
+            ]
+            if not records:
+                return X_res, y_res, da.from_array(np.empty(0, dtype=PROVENANCE_DTYPE))
+            return X_res, y_res, da.concatenate(records)
         dd = import_optional("dask.dataframe", "dask")
         import pandas as pd
 

@@ -71,14 +71,16 @@ def fit_resample(
         sampler (and imbalanced-learn) does, so SMOTE and Borderline-1 give the same rows as
         in memory, at the cost of one task holding 24 bytes per synthetic row of the class.
     return_provenance : bool, default=False
-        Also return a lazy table with one record ``(base, neighbor, gap)`` per synthetic row:
-        ``base`` and ``neighbor`` are row numbers of the input (in partition order).
+        Also return one record ``(base, neighbor, gap)`` per synthetic row, in output order:
+        ``base`` and ``neighbor`` are row numbers of the input (in partition order). A dask
+        DataFrame for DataFrame input; for Array input, a dask Array of the structured dtype
+        :data:`~smotekit._kernels.PROVENANCE_DTYPE` (like the samplers' ``provenance_``).
 
     Returns
     -------
     X_res : dask DataFrame or dask Array
     y_res : dask Series or dask Array
-    provenance : dask DataFrame, only if ``return_provenance``
+    provenance : dask DataFrame or dask Array, only if ``return_provenance``
 
     Examples
     --------
