@@ -119,6 +119,20 @@ def _prior_correct(p: NDArray[Any], prior_fit: float, prior_target: float) -> ND
     return p * ratio / (p * ratio + (1 - p))
 
 
+def _reliability(
+    y: NDArray[Any], p: NDArray[Any], min_count: int = 20
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Mean prediction and observed frequency in ten equal-width bins holding enough rows."""
+    idx = np.minimum((p * 10).astype(int), 9)
+    mean, frac = [], []
+    for b in range(10):
+        inside = idx == b
+        if inside.sum() >= min_count:
+            mean.append(p[inside].mean())
+            frac.append(y[inside].mean())
+    return np.asarray(mean), np.asarray(frac)
+
+
 def calibration(n_seeds: int = 20, n_test_major: int = 10000) -> dict[str, Any]:
     """Brier score when deployment matches training (1:100): none, SMOTE, SMOTE prior-corrected.
 
@@ -126,7 +140,6 @@ def calibration(n_seeds: int = 20, n_test_major: int = 10000) -> dict[str, Any]:
     test set drawn with the training prior. The correction maps SMOTE's probabilities from the
     resampled prior (3050 / 8050) back to the training prior (50 / 5050).
     """
-    from sklearn.calibration import calibration_curve
     from sklearn.metrics import brier_score_loss, log_loss
 
     n_major, n_minor, n_new = 5000, 50, 3000
@@ -134,6 +147,7 @@ def calibration(n_seeds: int = 20, n_test_major: int = 10000) -> dict[str, Any]:
     prior_res = (n_minor + n_new) / (n_major + n_minor + n_new)
     briers: dict[str, list[float]] = {"none": [], "smote": [], "smote_corrected": []}
     losses: dict[str, list[float]] = {k: [] for k in briers}
+    risks: dict[str, list[float]] = {k: [] for k in briers}
     curves: dict[str, Any] = {}
     for seed in range(n_seeds):
         rng = np.random.RandomState(1000 + seed)
@@ -146,14 +160,15 @@ def calibration(n_seeds: int = 20, n_test_major: int = 10000) -> dict[str, Any]:
         for key, p in [("none", p_none), ("smote", p_smote), ("smote_corrected", p_corr)]:
             briers[key].append(float(brier_score_loss(yt, p)))
             losses[key].append(float(log_loss(yt, p)))
+            risks[key].append(float(p.mean()))
             if seed == 0:
-                frac, mean = calibration_curve(yt, p, n_bins=10, strategy="quantile")
-                curves[key] = (mean, frac)
+                curves[key] = _reliability(yt, p)
     out: dict[str, Any] = {"curves": curves, "n_seeds": n_seeds}
     for key in briers:
         out[f"brier_{key}"] = float(np.mean(briers[key]))
         out[f"brier_{key}_sd"] = float(np.std(briers[key], ddof=1))
         out[f"log_loss_{key}"] = float(np.mean(losses[key]))
+        out[f"mean_risk_{key}"] = float(np.mean(risks[key]))
     out["mean_risk_true"] = prior_train
     return out
 

@@ -67,30 +67,33 @@ def notebook_figure(nb: dict[str, Any]) -> Any:
 
 
 def calibration_figure(cal: dict[str, Any]) -> Any:
-    fig, (ax,) = _figure(5, 4.2)
+    fig, (left, right) = _figure(10, 4.2, 2)
     labels = {
         "none": "no resampling",
         "smote": "SMOTE",
         "smote_corrected": "SMOTE + prior correction",
     }
-    for key, style in [("none", "o:"), ("smote", "s-"), ("smote_corrected", "^--")]:
+    keys = ["none", "smote", "smote_corrected"]
+    for key, style in zip(keys, ["o:", "s-", "^--"], strict=True):
         mean, frac = cal["curves"][key]
-        ax.plot(
-            np.clip(mean, 1e-4, 1),
-            np.clip(frac, 1e-4, 1),
-            style,
-            ms=4,
-            label=f"{labels[key]} (Brier {cal[f'brier_{key}']:.4f})",
-        )
-    ax.plot([1e-4, 1], [1e-4, 1], color="grey", lw=0.8)
-    ax.set(
-        xscale="log",
-        yscale="log",
-        xlabel="predicted P(minority), decile mean",
+        left.plot(mean, frac, style, ms=4, label=f"{labels[key]} (Brier {cal[f'brier_{key}']:.4f})")
+    left.plot([0, 1], [0, 1], color="grey", lw=0.8, label="perfect calibration")
+    left.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel="predicted P(minority), bin mean",
         ylabel="observed minority frequency",
     )
-    ax.set_title("Reliability where deployment prior = training prior", fontsize=10)
-    ax.legend(fontsize=7, loc="upper left")
+    left.set_title("Reliability (bins with at least 20 test rows)", fontsize=10)
+    left.legend(fontsize=7, loc="upper left")
+    risks = [cal[f"mean_risk_{k}"] for k in keys] + [cal["mean_risk_true"]]
+    names = ["no\nresampling", "SMOTE", "SMOTE +\ncorrection", "true\nprevalence"]
+    right.bar(names, risks, color=["tab:blue", "tab:orange", "tab:green", "grey"])
+    for i, r in enumerate(risks):
+        right.text(i, r, f"{r:.4f}", ha="center", va="bottom", fontsize=8)
+    right.set(ylabel="mean predicted P(minority) on the test set")
+    right.set_title(f"Average risk over {cal['n_seeds']} seeds", fontsize=10)
+    fig.suptitle("Deployment prior = training prior (1:100)", fontsize=10)
     return fig
 
 

@@ -193,9 +193,13 @@ def _figure_ranks(ranks: Any, path: Path) -> None:
         part = ranks.loc[clf]
         im = ax.imshow(part.to_numpy(), cmap="viridis_r", aspect="auto")
         ax.set_xticks(range(part.shape[1]), part.columns, rotation=60, fontsize=7, ha="right")
-        ax.set_yticks(range(part.shape[0]), part.index, fontsize=7)
-        for (i, j), v in np.ndenumerate(part.to_numpy()):
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color="white")
+        first = ax is axes[0][0]
+        ax.set_yticks(range(part.shape[0]), part.index if first else [], fontsize=7)
+        values = part.to_numpy()
+        middle = (np.nanmin(values) + np.nanmax(values)) / 2
+        for (i, j), v in np.ndenumerate(values):
+            colour = "black" if v < middle else "white"
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color=colour)
         ax.set_title(clf, fontsize=9)
     fig.colorbar(im, ax=axes[0].tolist(), shrink=0.7, label="mean rank (1 = best)")
     save_figure(fig, path)

@@ -156,12 +156,15 @@ def render_markdown(results: dict[str, Any], figure_dir: str = ".") -> str:
     )
     ratio = cal["brier_smote"] / cal["brier_none"]
     L.append(
-        f"SMOTE multiplies the Brier score by {ratio:.1f}: trained on 3050 minority rows out of "
-        "8050, the model believes the minority is 38% of the world instead of 1%. The prior "
-        "correction p' = p r / (p r + 1 - p), with r = [pi_train / (1 - pi_train)] / "
-        "[pi_resampled / (1 - pi_resampled)], undoes most of it "
-        f"(Brier {cal['brier_smote_corrected']:.4f} against {cal['brier_none']:.4f} without "
-        "SMOTE): the shape SMOTE gives the minority is close to right here; its prior is not."
+        f"SMOTE multiplies the Brier score by {ratio:.1f}. Trained on 3050 minority rows out "
+        "of 8050, the model has learnt a minority prior of 38% instead of 1%: its mean "
+        f"predicted risk on the test set is {cal['mean_risk_smote']:.4f}, against a true "
+        f"prevalence of {cal['mean_risk_true']:.4f} (no resampling: "
+        f"{cal['mean_risk_none']:.4f}). The prior correction p' = p r / (p r + 1 - p), with "
+        "r = [pi_train / (1 - pi_train)] / [pi_resampled / (1 - pi_resampled)], brings it "
+        f"back to {cal['mean_risk_smote_corrected']:.4f} and the Brier score to "
+        f"{cal['brier_smote_corrected']:.4f} (no resampling: {cal['brier_none']:.4f}): the "
+        "shape SMOTE gives the minority is close to right here; its prior is not."
     )
     L += ["", f"![reliability curves]({f}/answers_calibration.png)", ""]
 
