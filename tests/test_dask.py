@@ -328,3 +328,12 @@ def test_resample_parquet_writes_the_input_then_synthetic_rows(client, tmp_path)
     )
     with pytest.raises(FileExistsError, match="exists"):
         resample_parquet(SMOTE(), tmp_path / "in", tmp_path / "out", target="label")
+
+
+def test_borderline_without_danger_says_which_class_and_what_to_do():
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(0, 1, (200, 2)), rng.normal(20, 1, (20, 2))])
+    y = np.r_[np.zeros(200, int), np.ones(20, int)]
+    X_res, _ = fit_resample(BorderlineSMOTE(random_state=0), *as_arrays(X, y, 2))
+    with pytest.raises(ValueError, match="class 1 has no sample to grow from.*m_neighbors"):
+        X_res.compute(scheduler="sync")

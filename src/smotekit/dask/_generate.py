@@ -83,20 +83,21 @@ def draw_block(
     entropy: int,
     class_key: int,
     block: int,
+    label: Any = None,
 ) -> BlockDraws:
     """Draw one block's triples from its own stream: bases among ``sources``, columns among ``k``.
 
     ``sources`` lists the class-local rows that may be bases, or is the class size when every
     row may.
     """
-    return _draw(block_stream(entropy, class_key, block), sources, k, n_samples, class_key)
+    return _draw(block_stream(entropy, class_key, block), sources, k, n_samples, label)
 
 
 def draw_class(
-    sources: NDArray[np.intp] | int, k: int, n_samples: int, seed: int, class_key: int
+    sources: NDArray[np.intp] | int, k: int, n_samples: int, seed: int, label: Any = None
 ) -> BlockDraws:
     """Draw a whole class's triples from ``RandomState(seed)``, as the in-memory samplers do."""
-    return _draw(np.random.RandomState(seed), sources, k, n_samples, class_key)
+    return _draw(np.random.RandomState(seed), sources, k, n_samples, label)
 
 
 def slice_draws(draws: BlockDraws, start: int, stop: int) -> BlockDraws:
@@ -105,13 +106,14 @@ def slice_draws(draws: BlockDraws, start: int, stop: int) -> BlockDraws:
 
 
 def _draw(
-    rng: np.random.RandomState, sources: NDArray[np.intp] | int, k: int, n: int, class_key: int
+    rng: np.random.RandomState, sources: NDArray[np.intp] | int, k: int, n: int, label: Any
 ) -> BlockDraws:
     m = sources if isinstance(sources, int) else int(sources.shape[0])
     if m == 0:
         raise ValueError(
-            f"class #{class_key} has no sample to grow from (for BorderlineSMOTE: none is in "
-            "danger), so its synthetic rows cannot be made; leave it out of sampling_strategy."
+            f"class {label!r} has no sample to grow from (BorderlineSMOTE: none is in danger, "
+            "i.e. it is well separated or all noise), so its synthetic rows cannot be made: "
+            "leave it out of sampling_strategy, try a larger m_neighbors, or use SMOTE."
         )
     plan = draw_smote(rng, _FlatIndex(m, k), n)  # type: ignore[arg-type]
     base = plan.base if isinstance(sources, int) else sources[plan.base]

@@ -177,12 +177,14 @@ def synthesize(
         whole = None
         if seeding == "imbalanced-learn":
             whole = delayed(gen.draw_class)(
-                grower.sources, rule.k, n_samples, int(sampler.random_state), class_key
+                grower.sources, rule.k, n_samples, int(sampler.random_state), label
             )
         for b, start in enumerate(range(0, n_samples, block_rows)):
             n_b = min(block_rows, n_samples - start)
             if whole is None:
-                draws = delayed(gen.draw_block)(grower.sources, rule.k, n_b, entropy, class_key, b)
+                draws = delayed(gen.draw_block)(
+                    grower.sources, rule.k, n_b, entropy, class_key, b, label
+                )
             else:
                 draws = delayed(gen.slice_draws)(whole, start, start + n_b)
             seed = None if whole is None else int(sampler.random_state)
