@@ -335,5 +335,5 @@ def test_borderline_without_danger_says_which_class_and_what_to_do():
     X = np.vstack([rng.normal(0, 1, (200, 2)), rng.normal(20, 1, (20, 2))])
     y = np.r_[np.zeros(200, int), np.ones(20, int)]
     X_res, _ = fit_resample(BorderlineSMOTE(random_state=0), *as_arrays(X, y, 2))
-    with pytest.raises(ValueError, match="class 1 has no sample to grow from.*m_neighbors"):
+    with pytest.raises(ValueError, match=r"class 1 has no sample to grow from.*m_neighbors"):
         X_res.compute(scheduler="sync")
