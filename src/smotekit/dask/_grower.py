@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._optional import import_optional
+from smotekit._validation import check_finite
 from smotekit.dask import _generate as gen
 from smotekit.dask import _samplers as nc
 from smotekit.dask import _search as search
@@ -50,9 +51,10 @@ def _concat_slices(pieces: list[tuple[Any, int, int]]) -> Any:
 
 
 def _to_numeric(part: Any, dtype: np.dtype[Any]) -> NDArray[Any]:
-    if hasattr(part, "iloc"):
-        return part.to_numpy(dtype=dtype)
-    return np.asarray(part, dtype=dtype)
+    """Rows as one NumPy array; NaN or infinity stops with the in-memory samplers' message."""
+    values = part.to_numpy(dtype=dtype) if hasattr(part, "iloc") else np.asarray(part, dtype=dtype)
+    check_finite(values, "a row block of X")
+    return values
 
 
 def _head(X: NDArray[Any], width: int | None) -> NDArray[Any]:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smotekit._validation import check_finite
 from smotekit.dask import SUPPORTED
 from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_count
 
@@ -163,7 +164,9 @@ def nc_encode(
     onehot = np.zeros((codes.shape[0], sum(c.size for c in cats)))
     starts = np.cumsum([0] + [c.size for c in cats[:-1]])
     onehot[np.arange(codes.shape[0])[:, np.newaxis], starts + codes] = scale
-    return np.hstack([_columns(raw, cont).astype(np.float64), onehot, codes.astype(np.float64)])
+    continuous = _columns(raw, cont).astype(np.float64)
+    check_finite(continuous, "a row block of X's continuous features")
+    return np.hstack([continuous, onehot, codes.astype(np.float64)])
 
 
 def nc_search_width(n_features: int, encoding: tuple[float, list[NDArray[Any]]]) -> int:
