@@ -342,3 +342,18 @@ def test_borderline_without_danger_says_which_class_and_what_to_do():
     X_res, _ = fit_resample(BorderlineSMOTE(random_state=0), *as_arrays(X, y, 2))
     with pytest.raises(ValueError, match=r"class 1 has no sample to grow from.*m_neighbors"):
         X_res.compute(scheduler="sync")
+
+
+def test_an_approximate_search_plugs_in_block_by_block():
+    pytest.importorskip("faiss")
+    from smotekit.neighbors import ApproximateNeighbors
+
+    X, y = make_data()
+    Xd, yd = as_arrays(X, y, 3)
+    sampler = SMOTE(random_state=0, k_neighbors=ApproximateNeighbors(n_neighbors=6))
+    X_res, y_res, prov = fit_resample(
+        sampler, Xd, yd, class_budget=30 * 4 * 8, return_provenance=True
+    )
+    X_res, y_res, prov = (c.compute(scheduler="sync") for c in (X_res, y_res, prov))
+    check_provenance(X, y, X_res, y_res, prov)
+    assert np.bincount(y_res).tolist() == [np.sum(y == 0)] * 2
