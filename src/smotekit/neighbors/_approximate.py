@@ -103,6 +103,13 @@ class ApproximateNeighbors(BaseEstimator):
     array([0, 1])
     """
 
+    n_samples_fit_: int
+    n_features_in_: int
+    recall_: float
+    _index: Any
+    _fit_X32: NDArray[np.float32]
+    _n_recall_queries: int
+
     def __init__(
         self,
         n_neighbors: int = 6,

@@ -31,6 +31,9 @@ KD_TREE_MAX_FEATURES = 15
 SHORTLIST_MARGIN = 4
 # Query rows per block of the brute-force search: bounds the distance block to block x n_fit.
 BRUTE_BLOCK_BYTES = 64 * 2**20
+# Below this many queries a search runs on one thread: starting workers costs more than it saves
+# (the tutorial's 50-row class took 3x longer with two threads on a busy 2-core machine).
+PARALLEL_MIN_QUERIES = 4096
 
 
 def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False) -> str:
@@ -166,7 +169,7 @@ class ExactNeighbors(BaseEstimator):
         return neighbors_graph_to_csr(ind, dist, self.n_samples_fit_, mode)
 
     def _search(self, queries: NDArray, k: int) -> tuple[NDArray, NDArray]:
-        workers = _n_workers(self.n_jobs)
+        workers = _n_workers(self.n_jobs) if queries.shape[0] >= PARALLEL_MIN_QUERIES else 1
         if self.method_ == "kd_tree":
             q = np.asarray(queries, dtype=np.float64)
             # Candidates from the tree, then the shared exact re-rank, so ties and near-ties are
@@ -203,7 +206,12 @@ class ExactNeighbors(BaseEstimator):
 
         starts = range(0, n_q, block)
         if workers > 1 and n_q > block:
-            with ThreadPoolExecutor(workers) as pool:
+            from threadpoolctl import threadpool_limits
+
+            # One single-threaded BLAS call per worker: the top-k selection that follows each
+            # product is single-threaded, so blocks in parallel keep every core busy, while a
+            # threaded BLAS inside each worker would oversubscribe the cores.
+            with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
                 list(pool.map(run, starts))
         else:
             for s in starts:
