@@ -122,3 +122,10 @@ def test_prior_correction():
     # odds scale by the ratio of prior odds
     q = _prior_correct(p, 0.5, 0.2)
     assert np.allclose(q / (1 - q), p / (1 - p) * 0.25)
+
+
+def test_summary_lines_quote_the_numbers(written):
+    _, result = written
+    lines = answers.summary_lines(result.numbers)
+    assert len(lines) == 3
+    assert f"{result.numbers['calibration.brier_smote']:.4f}" in lines[2]

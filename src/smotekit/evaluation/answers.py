@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Answers", "compute_answers", "render_markdown", "write_answers"]
+__all__ = ["Answers", "compute_answers", "render_markdown", "summary_lines", "write_answers"]
 
 
 @dataclass
@@ -314,6 +314,22 @@ def render_markdown(results: dict[str, Any], figure_dir: str = ".") -> str:
     )
     L.append("")
     return "\n".join(L)
+
+
+def summary_lines(numbers: dict[str, float]) -> list[str]:
+    """Three lines for a terminal: what the answers found, from their numbers."""
+    n = numbers
+    return [
+        f"ROC AUC from scores: {n['notebook.rows.none.roc_auc']:.4f} without SMOTE, "
+        f"{n['notebook.rows.smote.roc_auc']:.4f} with it (the notebook's AUROC is balanced "
+        "accuracy).",
+        f"Threshold moving without resampling: test accuracy "
+        f"{n['notebook.rows.threshold.accuracy']:.3f} (SMOTE: "
+        f"{n['notebook.rows.smote.accuracy']:.3f}).",
+        f"Brier score at the training prior: {n['calibration.brier_none']:.4f} without SMOTE, "
+        f"{n['calibration.brier_smote']:.4f} with it, {n['calibration.brier_smote_corrected']:.4f}"
+        " after prior correction.",
+    ]
 
 
 def write_answers(out_dir: str | Path, *, figures: bool = True, quick: bool = False) -> Answers:
