@@ -14,13 +14,15 @@ from smotekit._kernels import PROVENANCE_DTYPE
 from smotekit._optional import import_optional
 from smotekit.dask import _samplers as nc
 
-__all__ = ["Source", "labels_block"]
+__all__ = ["Source", "labels_block", "with_target"]
 
 
 class Source:
     """The input collections as row partitions, and how to give synthetic rows the same form."""
 
     def __init__(self, X: Any, y: Any) -> None:
+        dask = import_optional("dask", "dask")
+        self.joined_parts: list[Any] | None = None  # DataFrame X and Series y, as one frame
         dd = _dask_dataframe_or_none()
         da = import_optional("dask.array", "dask")
         self.is_frame = dd is not None and isinstance(X, dd.DataFrame)
@@ -58,7 +60,11 @@ class Source:
             self.y_dtype = y.dtype
             self.y_name = y.name
             if self.is_frame:
-                self.x_parts, self.y_parts = _aligned_parts(X, y)
+                self.joined_parts = _joined_parts(X, y)
+                self.x_parts = [dask.delayed(_without_target)(p) for p in self.joined_parts]
+                self.y_parts = [
+                    dask.delayed(operator.getitem)(p, _Y_COLUMN) for p in self.joined_parts
+                ]
             else:
                 self.y_parts = list(y.to_delayed())
         elif isinstance(y, da.Array):
@@ -174,25 +180,26 @@ class _RowForm:
 _Y_COLUMN = "__smotekit_target__"
 
 
-def _aligned_parts(X: Any, y: Any) -> tuple[list[Any], list[Any]]:
-    """Partitions of ``X`` and ``y`` taken from one frame, so they match row for row.
+def _joined_parts(X: Any, y: Any) -> list[Any]:
+    """Partitions of ``X`` with ``y`` as one more column, so the two match row for row.
 
     Dask may partition a projection differently from the whole (a Parquet read of one column can
     fuse files), so ``X`` and ``y`` are joined first and split inside each task.
     """
-    dask = import_optional("dask", "dask")
     if X.npartitions != y.npartitions:
         raise ValueError(
             f"X has {X.npartitions} partitions but y has {y.npartitions}: partition them alike "
             "(for example, take both from the same DataFrame)."
         )
     try:
-        parts = X.assign(**{_Y_COLUMN: y}).to_delayed()
+        return list(X.assign(**{_Y_COLUMN: y}).to_delayed())
     except ValueError as exc:  # pragma: no cover - depends on dask's alignment rules
         raise ValueError(f"X and y are not partitioned alike: {exc}") from None
-    x_parts = [dask.delayed(_without_target)(p) for p in parts]
-    y_parts = [dask.delayed(operator.getitem)(p, _Y_COLUMN) for p in parts]
-    return x_parts, y_parts
+
+
+def with_target(part: Any, target: str, columns: list[Any]) -> Any:
+    """A joined partition with the target column back under its name, columns in ``columns``."""
+    return part.rename(columns={_Y_COLUMN: target})[columns]
 
 
 def _without_target(frame: Any) -> Any:

@@ -32,10 +32,10 @@ def connect(address: str | None) -> Any:
         yield client
 
 
-def _join(x_part: Any, y_part: Any, target: str) -> Any:
+def _join(x_part: Any, y_part: Any, target: str, columns: list[Any]) -> Any:
     frame = x_part.copy()
     frame[target] = y_part
-    return frame
+    return frame[columns]
 
 
 def _part_name(i: int) -> str:
@@ -76,6 +76,7 @@ def resample_parquet(
     """
     dd = import_optional("dask.dataframe", "dask")
     dask = import_optional("dask", "dask")
+    from smotekit.dask._collections import with_target
     from smotekit.dask._resample import synthesize
 
     destination = Path(destination)
@@ -90,12 +91,15 @@ def resample_parquet(
     y = frame[target]
     plan = synthesize(sampler, X, y, **options)
     synthetic = [
-        dask.delayed(_join)(xb, yb, target)
+        dask.delayed(_join)(xb, yb, target, list(frame.columns))
         for xb, yb in zip(plan.x_blocks, plan.y_blocks, strict=True)
     ]
-    out = frame
-    if synthetic:
-        out = dd.concat([frame, dd.from_delayed(synthetic, meta=frame._meta, verify_meta=False)])
+    # The input partitions are written from the very tasks that select the classes to grow, so
+    # the write and the class gather share one read of the data.
+    joined = plan.source.joined_parts or []
+    columns = list(frame.columns)
+    passed = [dask.delayed(with_target)(p, target, columns) for p in joined]
+    out = dd.from_delayed(passed + synthetic, meta=frame._meta, verify_meta=False)
     prov = dd.from_delayed(
         [dask.delayed(_records_frame)(p) for p in plan.prov_blocks] or [_empty_records()],
         meta=_empty_records(),
