@@ -282,7 +282,10 @@ def run(args: argparse.Namespace) -> int:
             labels = sorted(summary.counts)
             plot_resample(plot_tmp, job.original_sample, job.synthetic_sample, labels, title, fmt)
     if not args.quiet:
+        noise = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning)
         for warning in caught:
+            if issubclass(warning.category, noise):
+                continue  # about library internals, not about this run's data
             message = " ".join(str(warning.message).split())
             print(f"smotekit resample: warning: {message}", file=sys.stderr)
         print(summary.line(args.output, time.perf_counter() - started), file=sys.stderr)
