@@ -2,7 +2,7 @@
 
 Writes a Parquet dataset of Gaussian features with a rare class (by default about 6.5 GiB on disk,
 more than 3x the 2 x 1 GiB of worker memory), resamples it with ``smotekit.dask`` on a
-LocalCluster of 1 and then 2 worker processes of 1 GiB each, checks the output's class counts,
+LocalCluster of 2 and then 1 worker processes of 1 GiB each, checks the output's class counts,
 and prints a table: time, worker restarts (worker process ids before and after) and bytes
 spilled to disk. Everything it writes lives under one temporary folder, deleted at the end.
 
