@@ -43,6 +43,13 @@ def run_with_dask(args: argparse.Namespace, strategy: Any) -> int:
         raise UsageError(f"--dask reads Parquet: '{source}' is neither a folder nor .parquet")
     if Path(args.output).suffix.lower() not in ("", ".parquet"):
         raise UsageError(f"--dask writes a Parquet folder: '{args.output}' names another format")
+    for option, path in (("--output", args.output), ("--provenance", args.provenance)):
+        if path is None:
+            continue
+        if Path(path).exists() and not args.force:
+            raise UsageError(f"{option}: '{path}' exists; add --force to replace it")
+        if Path(path).resolve() == source.resolve():
+            raise UsageError(f"{option}: '{path}' is the input")
     schema = pq.dataset(str(source), format="parquet").schema
     if args.target not in schema.names:
         raise DataError(f"'{source}' has no column '{args.target}'")
