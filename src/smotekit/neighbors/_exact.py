@@ -2,9 +2,13 @@
 
 Two methods, both exact, both returning neighbours in ascending Euclidean distance:
 
-* ``"kd_tree"``: SciPy's ``cKDTree`` queried on every core. Fastest for few features.
-* ``"brute"``: blocked matrix products (BLAS, every core) to shortlist candidates, then an exact
-  float64 re-rank of the shortlist by direct differences. Fastest for many features.
+* ``"kd_tree"``: SciPy's ``cKDTree`` queried on every core. Fastest for few features and many
+  rows.
+* ``"brute"``: a float32 flat scan (faiss, when the "approx" extra is installed, proved exact per
+  row) or blocked float64 matrix products (BLAS, every core) to shortlist candidates, then an
+  exact float64 re-rank of the shortlist by direct differences. Fastest for many features.
+
+:func:`choose_method` compares cost models of the two, measured on 2 cores.
 
 The re-rank makes both methods order neighbours by the same exactly computed distance, so the
 method chosen never changes which neighbours SMOTE sees; exact ties are ordered by row index.
@@ -24,8 +28,19 @@ from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 
 __all__ = ["ExactNeighbors", "choose_method"]
 
-# Crossover between the kd-tree and blocked brute force, in number of features.
-KD_TREE_MAX_FEATURES = 15
+# Crossover between the kd-tree and brute force. Self-query times (k = 6) measured on the 2-core
+# development machine at n = 10,000 (benchmarks/bench_neighbors.py, docs/benchmarks.md) fit
+# kd-tree ~ KD_TREE_COST(d) * n ln n and brute force ~ BRUTE_COST * n^2 seconds; the cheaper
+# estimate wins. That puts the crossover near 2,500 rows at 5 features, 45,000 at 10 and
+# 200,000 at 20: more rows favour the tree, more features favour brute force.
+KD_TREE_COST = ((2, 2.4e-6), (5, 9.3e-6), (10, 1.1e-4), (20, 4.8e-4), (50, 7.1e-4), (100, 1.0e-3))
+BRUTE_COST = {"faiss": 3.0e-8, "blas": 7.5e-8}
+# Up to this many features the tree is used whatever the rows (it wins by far, brute force's
+# quadratic cost would only pay on tiny data where both take milliseconds).
+KD_TREE_MAX_FEATURES = 4
+# Above this many features a kd-tree visits most of its leaves (its cost grows like n^2 too, with
+# a 20-30x larger constant at 50-100 features): brute force whatever the rows.
+BRUTE_MIN_FEATURES = 30
 # Extra candidates kept by the BLAS shortlist so that its rounding cannot push a true neighbour
 # out; the float64 re-rank then decides the order.
 SHORTLIST_MARGIN = 4
@@ -43,12 +58,26 @@ def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False
     --------
     >>> choose_method(100_000, 2), choose_method(100_000, 100)
     ('kd_tree', 'brute')
+    >>> choose_method(1_000, 10), choose_method(1_000_000, 10)
+    ('brute', 'kd_tree')
     """
     if sparse_input:
         return "sklearn"
     if n_features <= KD_TREE_MAX_FEATURES:
         return "kd_tree"
-    return "brute"
+    if n_features > BRUTE_MIN_FEATURES:
+        return "brute"
+    dims, costs = zip(*KD_TREE_COST, strict=True)
+    kd_cost = np.exp(np.interp(np.log(n_features), np.log(dims), np.log(costs)))
+    n = max(int(n_samples), 2)
+    brute_cost = BRUTE_COST["faiss" if _has_faiss() else "blas"]
+    return "kd_tree" if kd_cost * n * np.log(n) < brute_cost * n * n else "brute"
+
+
+def _has_faiss() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("faiss") is not None
 
 
 def _n_workers(n_jobs: int | None) -> int:
@@ -67,6 +96,59 @@ def _exact_rerank(
     order = np.lexsort((candidates, dist2), axis=-1)[:, :k]
     rows = np.arange(candidates.shape[0])[:, np.newaxis]
     return np.sqrt(dist2[rows, order]), candidates[rows, order]
+
+
+class _FlatShortlist:
+    """faiss's float32 flat scan as the shortlist of the brute method, proved exact per row.
+
+    faiss fuses the matrix product with its top-k heap, which makes it ~2x faster than BLAS
+    plus ``argpartition``. Its float32 scores may reorder near-ties, so each row's shortlist
+    of ``k + SHORTLIST_MARGIN`` is re-ranked in float64 and then checked: with ``e`` a bound on
+    the float32 error, every row left out of the shortlist is at least ``last - e`` away
+    (``last`` = the shortlist's largest float32 score), so where the exact k-th distance is below
+    ``last - e`` nothing outside can be among the ``k`` nearest. Rows that fail the check (ties
+    at the boundary, duplicates) are searched again by the float64 method. Used only when faiss
+    (extra "approx") is installed.
+    """
+
+    def __init__(self, faiss: Any, center: NDArray, index: Any, max_sq_norm: float) -> None:
+        self.faiss = faiss
+        self.center = center
+        self.index = index
+        self.max_sq_norm = max_sq_norm
+
+    @classmethod
+    def build(cls, X: NDArray) -> _FlatShortlist | None:
+        try:
+            import faiss
+        except ImportError:
+            return None
+        # Centring shrinks the norms that the float32 error scales with.
+        center = X.mean(axis=0, dtype=np.float64)
+        data32 = np.ascontiguousarray(X - center, dtype=np.float32)
+        index = faiss.IndexFlatL2(X.shape[1])
+        index.add(data32)
+        max_sq = float(np.einsum("ij,ij->i", data32, data32, dtype=np.float64).max())
+        return cls(faiss, center, index, max_sq)
+
+    def search(
+        self, queries: NDArray, data: NDArray, k: int, fallback: Any, workers: int
+    ) -> tuple[NDArray, NDArray]:
+        n_fit, d = data.shape
+        k_cand = min(k + SHORTLIST_MARGIN, n_fit)
+        q32 = np.ascontiguousarray(queries - self.center, dtype=np.float32)
+        approx, cand = self.index.search(q32, k_cand)
+        dist, ind = _exact_rerank(queries, data, cand.astype(np.intp), k)
+        if k_cand == n_fit:
+            return dist, ind
+        # float32 rounding of the inputs, the norms and the length-d product (||x||^2 + ||q||^2
+        # - 2 q.x), bounded generously: 8 (d + 4) u (||q||^2 + max ||x||^2), u = 2^-24.
+        q_sq = np.einsum("ij,ij->i", q32, q32, dtype=np.float64)
+        err = 8.0 * (d + 4) * 2.0**-24 * (q_sq + self.max_sq_norm)
+        unsure = np.flatnonzero(dist[:, -1] ** 2 + err >= approx[:, -1].astype(np.float64))
+        if unsure.size:
+            dist[unsure], ind[unsure] = fallback(queries[unsure], k, workers)
+        return dist, ind
 
 
 class ExactNeighbors(BaseEstimator):
@@ -132,6 +214,7 @@ class ExactNeighbors(BaseEstimator):
             self._tree = cKDTree(np.asarray(X, dtype=np.float64), balanced_tree=False)
         else:
             self._sq_norms = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+            self._flat = _FlatShortlist.build(X)
         return self
 
     def kneighbors(
@@ -178,6 +261,8 @@ class ExactNeighbors(BaseEstimator):
             _, cand = self._tree.query(q, k=k_cand, workers=workers)
             cand = np.asarray(cand, dtype=np.intp).reshape(q.shape[0], k_cand)
             return _exact_rerank(q, self._fit_X, cand, k)
+        if self._flat is not None:
+            return self._flat.search(queries, self._fit_X, k, self._brute, workers)
         return self._brute(queries, k, workers)
 
     def _brute(self, queries: NDArray, k: int, workers: int) -> tuple[NDArray, NDArray]:
