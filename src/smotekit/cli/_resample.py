@@ -117,6 +117,13 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         help="draw original and synthetic rows in a 2-D PCA projection",
     )
+    parser.add_argument(
+        "--dask",
+        metavar="local|ADDRESS",
+        default=None,
+        help="resample a Parquet dataset (file or folder) into a Parquet folder on Dask: "
+        "'local' starts a cluster on this machine, ADDRESS joins a running scheduler",
+    )
     parser.add_argument("-f", "--force", action="store_true", help="replace an existing output")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     parser.set_defaults(handler=run)
@@ -220,6 +227,10 @@ def run(args: argparse.Namespace) -> int:
     strategy = parse_strategy(args.sampling_strategy)
     if args.method is not None:
         get_method(args.method)
+    if args.dask:
+        from smotekit.dask._cli import run_with_dask
+
+        return run_with_dask(args, strategy)
     try:
         import_optional("pyarrow", "io")
         if args.plot:
