@@ -357,3 +357,30 @@ def test_an_approximate_search_plugs_in_block_by_block():
     X_res, y_res, prov = (c.compute(scheduler="sync") for c in (X_res, y_res, prov))
     check_provenance(X, y, X_res, y_res, prov)
     assert np.bincount(y_res).tolist() == [np.sum(y == 0)] * 2
+
+
+def test_cli_resample_with_dask_writes_a_parquet_folder(client, tmp_path, capsys):
+    from smotekit.cli import main
+
+    data = write_parquet_folder(tmp_path / "in")
+    address = client.scheduler.address
+    argv = ["resample", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-t", "label"]
+    code = main([*argv, "--dask", address, "-s", "1=600", "--provenance", str(tmp_path / "p")])
+    assert code == 0, capsys.readouterr().err
+    out = pd.read_parquet(tmp_path / "out")
+    assert out["label"].value_counts().to_dict() == {0: int((data["label"] == 0).sum()), 1: 600}
+    pd.testing.assert_frame_equal(out.iloc[: len(data)].reset_index(drop=True), data)
+    assert len(pd.read_parquet(tmp_path / "p")) == len(out) - len(data)
+    assert "wrote" in capsys.readouterr().err
+    # An existing output, a file-only option, a missing input, an unsupported method.
+    assert main([*argv, "--dask", address]) == 2
+    assert main([*argv, "--dask", address, "-f", "--plot", str(tmp_path / "a.png")]) == 2
+    missing = ["resample", str(tmp_path / "nope"), "-o", str(tmp_path / "o2"), "-t", "label"]
+    assert main([*missing, "--dask", address]) == 1
+    assert (
+        main([*argv[:3], str(tmp_path / "o3"), "-t", "label", "--dask", address, "-m", "adasyn"])
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "--plot is not available with --dask" in err
+    assert "supported samplers are SMOTE, SMOTENC, BorderlineSMOTE" in err
