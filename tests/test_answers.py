@@ -38,10 +38,23 @@ FIGURES = [
 ]
 
 
+_QUICK: dict = {}
+
+
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("answers")
-    return out, answers.write_answers(out, quick=True)
+    original = answers.compute_answers
+
+    def keep(quick=False):
+        _QUICK["results"] = original(quick=quick)
+        return _QUICK["results"]
+
+    answers.compute_answers = keep
+    try:
+        return out, answers.write_answers(out, quick=True)
+    finally:
+        answers.compute_answers = original
 
 
 def test_sections_and_files(written):
@@ -129,3 +142,22 @@ def test_summary_lines_quote_the_numbers(written):
     lines = answers.summary_lines(result.numbers)
     assert len(lines) == 3
     assert f"{result.numbers['calibration.brier_smote']:.4f}" in lines[2]
+
+
+def test_tutorial_command_writes_the_answers(tmp_path, capsys, monkeypatch, written):
+    from smotekit.cli import main
+
+    _, result = written
+    # the command's own experiment is tested elsewhere; reuse this module's (quick) answers
+    monkeypatch.setattr(answers, "compute_answers", lambda quick=False: _QUICK["results"])
+    out = tmp_path / "tut"
+    assert main(["tutorial", "--out", str(out), "--no-figures"]) == 0
+    printed = capsys.readouterr().out
+    assert "Answers (answers.md):" in printed
+    assert answers.summary_lines(result.numbers)[0] in printed
+    text = (out / "answers.md").read_text()
+    for heading in SECTIONS:
+        assert heading in text
+    assert json.loads((out / "answers.json").read_text()) == result.numbers
+    assert main(["tutorial", "--out", str(tmp_path / "plain"), "--no-figures", "--no-answers"]) == 0
+    assert not (tmp_path / "plain" / "answers.md").exists()

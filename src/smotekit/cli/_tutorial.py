@@ -29,6 +29,12 @@ def add_parser(subparsers: Any) -> None:
         help="output folder, created if needed (default ./smotekit-tutorial)",
     )
     parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    parser.add_argument(
+        "--no-answers",
+        action="store_true",
+        help="skip answers.md (scores vs hard labels, threshold moving, calibration, "
+        "when SMOTE hurts; about 20 s)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -44,10 +50,24 @@ def run(args: argparse.Namespace) -> int:
         written = write_tutorial_outputs(out, result, figures=not args.no_figures)
         # Further report sections take the same (out, result) pair and are called here,
         # each adding the paths it wrote to `written`.
+        answers = None
+        if not getattr(args, "no_answers", False):
+            from smotekit.evaluation.answers import write_answers
+
+            answers = write_answers(out, figures=not args.no_figures)
+            assert answers.path is not None
+            written += [answers.path, answers.path.with_suffix(".json"), *answers.figures]
     except ImportError as exc:
         raise UsageError(f"{exc} (or pass --no-figures)") from exc
     except OSError as exc:
         raise UsageError(f"--out '{out}' cannot be written: {exc}") from exc
+    if answers is not None:
+        from smotekit.evaluation.answers import summary_lines
+
+        print()
+        print("Answers (answers.md):")
+        for line in summary_lines(answers.numbers):
+            print(f"  {line}")
     print()
     print(f"Wrote {len(written)} files to {out}{'' if str(out).endswith('/') else '/'}:")
     for path in written:
