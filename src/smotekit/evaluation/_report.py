@@ -48,7 +48,7 @@ def summarize(table: Any) -> Any:
     ...                   "balanced_accuracy": [0.7, 0.7], "g_mean": [0.7, 0.7],
     ...                   "f1": [0.4, 0.6], "brier": [0.1, 0.1]})
     >>> s = summarize(t)
-    >>> float(s["roc_auc_mean"].iloc[0]), int(s["n_ok"].iloc[0])
+    >>> round(float(s["roc_auc_mean"].iloc[0]), 3), int(s["n_ok"].iloc[0])
     (0.85, 2)
     """
     keys = ["dataset", "classifier", "strategy"]
