@@ -359,6 +359,10 @@ def test_approximate_neighbours(tmp_path, capsys):
     assert code == 0, err
     labels = np.asarray(read(out)["label"].to_pylist())
     assert (labels == 0).sum() == (labels == 1).sum()
+    again = tmp_path / "again.csv"
+    code, *_ = run_cli(capsys, "resample", src, "-o", again, "-t", "label", "--approximate")
+    assert code == 0
+    assert read(again).equals(read(out))  # the seed also seeds the index
 
 
 def test_interrupt_in_process_keeps_previous_output(tmp_path, capsys, monkeypatch):

@@ -120,7 +120,10 @@ def build_sampler(
                 "--approximate: approximate neighbours are not available in this smotekit "
                 "installation; run without --approximate"
             )
-        params[k_param] = approx(n_neighbors=int(k_value) + 1)
+        extra = {}
+        if "random_state" in inspect.signature(approx).parameters:
+            extra["random_state"] = random_state  # the same seed gives the same index and file
+        params[k_param] = approx(n_neighbors=int(k_value) + 1, **extra)
     elif k is not None:
         params[k_param] = k
     return cls(**params), int(k_value) if isinstance(k_value, int) else None
