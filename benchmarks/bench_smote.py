@@ -264,7 +264,7 @@ def grid(minorities: list[int], features: list[int], reps: int) -> None:
     for n_min in minorities:
         for d in features:
             rows.append(grid_point(n_min, d, reps))
-            print(f"  done: {n_min:,} x {d}", file=sys.stderr, flush=True)
+            print(f"  done: {' | '.join(rows[-1])}", file=sys.stderr, flush=True)
     print(
         f"Grid: majority 10x minority, balanced 1:1, SMOTE(k_neighbors=5), median of {reps} "
         "(neighbour and library calls: single runs at 100k); speed-up = imblearn / smotekit; "
@@ -440,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="run only these sections (repeatable)",
     )
+    parser.add_argument("--minority", type=int, nargs="+", help="grid minority sizes to run")
+    parser.add_argument("--features", type=int, nargs="+", help="grid feature counts to run")
     parser.add_argument("--keep-blas-env", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     reps = max(3, args.reps)
@@ -450,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     if "small" in sections:
         small_data(reps)
     if "grid" in sections:
-        grid([10_000] if args.quick else [10_000, 100_000], [2, 10, 100], reps)
+        minorities = args.minority or ([10_000] if args.quick else [10_000, 100_000])
+        grid(minorities, args.features or [2, 10, 100], reps)
     if "family" in sections:
         family(10_000 if args.quick else 100_000, 10, reps)
     if "approx" in sections:
