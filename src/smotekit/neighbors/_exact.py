@@ -44,6 +44,11 @@ BRUTE_MIN_FEATURES = 30
 # Extra candidates kept by the BLAS shortlist so that its rounding cannot push a true neighbour
 # out; the float64 re-rank then decides the order.
 SHORTLIST_MARGIN = 4
+# The tree already ranks by float64 distances computed like the re-rank's, so they can differ
+# only in the last bit: two extra candidates cover a near-tie at the k-th place.
+KD_TREE_MARGIN = 2
+# Up to this many features the re-rank sums squared differences column by column.
+COLUMNWISE_MAX_FEATURES = 32
 # Query rows per block of the brute-force search: bounds the distance block to block x n_fit.
 BRUTE_BLOCK_BYTES = 64 * 2**20
 # Below this many queries a search runs on one thread: starting workers costs more than it saves
@@ -91,9 +96,26 @@ def _exact_rerank(
 ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """Order each query's candidates by exact float64 distance (ties by index); keep ``k``."""
     q64 = queries.astype(np.float64, copy=False)
-    diff = data[candidates].astype(np.float64, copy=False) - q64[:, np.newaxis, :]
-    dist2 = np.einsum("ijk,ijk->ij", diff, diff)
-    order = np.lexsort((candidates, dist2), axis=-1)[:, :k]
+    if q64.shape[1] <= COLUMNWISE_MAX_FEATURES:
+        # Column by column, summed left to right as scikit-learn's trees sum: no (n, k, d)
+        # temporary, and 5x faster than the 3-D form at 2 features.
+        dist2 = np.zeros(candidates.shape)
+        for j in range(q64.shape[1]):
+            step = data[:, j].astype(np.float64, copy=False)[candidates]
+            step -= q64[:, j, np.newaxis]
+            step *= step
+            dist2 += step
+    else:
+        diff = data[candidates].astype(np.float64, copy=False) - q64[:, np.newaxis, :]
+        dist2 = np.einsum("ijk,ijk->ij", diff, diff)
+    # A stable sort by distance, then index order only on the rare rows with exact ties: a
+    # full lexsort of every row costs more.
+    order = np.argsort(dist2, axis=1, kind="stable")
+    ranked = np.take_along_axis(dist2, order, axis=1)
+    tied = np.flatnonzero((ranked[:, 1:] == ranked[:, :-1]).any(axis=1))
+    if tied.size:
+        order[tied] = np.lexsort((candidates[tied], dist2[tied]), axis=-1)
+    order = order[:, :k]
     rows = np.arange(candidates.shape[0])[:, np.newaxis]
     return np.sqrt(dist2[rows, order]), candidates[rows, order]
 
@@ -257,7 +279,7 @@ class ExactNeighbors(BaseEstimator):
             q = np.asarray(queries, dtype=np.float64)
             # Candidates from the tree, then the shared exact re-rank, so ties and near-ties are
             # ordered exactly as the brute method orders them.
-            k_cand = min(k + SHORTLIST_MARGIN, self.n_samples_fit_)
+            k_cand = min(k + KD_TREE_MARGIN, self.n_samples_fit_)
             _, cand = self._tree.query(q, k=k_cand, workers=workers)
             cand = np.asarray(cand, dtype=np.intp).reshape(q.shape[0], k_cand)
             return _exact_rerank(q, self._fit_X, cand, k)
