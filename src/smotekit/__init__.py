@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from smotekit._functional import smote as smote
     from smotekit.combine import SMOTEENN as SMOTEENN
     from smotekit.combine import SMOTETomek as SMOTETomek
-    from smotekit.neighbors import ExactNeighbors as ExactNeighbors
     from smotekit.neighbors import ApproximateNeighbors as ApproximateNeighbors
+    from smotekit.neighbors import ExactNeighbors as ExactNeighbors
     from smotekit.over_sampling import ADASYN as ADASYN
     from smotekit.over_sampling import SMOTE as SMOTE
     from smotekit.over_sampling import SMOTEN as SMOTEN
