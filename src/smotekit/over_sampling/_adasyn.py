@@ -102,7 +102,7 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        """Not used: ADASYN draws every class from one stream, so ``_fit_resample`` plans them all."""
+        """Unused: ADASYN draws every class from one stream; ``_fit_resample`` plans them all."""
         raise TypeError("ADASYN plans all classes together in _fit_resample, not class by class")
 
     def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
