@@ -19,8 +19,10 @@ from smotekit.neighbors import (
     ApproximateNeighbors,
     ExactNeighbors,
     KNeighborsLike,
+    _exact,
     choose_method,
     drop_self,
+    predicted_seconds,
     self_entries,
     within_class_neighbors,
 )
@@ -123,6 +125,30 @@ def test_choose_method_crossover():
     assert choose_method(100_000, 2) == "kd_tree"
     assert choose_method(100_000, 100) == "brute"
     assert choose_method(10, 3, sparse_input=True) == "sklearn"
+    # Few features: the tree at any size; tiny data decides as at the smallest measured size.
+    assert choose_method(10_000_000, 4) == "kd_tree"
+    assert choose_method(50, 2) == choose_method(10_000, 2) == "kd_tree"
+
+
+@pytest.mark.parametrize("d", sorted(_exact.KD_TREE_SECONDS))
+def test_cost_model_reproduces_its_measurements(d):
+    for rows, seconds in zip(_exact.CALIBRATION_ROWS, _exact.KD_TREE_SECONDS[d], strict=True):
+        assert predicted_seconds("kd_tree", rows, d) == pytest.approx(seconds, rel=1e-9)
+    # Growth with the rows is monotone and, between measured sizes, interpolated.
+    t = [predicted_seconds("kd_tree", n, d) for n in (5_000, 20_000, 70_000, 500_000)]
+    assert t == sorted(t)
+
+
+def test_cost_model_picks_the_measured_winner():
+    # Every measured point where one method was more than 1.5x faster is decided that way.
+    method = "faiss" if _exact._has_faiss() else "blas"
+    brute = dict(zip(_exact.CALIBRATION_ROWS, _exact.BRUTE_SECONDS[method], strict=True))
+    for d, kd_seconds in _exact.KD_TREE_SECONDS.items():
+        for rows, kd in zip(_exact.CALIBRATION_ROWS, kd_seconds, strict=True):
+            if kd * 1.5 < brute[rows]:
+                assert choose_method(rows, d) == "kd_tree", (rows, d)
+            elif brute[rows] * 1.5 < kd:
+                assert choose_method(rows, d) == "brute", (rows, d)
 
 
 # -- self exclusion -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from smotekit.neighbors._base import (
     self_entries,
     within_class_neighbors,
 )
-from smotekit.neighbors._exact import ExactNeighbors, choose_method
+from smotekit.neighbors._exact import ExactNeighbors, choose_method, predicted_seconds
 
 __all__ = [
     "ApproximateNeighbors",
@@ -21,6 +21,7 @@ __all__ = [
     "choose_method",
     "drop_self",
     "neighbors_graph_to_csr",
+    "predicted_seconds",
     "self_entries",
     "within_class_neighbors",
 ]

@@ -16,6 +16,7 @@ method chosen never changes which neighbours SMOTE sees; exact ties are ordered 
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,21 +27,33 @@ from sklearn.base import BaseEstimator
 
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 
-__all__ = ["ExactNeighbors", "choose_method"]
+__all__ = ["ExactNeighbors", "choose_method", "predicted_seconds"]
 
-# Crossover between the kd-tree and brute force. Self-query times (k = 6) measured on the 2-core
-# development machine at n = 10,000 (benchmarks/bench_neighbors.py, docs/benchmarks.md) fit
-# kd-tree ~ KD_TREE_COST(d) * n ln n and brute force ~ BRUTE_COST * n^2 seconds; the cheaper
-# estimate wins. That puts the crossover near 2,500 rows at 5 features, 45,000 at 10 and
-# 200,000 at 20: more rows favour the tree, more features favour brute force.
-KD_TREE_COST = ((2, 2.4e-6), (5, 9.3e-6), (10, 1.1e-4), (20, 4.8e-4), (50, 7.1e-4), (100, 1.0e-3))
-BRUTE_COST = {"faiss": 3.0e-8, "blas": 7.5e-8}
-# Up to this many features the tree is used whatever the rows (it wins by far, brute force's
-# quadratic cost would only pay on tiny data where both take milliseconds).
-KD_TREE_MAX_FEATURES = 4
-# Above this many features a kd-tree visits most of its leaves (its cost grows like n^2 too, with
-# a 20-30x larger constant at 50-100 features): brute force whatever the rows.
-BRUTE_MIN_FEATURES = 30
+# The crossover between the kd-tree and brute force is measured, not guessed: seconds of one
+# self-query (every row's 7 nearest rows, both cores, standard normal rows) at 10,000, 40,000
+# and 100,000 rows on the idle 2-core development machine (benchmarks/bench_neighbors.py,
+# docs/benchmarks.md). Between those sizes each method's time is interpolated on a log-log
+# scale, and beyond them extrapolated along the nearest segment; between the measured feature
+# counts the kd-tree's time is interpolated on a log-log scale too. The tree's growth climbs
+# from ~n^1.1 at few features to ~n^2 from 8 features on, where it visits most leaves.
+CALIBRATION_ROWS = (10_000, 40_000, 100_000)
+KD_TREE_SECONDS = {
+    2: (0.023, 0.100, 0.345),
+    3: (0.021, 0.135, 0.650),
+    4: (0.041, 0.223, 1.409),
+    5: (0.072, 0.352, 2.810),
+    6: (0.115, 0.534, 5.403),
+    7: (0.189, 2.325, 9.373),
+    8: (0.282, 3.914, 17.97),
+    # 100,000 x 10 took 32.4 s and 70.9 s in two idle runs: their geometric mean.
+    10: (0.606, 6.968, 47.9),
+}
+# Brute force hardly depends on the features up to 100 (the top-k scan, not the product,
+# dominates). BLAS at 100,000 rows is extrapolated as n^2 from 40,000 (faiss measured n^2 there).
+BRUTE_SECONDS = {"faiss": (0.40, 3.40, 21.0), "blas": (0.60, 8.50, 53.1)}
+# From this many features on brute force always wins (at 12, 15 and 20 features it was 3x,
+# 6x and 22x faster than the tree at 40,000 rows, and the gap grows with the rows).
+BRUTE_MIN_FEATURES = 11
 # Extra candidates kept by the BLAS shortlist so that its rounding cannot push a true neighbour
 # out; the float64 re-rank then decides the order.
 SHORTLIST_MARGIN = 4
@@ -49,6 +62,8 @@ SHORTLIST_MARGIN = 4
 KD_TREE_MARGIN = 2
 # Up to this many features the re-rank sums squared differences column by column.
 COLUMNWISE_MAX_FEATURES = 32
+# Gathered candidate rows per block of the exact re-rank: small enough to stay in cache.
+RERANK_BLOCK_BYTES = 2**20
 # Query rows per block of the brute-force search: bounds the distance block to block x n_fit.
 BRUTE_BLOCK_BYTES = 64 * 2**20
 # Below this many queries a search runs on one thread: starting workers costs more than it saves
@@ -57,28 +72,51 @@ PARALLEL_MIN_QUERIES = 4096
 
 
 def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False) -> str:
-    """The exact method smotekit uses for data of this shape.
+    """The exact method smotekit uses for data of this shape: the one predicted to be faster.
 
     Examples
     --------
     >>> choose_method(100_000, 2), choose_method(100_000, 100)
     ('kd_tree', 'brute')
-    >>> choose_method(1_000, 10), choose_method(1_000_000, 10)
-    ('brute', 'kd_tree')
+    >>> choose_method(1_000_000, 5)
+    'kd_tree'
     """
     if sparse_input:
         return "sklearn"
-    if n_features <= KD_TREE_MAX_FEATURES:
-        return "kd_tree"
-    if n_features > BRUTE_MIN_FEATURES:
+    if n_features >= BRUTE_MIN_FEATURES:
         return "brute"
-    dims, costs = zip(*KD_TREE_COST, strict=True)
-    kd_cost = np.exp(np.interp(np.log(n_features), np.log(dims), np.log(costs)))
-    n = max(int(n_samples), 2)
-    brute_cost = BRUTE_COST["faiss" if _has_faiss() else "blas"]
-    return "kd_tree" if kd_cost * n * np.log(n) < brute_cost * n * n else "brute"
+    # Below the smallest calibration size both take milliseconds and the extrapolation is
+    # unreliable: decide as at that size.
+    n = max(n_samples, CALIBRATION_ROWS[0])
+    kd = predicted_seconds("kd_tree", n, n_features)
+    brute = predicted_seconds("brute", n, n_features)
+    return "kd_tree" if kd <= brute else "brute"
 
 
+def predicted_seconds(method: str, n_samples: int, n_features: int) -> float:
+    """Predicted seconds of one self-query of ``n_samples`` rows: ``choose_method``'s cost model.
+
+    Examples
+    --------
+    >>> round(predicted_seconds("kd_tree", 40_000, 10), 3)
+    6.968
+    """
+    if method == "kd_tree":
+        dims = np.log(list(KD_TREE_SECONDS))
+        table = np.log(np.array(list(KD_TREE_SECONDS.values())))
+        x = np.log(min(max(n_features, 2), max(KD_TREE_SECONDS)))
+        log_seconds = np.array([np.interp(x, dims, column) for column in table.T])
+    else:
+        log_seconds = np.log(BRUTE_SECONDS["faiss" if _has_faiss() else "blas"])
+    log_rows = np.log(CALIBRATION_ROWS)
+    x = np.log(max(n_samples, 2))
+    # The segment that holds x, or the nearest end segment: linear on a log-log scale.
+    i = int(np.clip(np.searchsorted(log_rows, x) - 1, 0, len(log_rows) - 2))
+    slope = (log_seconds[i + 1] - log_seconds[i]) / (log_rows[i + 1] - log_rows[i])
+    return float(np.exp(log_seconds[i] + slope * (x - log_rows[i])))
+
+
+@functools.cache
 def _has_faiss() -> bool:
     import importlib.util
 
@@ -92,9 +130,43 @@ def _n_workers(n_jobs: int | None) -> int:
 
 
 def _exact_rerank(
+    queries: NDArray, data: NDArray, candidates: NDArray[np.intp], k: int, workers: int = 1
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Order each query's candidates by exact float64 distance (ties by index); keep ``k``.
+
+    Runs in blocks of about :data:`RERANK_BLOCK_BYTES` of gathered candidate rows, so the
+    temporaries stay in cache, on ``workers`` threads (NumPy releases the GIL in the gathers
+    and ufuncs).
+    """
+    n_q, n_cand = candidates.shape
+    d = max(1, queries.shape[1])
+    dist_out = np.empty((n_q, k), dtype=np.float64)
+    ind_out = np.empty((n_q, k), dtype=np.intp)
+    block = max(64, RERANK_BLOCK_BYTES // (8 * n_cand * d))
+
+    def run(start: int) -> None:
+        stop = min(start + block, n_q)
+        dist_out[start:stop], ind_out[start:stop] = _rerank_block(
+            queries[start:stop], data, candidates[start:stop], k
+        )
+
+    _run_blocks(run, range(0, n_q, block), workers)
+    return dist_out, ind_out
+
+
+def _run_blocks(run: Any, starts: range, workers: int) -> None:
+    """Call ``run(start)`` for every block start, on ``workers`` threads when there are several."""
+    if workers > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(min(workers, len(starts))) as pool:
+            list(pool.map(run, starts))
+    else:
+        for start in starts:
+            run(start)
+
+
+def _rerank_block(
     queries: NDArray, data: NDArray, candidates: NDArray[np.intp], k: int
 ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-    """Order each query's candidates by exact float64 distance (ties by index); keep ``k``."""
     q64 = queries.astype(np.float64, copy=False)
     if q64.shape[1] <= COLUMNWISE_MAX_FEATURES:
         # Column by column, summed left to right as scikit-learn's trees sum: no (n, k, d)
@@ -106,7 +178,8 @@ def _exact_rerank(
             step *= step
             dist2 += step
     else:
-        diff = data[candidates].astype(np.float64, copy=False) - q64[:, np.newaxis, :]
+        diff = data[candidates].astype(np.float64, copy=False)
+        diff -= q64[:, np.newaxis, :]
         dist2 = np.einsum("ijk,ijk->ij", diff, diff)
     # A stable sort by distance, then index order only on the rare rows with exact ties: a
     # full lexsort of every row costs more.
@@ -160,7 +233,7 @@ class _FlatShortlist:
         k_cand = min(k + SHORTLIST_MARGIN, n_fit)
         q32 = np.ascontiguousarray(queries - self.center, dtype=np.float32)
         approx, cand = self.index.search(q32, k_cand)
-        dist, ind = _exact_rerank(queries, data, cand.astype(np.intp), k)
+        dist, ind = _exact_rerank(queries, data, cand.astype(np.intp), k, workers)
         if k_cand == n_fit:
             return dist, ind
         # float32 rounding of the inputs, the norms and the length-d product (||x||^2 + ||q||^2
@@ -282,7 +355,7 @@ class ExactNeighbors(BaseEstimator):
             k_cand = min(k + KD_TREE_MARGIN, self.n_samples_fit_)
             _, cand = self._tree.query(q, k=k_cand, workers=workers)
             cand = np.asarray(cand, dtype=np.intp).reshape(q.shape[0], k_cand)
-            return _exact_rerank(q, self._fit_X, cand, k)
+            return _exact_rerank(q, self._fit_X, cand, k, workers)
         if self._flat is not None:
             return self._flat.search(queries, self._fit_X, k, self._brute, workers)
         return self._brute(queries, k, workers)

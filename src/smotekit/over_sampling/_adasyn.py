@@ -137,7 +137,7 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
         for (plan, class_index), (graph, rows) in zip(plans, top_ups, strict=True):
             extra = _draw_adasyn(rng, graph, rows) if rows.size else None
             parts = [plan] if extra is None else [plan, extra]
-            full.append(concat_plans(parts).remap(class_index))
+            full.append(concat_plans(parts).remap(class_index).compact())
         return self._assemble(X, y, full, labels)
 
     def _shares(

@@ -57,6 +57,31 @@ class SyntheticSamplerMixin:
     random_state: Any
     sampling_strategy_: dict[Any, int]
 
+    @property
+    def provenance_(self) -> NDArray[np.void]:
+        """One record per synthetic row (see the class's Attributes); built on first access."""
+        records = self.__dict__.get("_provenance_records")
+        if records is None:
+            plans = self.__dict__.get("_provenance_plans")
+            if plans is None:
+                raise AttributeError(
+                    f"{type(self).__name__} has no provenance_ before fit_resample"
+                )
+            # The plans are kept compact (16 bytes per row) until someone asks for the records.
+            records = concat_plans(plans).to_records()
+            self.__dict__["_provenance_records"] = records
+            del self.__dict__["_provenance_plans"]
+        return records
+
+    @provenance_.setter
+    def provenance_(self, records: NDArray[np.void]) -> None:
+        self.__dict__.pop("_provenance_plans", None)
+        self.__dict__["_provenance_records"] = records
+
+    def _keep_provenance(self, plans: list[SyntheticPlan]) -> None:
+        self.__dict__.pop("_provenance_records", None)
+        self.__dict__["_provenance_plans"] = plans
+
     # -- hooks -------------------------------------------------------------------------------
     @abstractmethod
     def _plan_class(
@@ -96,10 +121,10 @@ class SyntheticSamplerMixin:
             ensure_all_finite=False,
         )
         check_finite(X)
-        classes = np.unique(y)
-        if classes.size < 2:
+        # One comparison instead of a sort: ``np.unique`` runs later anyway, in the strategy.
+        if y.size and bool((y == y[0]).all()):
             raise ValueError(
-                f"y has a single class ({classes.tolist()[0]!r}): with one class there is nothing "
+                f"y has a single class ({y[:1].tolist()[0]!r}): with one class there is nothing "
                 "to balance. "
                 "Oversampling needs at least 2 classes; check the target column."
             )
@@ -139,7 +164,8 @@ class SyntheticSamplerMixin:
             if n_samples == 0:
                 continue
             class_index = np.flatnonzero(y == label)
-            plans.append(self._plan_class(X, y, label, class_index, n_samples))
+            # Compact at once: the wide plan must not outlive this class's draws.
+            plans.append(self._plan_class(X, y, label, class_index, n_samples).compact())
             labels.append(label)
         return self._assemble(X, y, plans, labels)
 
@@ -156,7 +182,9 @@ class SyntheticSamplerMixin:
         for label, size in zip(labels, sizes, strict=True):
             y_res[offset : offset + size] = label
             offset += size
-        self.provenance_ = concat_plans(plans).to_records()
+        # Compact in place, so the caller's list no longer holds the wide originals.
+        plans[:] = [plan.compact() for plan in plans]
+        self._keep_provenance(plans)
 
         if sparse.issparse(X):
             blocks = [X]
