@@ -1,7 +1,8 @@
 """Crossovers of the exact neighbour methods: where the kd-tree stops paying off.
 
 Times one self-query (every row's 6 nearest rows, the search SMOTE runs with k_neighbors=5) per
-method on standard normal data, for d in {2, 5, 10, 20, 50, 100} and n in {10k, 100k}:
+method on standard normal data, for d in ``--features`` (default 2, 5, 10, 20, 50, 100) and n in
+``--sizes`` (default 10k, 100k):
 
 * ``kd_tree``: smotekit's ExactNeighbors(algorithm="kd_tree") (SciPy cKDTree on every core, plus
   the exact re-rank);
@@ -11,7 +12,11 @@ method on standard normal data, for d in {2, 5, 10, 20, 50, 100} and n in {10k, 
 
 A method whose time at 10k predicts more than ``--budget`` seconds at 100k (kd-tree and
 scikit-learn: n log n to n^2 on many features; brute: n^2) is skipped there and printed as "-".
-Median of ``--reps`` runs. ``python benchmarks/bench_neighbors.py``.
+Median of ``--reps`` runs; the "chosen" column is what ``choose_method``'s cost model picks for
+that shape, so a disagreement with "fastest" shows at once. The cost model's tables
+(``KD_TREE_SECONDS``, ``BRUTE_SECONDS`` in ``smotekit/neighbors/_exact.py``) were measured with
+``--sizes 10000 40000 100000 --features 2 3 4 5 6 7 8 10 --reps 1 --budget 100``.
+``python benchmarks/bench_neighbors.py``.
 """
 
 from __future__ import annotations
@@ -58,11 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--features", type=int, nargs="+", default=[2, 5, 10, 20, 50, 100])
     args = parser.parse_args(argv)
+    from smotekit.neighbors import choose_method
+
     rng = np.random.default_rng(0)
     table = methods()
     rows = []
-    for d in (2, 5, 10, 20, 50, 100):
+    for d in args.features:
         small: dict[str, float] = {}
         for n in args.sizes:
             X = rng.standard_normal((n, d))
@@ -82,9 +90,10 @@ def main(argv: list[str] | None = None) -> int:
                 small.setdefault(name, t)
                 cells.append(f"{t:.3f}")
             numeric = {k: float(c) for k, c in zip(table, cells, strict=True) if c != "-"}
-            rows.append([f"{n:,}", str(d), *cells, min(numeric, key=numeric.__getitem__)])
+            fastest = min(numeric, key=numeric.__getitem__)
+            rows.append([f"{n:,}", str(d), *cells, fastest, choose_method(n, d)])
             print(f"  done: {n:,} x {d}", file=sys.stderr, flush=True)
-    headers = ["n", "d", *(f"{m} s" for m in table), "fastest"]
+    headers = ["n", "d", *(f"{m} s" for m in table), "fastest", "chosen"]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     print("| " + " | ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")

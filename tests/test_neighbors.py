@@ -174,8 +174,8 @@ def test_within_class_neighbors_checks_estimator_size():
 
 # -- approximate search ---------------------------------------------------------------------
 def true_recall(X, ind, k):
-    """Share of returned neighbours at most as far as the true k-th (ties count)."""
-    ref_dist, _ = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(X).kneighbors(X)
+    """Share of returned other rows at most as far as the true k-th other row (ties count)."""
+    ref_dist, _ = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(X).kneighbors()
     got = np.linalg.norm(X[ind] - X[:, None], axis=2)
     return float((got <= ref_dist[:, -1:] * (1 + 1e-6) + 1e-9).mean())
 
@@ -191,7 +191,7 @@ def test_approximate_recall_at_least_095(kind):
     else:
         X, _ = make_blobs(n_samples=4000, n_features=16, centers=20, random_state=6)
     nn = ApproximateNeighbors(n_neighbors=K, random_state=0).fit(X)
-    ind = nn.kneighbors(X, return_distance=False)
+    ind = nn.kneighbors(return_distance=False)
     recall = true_recall(X, ind, K)
     assert recall >= 0.95
     assert nn.recall_ >= 0.95
@@ -210,10 +210,32 @@ def test_approximate_self_query_excludes_self_and_matches_shape():
 
 def test_approximate_warns_when_recall_is_low():
     X = np.random.RandomState(8).uniform(size=(3000, 48))
-    nn = ApproximateNeighbors(n_neighbors=10, M=2, ef_construction=2, ef_search=1, random_state=0)
+    nn = ApproximateNeighbors(
+        n_neighbors=10, M=2, ef_construction=2, ef_search=1, target_recall=None, random_state=0
+    )
     with pytest.warns(UserWarning, match=r"recall_=0\.\d+ is below 0.9.*raise ef_search"):
         nn.fit(X)
-    assert nn.recall_ < 0.9
+    assert nn.recall_ < 0.9 and nn.ef_search_ == 1
+
+
+def test_approximate_raises_ef_search_until_target_recall():
+    X = np.random.RandomState(8).uniform(size=(3000, 16))
+    weak = {"n_neighbors": 6, "M": 8, "ef_construction": 16, "ef_search": 1, "random_state": 0}
+    low = ApproximateNeighbors(target_recall=None, **weak)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert low.fit(X).recall_ < 0.9
+    tuned = ApproximateNeighbors(target_recall=0.98, **weak)
+    tuned.fit(X)
+    assert tuned.ef_search_ > 1 and tuned.recall_ >= 0.98
+    assert true_recall(X, tuned.kneighbors(return_distance=False), 6) >= 0.96
+
+
+def test_approximate_warns_when_target_recall_is_out_of_reach():
+    X = np.random.RandomState(8).uniform(size=(2000, 48))
+    nn = ApproximateNeighbors(n_neighbors=10, M=2, ef_construction=2, target_recall=1.0)
+    with pytest.warns(UserWarning, match=r"is below 1\.0 .*ef_search=1024"):
+        nn.fit(X)
 
 
 def test_approximate_no_warning_when_recall_is_high():
@@ -245,6 +267,8 @@ def test_approximate_estimator_contract():
         nn.kneighbors(np.zeros((1, 2)))
     with pytest.raises(ValueError, match="M=0"):
         ApproximateNeighbors(M=0).fit(np.zeros((5, 2)))
+    with pytest.raises(ValueError, match=r"target_recall=1\.5; it must be a float in \(0, 1\]"):
+        ApproximateNeighbors(target_recall=1.5).fit(np.zeros((5, 2)))
     with pytest.raises(ValueError, match="NaN"):
         ApproximateNeighbors().fit(np.array([[0.0, np.nan]] * 8))
     fitted = ApproximateNeighbors(n_neighbors=3).fit(np.random.RandomState(0).normal(size=(50, 2)))
