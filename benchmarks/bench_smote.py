@@ -452,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--minority", type=int, nargs="+", help="grid minority sizes to run")
     parser.add_argument("--features", type=int, nargs="+", help="grid feature counts to run")
+    parser.add_argument("--family-minority", type=int, help="minority rows of the family section")
     parser.add_argument("--keep-blas-env", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     reps = max(3, args.reps)
@@ -465,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         minorities = args.minority or ([10_000] if args.quick else [10_000, 100_000])
         grid(minorities, args.features or [2, 10, 100], reps)
     if "family" in sections:
-        family(10_000 if args.quick else 100_000, 10, reps)
+        family(args.family_minority or (10_000 if args.quick else 100_000), 10, reps)
     if "approx" in sections:
         if args.quick:
             approximate(100_000, 20_000, 20)

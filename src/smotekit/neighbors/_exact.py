@@ -44,8 +44,9 @@ KD_TREE_SECONDS = {
     5: (0.072, 0.352, 2.810),
     6: (0.115, 0.534, 5.403),
     7: (0.189, 2.325, 9.373),
-    8: (0.282, 3.914, 17.97),
-    # 100,000 x 10 took 32.4 s and 70.9 s in two idle runs: their geometric mean.
+    # 40,000 x 8 took 3.91 s and 1.61 s, 100,000 x 10 32.4 s and 70.9 s in two idle runs: from
+    # 8 features on the tree's time varies that much between runs; the geometric means.
+    8: (0.282, 2.512, 17.97),
     10: (0.606, 6.968, 47.9),
 }
 # Brute force hardly depends on the features up to 100 (the top-k scan, not the product,
