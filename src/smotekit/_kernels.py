@@ -19,6 +19,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from smotekit._threads import run_blocks
+
 __all__ = [
     "PROVENANCE_DTYPE",
     "SyntheticPlan",
@@ -271,17 +273,9 @@ def _interpolate_float64(
         diff *= plan.gap[start:stop, np.newaxis]
         block += diff
 
-    starts = range(0, len(plan), chunk_rows)
-    workers = min(os.cpu_count() or 1, len(starts))
-    if workers > 1 and len(plan) * X.shape[1] >= PARALLEL_MIN_VALUES:
-        # NumPy releases the GIL in take and in the ufuncs: chunks fill in parallel.
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(fill, starts))
-    else:
-        for start in starts:
-            fill(start)
+    # NumPy releases the GIL in take and in the ufuncs: chunks fill in parallel.
+    parallel = len(plan) * X.shape[1] >= PARALLEL_MIN_VALUES
+    run_blocks(fill, range(0, len(plan), chunk_rows), (os.cpu_count() or 1) if parallel else 1)
 
 
 def interpolate_sparse(X, plan: SyntheticPlan, *, chunk_rows: int = 65536):

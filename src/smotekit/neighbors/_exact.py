@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import functools
 import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
 
+from smotekit._threads import run_blocks
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 
 __all__ = ["ExactNeighbors", "choose_method", "predicted_seconds"]
@@ -151,18 +151,8 @@ def _exact_rerank(
             queries[start:stop], data, candidates[start:stop], k
         )
 
-    _run_blocks(run, range(0, n_q, block), workers)
+    run_blocks(run, range(0, n_q, block), workers)
     return dist_out, ind_out
-
-
-def _run_blocks(run: Any, starts: range, workers: int) -> None:
-    """Call ``run(start)`` for every block start, on ``workers`` threads when there are several."""
-    if workers > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(min(workers, len(starts))) as pool:
-            list(pool.map(run, starts))
-    else:
-        for start in starts:
-            run(start)
 
 
 def _rerank_block(
@@ -392,9 +382,8 @@ class ExactNeighbors(BaseEstimator):
             # One single-threaded BLAS call per worker: the top-k selection that follows each
             # product is single-threaded, so blocks in parallel keep every core busy, while a
             # threaded BLAS inside each worker would oversubscribe the cores.
-            with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-                list(pool.map(run, starts))
+            with threadpool_limits(limits=1, user_api="blas"):
+                run_blocks(run, starts, workers)
         else:
-            for s in starts:
-                run(s)
+            run_blocks(run, starts, 1)
         return dist_out, ind_out
