@@ -78,6 +78,8 @@ class SyntheticPlan(NamedTuple):
         The plan outlives generation as the sampler's provenance, so its size counts towards the
         peak memory of every ``fit_resample``.
         """
+        if self.base.dtype == np.int32 and self.neighbor.dtype == np.int32:
+            return self
         fits = len(self) == 0 or max(int(self.base.max()), int(self.neighbor.max())) < 2**31
         if not fits:
             return self

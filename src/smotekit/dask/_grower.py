@@ -19,6 +19,7 @@ from smotekit.dask import _generate as gen
 from smotekit.dask import _samplers as nc
 from smotekit.dask import _search as search
 from smotekit.dask._samplers import Rule
+from smotekit.neighbors import self_entries
 from smotekit.over_sampling._borderline import in_danger
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def _own_dropped(merged: tuple[NDArray[Any], ...], own: NDArray[np.int64], k: in
 
 
 def _danger(merged: tuple[NDArray[Any], ...], own: NDArray[np.int64], m: int, start: int) -> Any:
-    marks = search.own_marks(merged[1], own)
+    marks = self_entries(merged[1], own)
     n_other = search.keep_others(merged[2], marks, m).sum(axis=1)
     return np.flatnonzero(in_danger(n_other, m)) + start
 

@@ -22,7 +22,7 @@ from sklearn.base import clone
 
 from smotekit.neighbors import self_entries
 
-__all__ = ["block_topk", "drop_own", "keep_others", "merge_topk", "own_marks"]
+__all__ = ["block_topk", "drop_own", "keep_others", "merge_topk"]
 
 
 def block_topk(
@@ -61,12 +61,6 @@ def merge_topk(pieces: list[tuple[NDArray[Any], ...]], n: int) -> tuple[NDArray[
     return tuple(c[rows, order] for c in columns)
 
 
-def own_marks(ind: NDArray[np.intp], own: NDArray[Any]) -> NDArray[np.bool_]:
-    """Mark each query's own entry (``own[i]``), or its farthest entry where it is missing."""
-    positions = np.arange(ind.shape[0])[:, np.newaxis]
-    return self_entries(np.where(ind == own[:, np.newaxis], positions, -1))
-
-
 def drop_own(ind: NDArray[Any], own: NDArray[Any], k: int) -> NDArray[Any]:
     """Remove each query's own row number (``own[i]``) from its list, keeping ``k`` columns.
 
@@ -80,7 +74,7 @@ def drop_own(ind: NDArray[Any], own: NDArray[Any], k: int) -> NDArray[Any]:
     array([[7, 9],
            [7, 9]])
     """
-    return keep_others(ind, own_marks(ind, own), k)
+    return keep_others(ind, self_entries(ind, own), k)
 
 
 def keep_others(values: NDArray[Any], marks: NDArray[np.bool_], k: int) -> NDArray[Any]:

@@ -231,8 +231,7 @@ class ApproximateNeighbors(BaseEstimator):
     def _recall_at(self, rows: NDArray[np.intp], exact_kth_d2: NDArray, k: int) -> float:
         """Recall of a self-query of ``rows`` at the current ``ef_search_``, self excluded."""
         approx_d2, ind = self._search(self._fit_X32[rows], k + 1)
-        own = np.arange(len(rows))[:, np.newaxis]
-        keep = ~self_entries(np.where(ind == rows[:, np.newaxis], own, -1))
+        keep = ~self_entries(ind, rows)
         others_d2 = approx_d2[keep].reshape(len(rows), k)
         return float(_true_neighbor_hits(others_d2, exact_kth_d2).mean())
 

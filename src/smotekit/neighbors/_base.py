@@ -34,14 +34,19 @@ class KNeighborsLike(Protocol):
     ) -> Any: ...
 
 
-def self_entries(indices: NDArray[np.intp]) -> NDArray[np.bool_]:
+def self_entries(
+    indices: NDArray[np.intp], own: NDArray[np.integer] | None = None
+) -> NDArray[np.bool_]:
     """Mark, per row of a ``k + 1``-neighbour list of training rows, the one entry to drop.
 
-    Row ``i``'s own index is marked wherever it appears (with duplicate rows it need not be in
-    column 0); where it is missing (approximate search, many duplicates), the farthest column is.
+    Query ``i`` is training row ``own[i]`` (row ``i`` when ``own`` is None). Its own index is
+    marked wherever it appears (with duplicate rows it need not be in column 0); where it is
+    missing (approximate search, many duplicates), the farthest column is.
     """
     n = indices.shape[0]
-    is_self = indices == np.arange(n)[:, np.newaxis]
+    if own is None:
+        own = np.arange(n)
+    is_self = indices == np.asarray(own)[:, np.newaxis]
     is_self[~is_self.any(axis=1), -1] = True
     # A row appears at most once in its own list; keep only the first mark to be safe.
     first = np.argmax(is_self, axis=1)

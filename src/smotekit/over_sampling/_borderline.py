@@ -48,10 +48,7 @@ def neighbors_of_rows(estimator: Any, X_fit: Any, rows: NDArray[np.intp]) -> NDA
     by index (not by assuming it comes first, which duplicates make false).
     """
     indices = np.asarray(estimator.kneighbors(X_fit[rows], return_distance=False), dtype=np.intp)
-    # Row numbers relative to ``rows`` so that the shared rule "query i is training row i" holds.
-    position = np.full(X_fit.shape[0], -1, dtype=np.intp)
-    position[rows] = np.arange(rows.size)
-    keep = ~self_entries(position[indices])
+    keep = ~self_entries(indices, rows)
     return indices[keep].reshape(rows.size, indices.shape[1] - 1)
 
 
