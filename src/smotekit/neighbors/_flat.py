@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -18,22 +19,17 @@ Rerank = Callable[[NDArray, NDArray[np.intp], int, int], tuple[NDArray, NDArray]
 Fallback = Callable[[NDArray, int, int], tuple[NDArray, NDArray]]
 
 
-class faiss_threads:  # noqa: N801 - used as a context manager, named like one
+@contextmanager
+def faiss_threads(workers: int) -> Iterator[None]:
     """Run faiss's OpenMP loops on ``workers`` threads, restoring its setting afterwards."""
+    import faiss
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-
-    def __enter__(self) -> None:
-        import faiss
-
-        self._before = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(self.workers)
-
-    def __exit__(self, *exc: object) -> None:
-        import faiss
-
-        faiss.omp_set_num_threads(self._before)
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(workers)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 class FlatShortlist:
