@@ -29,9 +29,9 @@ from smotekit.neighbors import (
 # the queries probed), the kinds of data where each method must win.
 MEASURED = {
     # Isotropic Gaussian, 20 features: the tree visits most leaves; brute force ~5x faster.
-    "gaussian_20d": ProbeTimes(0.02, 128, 0.075, 0.01, 64, 0.115),
+    "gaussian_20d": ProbeTimes(0.01, 128, 0.230, 0.02, 128, 0.075),
     # A 3-D manifold embedded in 20 features: the tree prunes; ~13x faster than brute force.
-    "manifold_20d": ProbeTimes(0.02, 128, 0.043, 0.01, 512, 0.020),
+    "manifold_20d": ProbeTimes(0.01, 512, 0.020, 0.02, 128, 0.043),
 }
 
 
@@ -43,8 +43,8 @@ def manifold(n, d, seed=0):
 
 # -- the choice ----------------------------------------------------------------------------------
 def test_pick_method_takes_the_cheaper_estimate():
-    gaussian = estimates_from_probe(20_000, MEASURED["gaussian_20d"])
-    clustered = estimates_from_probe(20_000, MEASURED["manifold_20d"])
+    gaussian = estimates_from_probe(20_000, 20, MEASURED["gaussian_20d"])
+    clustered = estimates_from_probe(20_000, 20, MEASURED["manifold_20d"])
     assert pick_method(gaussian) == "brute"
     assert pick_method(clustered) == "kd_tree"
     assert pick_method({"kd_tree": 1.0, "brute": 1.0}) == "kd_tree"
@@ -59,7 +59,7 @@ def test_fit_uses_the_probe_and_exposes_its_estimates(monkeypatch, caplog, kind,
     with caplog.at_level(logging.DEBUG, logger="smotekit.neighbors"):
         nn = ExactNeighbors(6).fit(X)
     assert nn.method_ == expected
-    assert nn.method_estimates_ == estimates_from_probe(PROBE_ROWS, MEASURED[kind])
+    assert nn.method_estimates_ == estimates_from_probe(PROBE_ROWS, 20, MEASURED[kind])
     assert f"{expected} (estimated seconds" in caplog.text
     # Whatever was chosen, the neighbours are the forced methods' (and scikit-learn's).
     _, ind = nn.kneighbors(X[:300])
@@ -82,17 +82,26 @@ def test_the_real_probe_estimates_both_methods_and_frees_the_other():
 
 
 def test_probe_stops_timing_a_tree_that_is_clearly_slower(monkeypatch):
-    X = np.random.default_rng(2).normal(size=(_choice.PROBE_MIN_ROWS + 100, 5))
+    X = np.random.default_rng(2).normal(size=(20_000, 5))
     ticks = iter(np.arange(0.0, 1e6, 1.0))  # every timed step "takes" one second
     monkeypatch.setattr(_exact.time, "perf_counter", lambda: next(ticks))
     probes = []
     real = _exact.estimates_from_probe
-    monkeypatch.setattr(_exact, "estimates_from_probe", lambda n, t: probes.append(t) or real(n, t))
+    monkeypatch.setattr(
+        _exact, "estimates_from_probe", lambda n, d, t: probes.append(t) or real(n, d, t)
+    )
     assert ExactNeighbors(6).fit(X).method_ == "brute"
     (times,) = probes
-    # One tree batch (1 s for 64 queries) already projects far beyond the scan's cost.
+    # One tree batch (1 s for 128 queries) projects far beyond the scan's predicted cost, so
+    # neither more tree queries nor a timed scan are needed.
     assert times.tree_queries == _choice.PROBE_BATCH
-    assert times.brute_queries == _choice.BRUTE_PROBE_QUERIES
+    assert times.brute_queries == 0
+
+
+def test_close_calls_time_the_scan_too():
+    assert _choice.brute_needs_timing(1.0, 2.0)
+    assert not _choice.brute_needs_timing(1.0, 4.0)
+    assert not _choice.brute_needs_timing(0.01, 0.02)  # too short to matter
 
 
 def test_small_data_is_not_probed(monkeypatch):
@@ -241,3 +250,15 @@ def test_parallel_config_keeps_search_and_generation_on_one_thread(monkeypatch):
         smotekit.SMOTE().fit_resample(np.hstack([X] * 30), y)  # generation >= 2^18 values
     assert started == []
     assert workers and set(workers) == {1}
+
+
+def test_fitted_approximate_neighbors_pickle_and_deepcopy():
+    from smotekit.neighbors import ApproximateNeighbors
+
+    X = np.random.default_rng(7).normal(size=(500, 10))
+    nn = ApproximateNeighbors(6, random_state=0).fit(X)
+    expected = nn.kneighbors(X[:20])
+    for clone in (pickle.loads(pickle.dumps(nn)), copy.deepcopy(nn)):
+        got = clone.kneighbors(X[:20])
+        np.testing.assert_array_equal(got[1], expected[1])
+        assert clone.recall_ == nn.recall_

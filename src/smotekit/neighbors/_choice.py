@@ -7,6 +7,8 @@ at all on isotropic Gaussian rows with many features, where a brute-force scan w
 random sample of its own rows (:class:`ProbeTimes`), extrapolates each to a self-query of every
 row (:func:`estimates_from_probe`) and keeps the cheaper (:func:`pick_method`). Below that size
 both take milliseconds and the shape model (:func:`choose_method`) decides without measuring.
+The scan's cost does not depend on the rows, only on their shape, so the shape model predicts
+it, and it is timed only where the decision is close.
 """
 
 from __future__ import annotations
@@ -20,25 +22,34 @@ import numpy as np
 __all__ = [
     "PROBE_MIN_ROWS",
     "ProbeTimes",
+    "brute_needs_timing",
     "choose_method",
     "estimates_from_probe",
     "pick_method",
     "predicted_seconds",
+    "tree_estimate",
 ]
 
 logger = logging.getLogger("smotekit.neighbors")
 
 # From this many indexed rows on, the method is chosen by a probe of the data; below it the
-# shape model decides (both methods take milliseconds, and measuring would cost as much).
-PROBE_MIN_ROWS = 4096
-# Random rows timed per probe: the brute-force scan (whose cost per query is the same for every
-# row) on the first BRUTE_PROBE_QUERIES of them, the kd-tree (whose cost varies per row) on up
-# to all of them, in batches of PROBE_BATCH, stopping early once its projected cost is
-# PROBE_GIVE_UP times the scan's: the probe then costs at most a few scans of 128 queries.
-PROBE_QUERIES = 512
-BRUTE_PROBE_QUERIES = 128
-PROBE_BATCH = 64
+# shape model decides (both methods take a millisecond or two: measuring would cost as much).
+PROBE_MIN_ROWS = 1024
+# The probe times the kd-tree (whose cost varies with the data) on a random sample of the rows
+# as queries: TREE_PROBE_FRACTION of them, TREE_PROBE_MIN to TREE_PROBE_MAX, in batches of
+# PROBE_BATCH, stopping early once its projected cost is PROBE_GIVE_UP times brute force's.
+# Brute force costs the same on any rows of a shape, so the shape model predicts it; only when
+# the two are within PROBE_CLOSE of each other, and the search is long enough to matter
+# (PROBE_MIN_SECONDS), is the scan timed too, on BRUTE_PROBE_QUERIES rows (at most an eighth).
+# The probe so costs a few percent of the search where one method clearly wins.
+TREE_PROBE_FRACTION = 1 / 16
+TREE_PROBE_MIN = 32
+TREE_PROBE_MAX = 512
+PROBE_BATCH = 128
 PROBE_GIVE_UP = 4.0
+PROBE_CLOSE = 3.0
+PROBE_MIN_SECONDS = 0.05
+BRUTE_PROBE_QUERIES = 128
 # A whole scan runs about twice as fast per query as the probe's 128 queries (faiss and BLAS
 # both fill their matrix products better with thousands of queries per block): full / probe
 # seconds per query measured 0.44 to 0.63 at 20,000 x 20 and 50,000 x 10 and x 40 on 2 cores.
@@ -76,16 +87,15 @@ BRUTE_MIN_FEATURES = 11
 class ProbeTimes:
     """Seconds measured by a probe, with a sample of the indexed rows as queries.
 
-    The tree's part may stop after fewer queries than planned, once it is clearly the slower
-    method.
+    ``brute_queries == 0`` means the scan was not timed: the shape model predicts it.
     """
 
-    brute_build: float
-    brute_queries: int
-    brute_seconds: float
     tree_build: float
     tree_queries: int
     tree_seconds: float
+    brute_build: float = 0.0
+    brute_queries: int = 0
+    brute_seconds: float = 0.0
 
     @property
     def total(self) -> float:
@@ -93,21 +103,32 @@ class ProbeTimes:
         return self.brute_build + self.brute_seconds + self.tree_build + self.tree_seconds
 
 
-def estimates_from_probe(n_queries: int, times: ProbeTimes) -> dict[str, float]:
+def tree_estimate(n_queries: int, times: ProbeTimes) -> float:
+    """Seconds the kd-tree is expected to take for ``n_queries`` queries (its build included)."""
+    return times.tree_build + times.tree_seconds / max(times.tree_queries, 1) * n_queries
+
+
+def estimates_from_probe(n_queries: int, n_features: int, times: ProbeTimes) -> dict[str, float]:
     """Seconds each method is expected to take for ``n_queries`` queries (building included).
 
     Examples
     --------
-    >>> times = ProbeTimes(0.01, 100, 0.5, 0.02, 100, 0.05)
-    >>> {k: round(v, 2) for k, v in estimates_from_probe(10_000, times).items()}
+    >>> times = ProbeTimes(0.02, 100, 0.05, 0.01, 100, 0.5)
+    >>> {k: round(v, 2) for k, v in estimates_from_probe(10_000, 8, times).items()}
     {'kd_tree': 5.02, 'brute': 25.01}
     """
-    per_tree = times.tree_seconds / max(times.tree_queries, 1)
-    per_brute = BRUTE_PROBE_EFFICIENCY * times.brute_seconds / max(times.brute_queries, 1)
-    return {
-        "kd_tree": times.tree_build + per_tree * n_queries,
-        "brute": times.brute_build + per_brute * n_queries,
-    }
+    if times.brute_queries:
+        per_query = BRUTE_PROBE_EFFICIENCY * times.brute_seconds / times.brute_queries
+        brute = times.brute_build + per_query * n_queries
+    else:
+        brute = predicted_seconds("brute", n_queries, n_features)
+    return {"kd_tree": tree_estimate(n_queries, times), "brute": brute}
+
+
+def brute_needs_timing(tree_seconds: float, brute_seconds: float) -> bool:
+    """Whether the tree's measured and the scan's predicted costs are too close to call."""
+    close = max(tree_seconds, brute_seconds) < PROBE_CLOSE * min(tree_seconds, brute_seconds)
+    return close and min(tree_seconds, brute_seconds) >= PROBE_MIN_SECONDS
 
 
 def pick_method(estimates: dict[str, float]) -> str:

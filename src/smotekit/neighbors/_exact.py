@@ -29,17 +29,20 @@ from sklearn.base import BaseEstimator
 from smotekit._threads import run_blocks, worker_count
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 from smotekit.neighbors._choice import (
-    BRUTE_PROBE_EFFICIENCY,
     BRUTE_PROBE_QUERIES,
     PROBE_BATCH,
     PROBE_GIVE_UP,
     PROBE_MIN_ROWS,
-    PROBE_QUERIES,
+    TREE_PROBE_FRACTION,
+    TREE_PROBE_MAX,
+    TREE_PROBE_MIN,
     ProbeTimes,
+    brute_needs_timing,
     choose_method,
     estimates_from_probe,
     pick_method,
     predicted_seconds,
+    tree_estimate,
 )
 from smotekit.neighbors._flat import SHORTLIST_MARGIN, FlatShortlist
 
@@ -165,7 +168,7 @@ class ExactNeighbors(BaseEstimator):
         Neighbours returned per query by default.
     algorithm : {"auto", "kd_tree", "brute"}, default="auto"
         ``"auto"`` measures both methods on a random sample of the rows being indexed (from
-        4,096 rows on; a model of the shape decides below) and keeps the one predicted faster
+        1,024 rows on; a model of the shape decides below) and keeps the one predicted faster
         for these rows. The neighbours found are the same whichever is used.
     n_jobs : int or None, default=None
         Threads. ``None`` follows ``joblib.parallel_config(n_jobs=...)`` where one is active and
@@ -178,7 +181,7 @@ class ExactNeighbors(BaseEstimator):
         The method used: ``"kd_tree"``, ``"brute"``, or ``"sklearn"`` (sparse input).
     method_estimates_ : dict of str to float
         Seconds each candidate method was expected to take for a self-query of every indexed
-        row: extrapolated from the probe (``"auto"`` from 4,096 rows on), predicted from the
+        row: extrapolated from the probe (``"auto"`` from 1,024 rows on), predicted from the
         shape (``"auto"`` below), empty when ``algorithm`` named the method. The same
         decision is logged at DEBUG level on the ``"smotekit.neighbors"`` logger.
     n_samples_fit_ : int
@@ -233,12 +236,14 @@ class ExactNeighbors(BaseEstimator):
             self.method_ = choose_method(n, d)
             self.method_estimates_ = {m: predicted_seconds(m, n, d) for m in ("kd_tree", "brute")}
         else:
-            times = self._probe(min(self.n_neighbors + 1, n), worker_count(self.n_jobs))
-            self.method_estimates_ = estimates_from_probe(n, times)
+            # Probe on the threads the self-query will use.
+            workers = worker_count(self.n_jobs) if n >= PARALLEL_MIN_QUERIES else 1
+            times = self._probe(min(self.n_neighbors + 1, n), workers)
+            self.method_estimates_ = estimates_from_probe(n, d, times)
             self.method_ = pick_method(self.method_estimates_)
             logger.debug(
-                "ExactNeighbors on %d x %d rows: %s (estimated seconds %s; probe of %d and %d "
-                "queries took %.3f s)",
+                "ExactNeighbors on %d x %d rows: %s (estimated seconds %s; probe of %d tree "
+                "and %d scan queries took %.3f s)",
                 n,
                 d,
                 self.method_,
@@ -269,18 +274,12 @@ class ExactNeighbors(BaseEstimator):
             self._sq_norms = np.einsum("ij,ij->i", self._fit_X, self._fit_X, dtype=np.float64)
 
     def _probe(self, k: int, workers: int) -> ProbeTimes:
-        """Time both methods on a random sample of the rows (see ``_choice``)."""
-        n = self.n_samples_fit_
-        sample = np.random.default_rng(0).choice(n, size=min(PROBE_QUERIES, n), replace=False)
+        """Time the kd-tree on a random sample of the rows, and the scan where it is close."""
+        n, d = self._fit_X.shape
+        size = int(np.clip(n * TREE_PROBE_FRACTION, TREE_PROBE_MIN, TREE_PROBE_MAX))
+        sample = np.random.default_rng(0).choice(n, size=min(size, n), replace=False)
         queries = self._fit_X[np.sort(sample)]
-        start = time.perf_counter()
-        self._build_brute()
-        brute_build = time.perf_counter() - start
-        n_brute = min(BRUTE_PROBE_QUERIES, queries.shape[0])
-        start = time.perf_counter()
-        self._search_brute(queries[:n_brute], k, workers)
-        brute_seconds = time.perf_counter() - start
-        per_brute = BRUTE_PROBE_EFFICIENCY * brute_seconds / n_brute
+        brute_model = predicted_seconds("brute", n, d)
         start = time.perf_counter()
         self._build_tree()
         tree_build = time.perf_counter() - start
@@ -291,9 +290,19 @@ class ExactNeighbors(BaseEstimator):
             self._search_tree(batch, k, workers)
             tree_seconds += time.perf_counter() - start
             done += batch.shape[0]
-            if tree_build + tree_seconds / done * n > PROBE_GIVE_UP * per_brute * n:
+            if tree_build + tree_seconds / done * n > PROBE_GIVE_UP * brute_model:
                 break  # clearly the slower method: no need to know by how much
-        return ProbeTimes(brute_build, n_brute, brute_seconds, tree_build, done, tree_seconds)
+        times = ProbeTimes(tree_build, done, tree_seconds)
+        if not brute_needs_timing(tree_estimate(n, times), brute_model):
+            return times
+        start = time.perf_counter()
+        self._build_brute()
+        brute_build = time.perf_counter() - start
+        n_brute = min(BRUTE_PROBE_QUERIES, n // 8)
+        start = time.perf_counter()
+        self._search_brute(queries[:n_brute], k, workers)
+        brute_seconds = time.perf_counter() - start
+        return ProbeTimes(tree_build, done, tree_seconds, brute_build, n_brute, brute_seconds)
 
     # -- pickling --------------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
