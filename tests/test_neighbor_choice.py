@@ -59,7 +59,8 @@ def test_fit_uses_the_probe_and_exposes_its_estimates(monkeypatch, caplog, kind,
     with caplog.at_level(logging.DEBUG, logger="smotekit.neighbors"):
         nn = ExactNeighbors(6).fit(X)
     assert nn.method_ == expected
-    assert nn.method_estimates_ == estimates_from_probe(PROBE_ROWS, 20, MEASURED[kind])
+    workers = 1  # fewer rows than a parallel search needs
+    assert nn.method_estimates_ == estimates_from_probe(PROBE_ROWS, 20, MEASURED[kind], workers)
     assert f"{expected} (estimated seconds" in caplog.text
     # Whatever was chosen, the neighbours are the forced methods' (and scikit-learn's).
     _, ind = nn.kneighbors(X[:300])
@@ -88,7 +89,7 @@ def test_probe_stops_timing_a_tree_that_is_clearly_slower(monkeypatch):
     probes = []
     real = _exact.estimates_from_probe
     monkeypatch.setattr(
-        _exact, "estimates_from_probe", lambda n, d, t: probes.append(t) or real(n, d, t)
+        _exact, "estimates_from_probe", lambda n, d, t, w: probes.append(t) or real(n, d, t, w)
     )
     assert ExactNeighbors(6).fit(X).method_ == "brute"
     (times,) = probes

@@ -23,6 +23,7 @@ __all__ = [
     "PROBE_MIN_ROWS",
     "ProbeTimes",
     "brute_needs_timing",
+    "brute_prediction",
     "choose_method",
     "estimates_from_probe",
     "pick_method",
@@ -63,6 +64,7 @@ BRUTE_PROBE_EFFICIENCY = 0.5
 # interpolated on a log-log scale too. Isotropic Gaussian rows are the tree's worst case, so the
 # model leans to brute force; the probe corrects that on real data.
 CALIBRATION_ROWS = (10_000, 40_000, 100_000)
+CALIBRATION_WORKERS = 2
 KD_TREE_SECONDS = {
     2: (0.023, 0.100, 0.345),
     3: (0.021, 0.135, 0.650),
@@ -103,12 +105,24 @@ class ProbeTimes:
         return self.brute_build + self.brute_seconds + self.tree_build + self.tree_seconds
 
 
-def tree_estimate(n_queries: int, times: ProbeTimes) -> float:
-    """Seconds the kd-tree is expected to take for ``n_queries`` queries (its build included)."""
-    return times.tree_build + times.tree_seconds / max(times.tree_queries, 1) * n_queries
+def tree_estimate(n_queries: int, times: ProbeTimes, workers: int = 1) -> float:
+    """Seconds the kd-tree is expected to take for ``n_queries`` queries on ``workers`` threads.
+
+    The probe runs on one thread (a batch of 128 queries is too short to time threads starting
+    on a busy machine); both methods split their queries evenly among threads.
+    """
+    per_query = times.tree_seconds / max(times.tree_queries, 1)
+    return times.tree_build + per_query * n_queries / workers
 
 
-def estimates_from_probe(n_queries: int, n_features: int, times: ProbeTimes) -> dict[str, float]:
+def brute_prediction(n_queries: int, n_features: int, workers: int = 1) -> float:
+    """The shape model's seconds for a scan on ``workers`` threads (it was measured on 2)."""
+    return predicted_seconds("brute", n_queries, n_features) * CALIBRATION_WORKERS / workers
+
+
+def estimates_from_probe(
+    n_queries: int, n_features: int, times: ProbeTimes, workers: int = 1
+) -> dict[str, float]:
     """Seconds each method is expected to take for ``n_queries`` queries (building included).
 
     Examples
@@ -116,13 +130,15 @@ def estimates_from_probe(n_queries: int, n_features: int, times: ProbeTimes) -> 
     >>> times = ProbeTimes(0.02, 100, 0.05, 0.01, 100, 0.5)
     >>> {k: round(v, 2) for k, v in estimates_from_probe(10_000, 8, times).items()}
     {'kd_tree': 5.02, 'brute': 25.01}
+    >>> {k: round(v, 2) for k, v in estimates_from_probe(10_000, 8, times, workers=2).items()}
+    {'kd_tree': 2.52, 'brute': 12.51}
     """
     if times.brute_queries:
         per_query = BRUTE_PROBE_EFFICIENCY * times.brute_seconds / times.brute_queries
-        brute = times.brute_build + per_query * n_queries
+        brute = times.brute_build + per_query * n_queries / workers
     else:
-        brute = predicted_seconds("brute", n_queries, n_features)
-    return {"kd_tree": tree_estimate(n_queries, times), "brute": brute}
+        brute = brute_prediction(n_queries, n_features, workers)
+    return {"kd_tree": tree_estimate(n_queries, times, workers), "brute": brute}
 
 
 def brute_needs_timing(tree_seconds: float, brute_seconds: float) -> bool:

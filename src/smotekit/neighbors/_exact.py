@@ -38,6 +38,7 @@ from smotekit.neighbors._choice import (
     TREE_PROBE_MIN,
     ProbeTimes,
     brute_needs_timing,
+    brute_prediction,
     choose_method,
     estimates_from_probe,
     pick_method,
@@ -236,10 +237,10 @@ class ExactNeighbors(BaseEstimator):
             self.method_ = choose_method(n, d)
             self.method_estimates_ = {m: predicted_seconds(m, n, d) for m in ("kd_tree", "brute")}
         else:
-            # Probe on the threads the self-query will use.
+            # The self-query's threads; the probe itself times one thread.
             workers = worker_count(self.n_jobs) if n >= PARALLEL_MIN_QUERIES else 1
             times = self._probe(min(self.n_neighbors + 1, n), workers)
-            self.method_estimates_ = estimates_from_probe(n, d, times)
+            self.method_estimates_ = estimates_from_probe(n, d, times, workers)
             self.method_ = pick_method(self.method_estimates_)
             logger.debug(
                 "ExactNeighbors on %d x %d rows: %s (estimated seconds %s; probe of %d tree "
@@ -274,12 +275,15 @@ class ExactNeighbors(BaseEstimator):
             self._sq_norms = np.einsum("ij,ij->i", self._fit_X, self._fit_X, dtype=np.float64)
 
     def _probe(self, k: int, workers: int) -> ProbeTimes:
-        """Time the kd-tree on a random sample of the rows, and the scan where it is close."""
+        """Time the kd-tree on a random sample of the rows, and the scan where it is close.
+
+        Both are timed on one thread and extrapolated to ``workers`` threads.
+        """
         n, d = self._fit_X.shape
         size = int(np.clip(n * TREE_PROBE_FRACTION, TREE_PROBE_MIN, TREE_PROBE_MAX))
         sample = np.random.default_rng(0).choice(n, size=min(size, n), replace=False)
         queries = self._fit_X[np.sort(sample)]
-        brute_model = predicted_seconds("brute", n, d)
+        brute_model = brute_prediction(n, d, workers)
         start = time.perf_counter()
         self._build_tree()
         tree_build = time.perf_counter() - start
@@ -287,20 +291,20 @@ class ExactNeighbors(BaseEstimator):
         while done < queries.shape[0]:
             batch = queries[done : done + PROBE_BATCH]
             start = time.perf_counter()
-            self._search_tree(batch, k, workers)
+            self._search_tree(batch, k, 1)
             tree_seconds += time.perf_counter() - start
             done += batch.shape[0]
-            if tree_build + tree_seconds / done * n > PROBE_GIVE_UP * brute_model:
+            times = ProbeTimes(tree_build, done, tree_seconds)
+            if tree_estimate(n, times, workers) > PROBE_GIVE_UP * brute_model:
                 break  # clearly the slower method: no need to know by how much
-        times = ProbeTimes(tree_build, done, tree_seconds)
-        if not brute_needs_timing(tree_estimate(n, times), brute_model):
+        if not brute_needs_timing(tree_estimate(n, times, workers), brute_model):
             return times
         start = time.perf_counter()
         self._build_brute()
         brute_build = time.perf_counter() - start
         n_brute = min(BRUTE_PROBE_QUERIES, n // 8)
         start = time.perf_counter()
-        self._search_brute(queries[:n_brute], k, workers)
+        self._search_brute(queries[:n_brute], k, 1)
         brute_seconds = time.perf_counter() - start
         return ProbeTimes(tree_build, done, tree_seconds, brute_build, n_brute, brute_seconds)
 
