@@ -287,14 +287,16 @@ class ExactNeighbors(BaseEstimator):
         start = time.perf_counter()
         self._build_tree()
         tree_build = time.perf_counter() - start
-        tree_seconds, done = 0.0, 0
+        fastest, done = np.inf, 0
         while done < queries.shape[0]:
             batch = queries[done : done + PROBE_BATCH]
             start = time.perf_counter()
             self._search_tree(batch, k, 1)
-            tree_seconds += time.perf_counter() - start
+            # The fastest batch's rate: a batch takes milliseconds, and one pre-emption on a busy
+            # machine would otherwise weigh as much as the whole batch.
+            fastest = min(fastest, (time.perf_counter() - start) / batch.shape[0])
             done += batch.shape[0]
-            times = ProbeTimes(tree_build, done, tree_seconds)
+            times = ProbeTimes(tree_build, done, fastest * done)
             if tree_estimate(n, times, workers) > PROBE_GIVE_UP * brute_model:
                 break  # clearly the slower method: no need to know by how much
         if not brute_needs_timing(tree_estimate(n, times, workers), brute_model):
@@ -306,7 +308,7 @@ class ExactNeighbors(BaseEstimator):
         start = time.perf_counter()
         self._search_brute(queries[:n_brute], k, 1)
         brute_seconds = time.perf_counter() - start
-        return ProbeTimes(tree_build, done, tree_seconds, brute_build, n_brute, brute_seconds)
+        return ProbeTimes(tree_build, done, fastest * done, brute_build, n_brute, brute_seconds)
 
     # -- pickling --------------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
