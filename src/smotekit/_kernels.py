@@ -13,13 +13,12 @@ and no state, only NumPy:
 
 from __future__ import annotations
 
-import os
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._threads import run_blocks
+from smotekit._threads import run_blocks, worker_count
 
 __all__ = [
     "PROVENANCE_DTYPE",
@@ -277,7 +276,7 @@ def _interpolate_float64(
 
     # NumPy releases the GIL in take and in the ufuncs: chunks fill in parallel.
     parallel = len(plan) * X.shape[1] >= PARALLEL_MIN_VALUES
-    run_blocks(fill, range(0, len(plan), chunk_rows), (os.cpu_count() or 1) if parallel else 1)
+    run_blocks(fill, range(0, len(plan), chunk_rows), worker_count() if parallel else 1)
 
 
 def interpolate_sparse(X, plan: SyntheticPlan, *, chunk_rows: int = 65536):
