@@ -163,6 +163,15 @@ def test_huge_and_tiny_values_keep_their_neighbours(algorithm, exponent):
     assert np.isfinite(ours[0]).all()
 
 
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
+def test_subnormal_values_keep_their_neighbours(algorithm):
+    # The scale that brings subnormal data into range, 2^1040 here, is itself beyond float64.
+    X = np.random.default_rng(7).normal(size=(200, 3))
+    ours = ExactNeighbors(4, algorithm=algorithm).fit(np.ldexp(X, -1040)).kneighbors()
+    ref = ExactNeighbors(4, algorithm=algorithm).fit(np.ldexp(X, -1000)).kneighbors()
+    np.testing.assert_array_equal(ours[1], ref[1])
+
+
 def test_samplers_accept_values_near_the_float64_limit():
     rng = np.random.RandomState(0)
     X = np.r_[rng.normal(size=(20, 2)), rng.normal(size=(8, 2)) + 1] * 1e200

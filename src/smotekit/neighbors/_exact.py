@@ -69,15 +69,18 @@ PARALLEL_MIN_QUERIES = 4096
 SAFE_EXPONENT = 400
 
 
-def _working_data(X: NDArray) -> tuple[NDArray, float]:
-    """``X`` in a float dtype the searches can use, scaled by a power of two where needed."""
+def _working_data(X: NDArray) -> tuple[NDArray, int]:
+    """``X`` in a float dtype the searches can use, and the power of two it was divided by.
+
+    The scale is applied with ``ldexp``: exact, and the power itself may lie outside float64's
+    range (subnormal data needs up to 2^1074).
+    """
     data = X if X.dtype in (np.float32, np.float64) else X.astype(np.float64)
     largest = float(max(np.max(data, initial=0.0), -np.min(data, initial=0.0)))
     exponent = int(np.frexp(largest)[1]) if largest > 0 else 0
     if abs(exponent) <= SAFE_EXPONENT:
-        return data, 1.0
-    scale = 2.0**-exponent
-    return data * np.asarray(scale, dtype=data.dtype), scale
+        return data, 0
+    return np.ldexp(data, -exponent), exponent
 
 
 def _exact_rerank(
@@ -224,11 +227,11 @@ class ExactNeighbors(BaseEstimator):
 
             self.method_ = "sklearn"
             X = X.tocsr()
-            self._fit_X, self._scale = X, 1.0
+            self._fit_X, self._exponent = X, 0
             self.n_samples_fit_ = X.shape[0]
             self._sk = NearestNeighbors(algorithm="brute", n_jobs=self.n_jobs).fit(X)
             return self
-        self._fit_X, self._scale = _working_data(np.asarray(X))
+        self._fit_X, self._exponent = _working_data(np.asarray(X))
         n, d = self._fit_X.shape
         self.n_samples_fit_ = n
         if self.algorithm != "auto":
@@ -352,8 +355,9 @@ class ExactNeighbors(BaseEstimator):
             dist, ind = self._search_tree(queries, k_search, workers)
         else:
             dist, ind = self._search_brute(queries, k_search, workers)
-        if self._scale != 1.0:
-            dist /= self._scale
+        if self._exponent:
+            with np.errstate(over="ignore"):
+                dist = np.ldexp(dist, self._exponent)
         if exclude_self:
             keep = ~self_entries(ind)
             dist = dist[keep].reshape(-1, k)
@@ -373,7 +377,7 @@ class ExactNeighbors(BaseEstimator):
         queries = np.asarray(X)
         if queries.dtype not in (np.float32, np.float64):
             queries = queries.astype(np.float64)
-        return queries * self._scale if self._scale != 1.0 else queries
+        return np.ldexp(queries, -self._exponent) if self._exponent else queries
 
     def _rerank(
         self, queries: Any, candidates: NDArray[np.intp], k: int, workers: int
