@@ -18,7 +18,7 @@ import pytest
 import smotekit
 import smotekit.io._atomic
 from smotekit import SMOTE
-from smotekit.cli import _stream, main
+from smotekit.cli import _stream, _synthesis, main
 from smotekit.io import _csv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -117,7 +117,7 @@ def test_small_batches_and_a_reread_class_give_the_same_rows(tmp_path, capsys, m
     # Tiny batches, and a memory budget so small that every class is let go and re-read.
     monkeypatch.setattr(_csv, "CSV_BLOCK_BYTES", 2048)
     monkeypatch.setattr(_stream, "KEEP_BYTES", 0)
-    monkeypatch.setattr(_stream, "CHUNK_ROWS", 37)
+    monkeypatch.setattr(_synthesis, "CHUNK_ROWS", 37)
     code, *_ = run_cli(capsys, "resample", src, "-o", tmp_path / "b.csv", "-t", "label")
     assert code == 0
     assert read(tmp_path / "a.csv").equals(read(tmp_path / "b.csv"))

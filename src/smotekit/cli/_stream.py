@@ -10,16 +10,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._optional import import_optional
 from smotekit.cli._errors import DataError, UsageError
 from smotekit.cli._methods import Method
 from smotekit.cli._plots import RowSample
+from smotekit.cli._synthesis import SyntheticRows
 from smotekit.cli._tables import progress, read_errors
 from smotekit.io import (
     BatchWriter,
     Block,
-    column_arrays,
     header_with,
     missing_mask,
     numeric_matrix,
@@ -31,10 +30,6 @@ __all__ = ["Job", "Summary", "target_counts"]
 # Kept rows of the classes (float64 features) held during the first pass before the largest
 # kept class is let go (re-read later only if it must be grown).
 KEEP_BYTES = 256 << 20
-# Synthetic rows generated and written per batch.
-CHUNK_ROWS = 1 << 16
-# Integers beyond this size are not all exact in float64, the arithmetic of interpolation.
-EXACT_IN_FLOAT = 2**53
 
 # One kept part of a class: its output row numbers, float64 features and exact integer columns.
 Part = tuple[NDArray[np.int64], NDArray[np.float64], dict[int, NDArray[Any]]]
@@ -139,6 +134,7 @@ class Job:
         self.summary = Summary()
         self._dropped: dict[Any, int] = {}
         self._n_written = 0
+        self._prov_writer: BatchWriter | None = None
 
     # -- the run ---------------------------------------------------------------------------
     def execute(
@@ -154,6 +150,19 @@ class Job:
         try:
             self._open_writers(out, out_name, provenance, provenance_name, writers)
             kept = self._scan()
+            self._synthetic = SyntheticRows(
+                self._writer,
+                self._prov_writer,
+                self.schema,
+                self.features,
+                self.numeric,
+                self.target,
+                bool(self.mark),
+                self.synthetic_sample if self.plot else None,
+                self.show_progress,
+                row=self._n_written,
+                added=self.summary.added,
+            )
             self._check_classes()
             counts = self.summary.counts
             n_new = target_counts(self.strategy, counts)
@@ -186,7 +195,6 @@ class Job:
         schema = self.schema
         if self.mark:
             schema = schema.append(pa.field(self.mark, pa.bool_()))
-        self._out_schema = schema
         dialect = output_dialect(out_name, self.source)
         header = None
         if dialect is not None and dialect == self.source.dialect:
@@ -395,7 +403,9 @@ class Job:
         kept.clear()
         X_grow = np.vstack([p[1] for p in parts]) if parts else np.empty((0, len(self.features)))
         rows_grow = np.concatenate([p[0] for p in parts] or [np.empty(0, dtype=np.int64)])
-        exact = {j: np.concatenate([p[2][j] for p in parts]) for j in self._integers if parts}
+        self._synthetic.exact = {
+            j: np.concatenate([p[2][j] for p in parts]) for j in self._integers if parts
+        }
         del parts
         sampler._validate_estimator()
         for label in grow:
@@ -403,7 +413,7 @@ class Job:
                 plan = sampler._plan_class(X_grow, y_grow, label, spans[label], n_new[label])
             except (ValueError, RuntimeError) as exc:
                 raise self._sampler_error(exc) from None
-            self._write_synthetic(X_grow, plan, rows_grow, label, sampler, exact)
+            self._synthetic.from_plan(X_grow, plan, rows_grow, label, sampler)
 
     def _sampler_error(self, exc: Exception) -> DataError:
         message = " ".join(str(exc).split())
@@ -416,80 +426,6 @@ class Job:
                 "here, use another --method such as smote or borderline1"
             )
         return DataError(f"'{self.input_path}': {message}")
-
-    def _within_parents(
-        self, exact: dict[int, NDArray[Any]], plan: SyntheticPlan
-    ) -> list[tuple[NDArray[Any], NDArray[Any]] | None]:
-        """Per feature: the exact bounds of integer synthetic values that lie on a segment.
-
-        Rounding float64 arithmetic can leave big integers (beyond 2**53) outside their two
-        parents; the exact parents bound them. Columns of small integers need no bound.
-        """
-        bounds: list[tuple[NDArray[Any], NDArray[Any]] | None] = [None] * len(self.features)
-        on_segment = (plan.gap >= 0) & (plan.gap <= 1)
-        for j, values in exact.items():
-            if not values.size or np.abs(values.astype(np.float64)).max() < EXACT_IN_FLOAT:
-                continue
-            base, neighbor = values[plan.base], values[plan.neighbor]
-            info = np.iinfo(values.dtype)
-            low = np.where(on_segment, np.minimum(base, neighbor), info.min).astype(values.dtype)
-            high = np.where(on_segment, np.maximum(base, neighbor), info.max).astype(values.dtype)
-            bounds[j] = (low, high)
-        return bounds
-
-    def _write_synthetic(
-        self,
-        X: NDArray[Any],
-        plan: SyntheticPlan,
-        rows: NDArray[np.int64],
-        label: Any,
-        sampler: Any,
-        exact: dict[int, NDArray[Any]],
-    ) -> None:
-        """Generate ``plan`` (rows of ``X``) chunk by chunk and append it to the output."""
-        pa = import_optional("pyarrow", "io")
-        types = [self.schema.field(name).type for name in self.features]
-        bar = progress(self.show_progress, f"class {label}", total=len(plan))
-        for start in range(0, len(plan), CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, len(plan))
-            part = SyntheticPlan(
-                plan.base[start:stop], plan.neighbor[start:stop], plan.gap[start:stop]
-            )
-            block = np.empty((stop - start, X.shape[1]), dtype=X.dtype)
-            interpolate(X, part, block)
-            sampler._finish_block(X, part, block)
-            labels = pa.array([label] * (stop - start), type=self.schema.field(self.target).type)
-            arrays = column_arrays(block, types, self._within_parents(exact, part))
-            self._emit(dict(zip(self.features, arrays, strict=True)), labels, part.remap(rows))
-            if self.plot:
-                self.synthetic_sample.add(
-                    block[:, [self.features.index(c) for c in self.numeric]],
-                    np.full(stop - start, label, dtype=object),
-                )
-            bar.update(stop - start)
-        bar.close()
-        self.summary.added[label] = self.summary.added.get(label, 0) + len(plan)
-
-    def _emit(self, columns: dict[str, Any], labels: Any, provenance: SyntheticPlan | None) -> None:
-        """Write one batch of synthetic rows (and their provenance) in the output's layout."""
-        pa = import_optional("pyarrow", "io")
-        n = len(labels)
-        arrays = [labels if name == self.target else columns[name] for name in self.schema.names]
-        if self.mark:
-            arrays.append(pa.array(np.ones(n, dtype=bool)))
-        self._writer.write(pa.RecordBatch.from_arrays(arrays, schema=self._out_schema))
-        if self._prov_writer is not None and provenance is not None:
-            record = pa.RecordBatch.from_arrays(
-                [
-                    pa.array(np.arange(self._n_written, self._n_written + n, dtype=np.int64)),
-                    pa.array(provenance.base.astype(np.int64)),
-                    pa.array(provenance.neighbor.astype(np.int64)),
-                    pa.array(provenance.gap.astype(np.float64)),
-                ],
-                schema=self._prov_writer.schema,
-            )
-            self._prov_writer.write(record)
-        self._n_written += n
 
     def _grow_in_memory(self, batches: list[Any], sampler: Any) -> None:
         """Methods that look at every class: fit the sampler on all rows, write its new rows."""
@@ -517,54 +453,5 @@ class Job:
         records = getattr(sampler, "provenance_", None)
         if self._prov_writer is not None and records is None:
             raise UsageError(f"--provenance: --method {self.method.name} records no provenance")
-        types = {name: self.schema.field(name).type for name in self.features}
-        target_type = self.schema.field(self.target).type
-        plot_columns = [self.features.index(c) for c in self.numeric]
-        for start in range(n, len(y_res), CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, len(y_res))
-            plan = None
-            if records is not None:
-                rec = records[start - n : stop - n]
-                plan = SyntheticPlan(rec["base"], rec["neighbor"], rec["gap"])
-            bounds = self._within_parents(exact, plan) if plan is not None else None
-            if self.categorical:
-                part = X_res.iloc[start:stop]
-                block = part[self.numeric].to_numpy(dtype=np.float64)
-                numeric_bounds = (
-                    [bounds[self.features.index(c)] for c in self.numeric] if bounds else None
-                )
-                arrays = dict(
-                    zip(
-                        self.numeric,
-                        column_arrays(block, [types[c] for c in self.numeric], numeric_bounds),
-                        strict=True,
-                    )
-                )
-                for name in self.categorical:
-                    arrays[name] = _as_arrow(part[name].to_numpy(dtype=object), types[name])
-            else:
-                block = X_res[start:stop]
-                arrays = dict(
-                    zip(
-                        self.features,
-                        column_arrays(block, [types[c] for c in self.features], bounds),
-                        strict=True,
-                    )
-                )
-                block = block[:, plot_columns]
-            labels = y_res[start:stop]
-            self._emit(arrays, pa.array(labels.tolist(), type=target_type), plan)
-            if self.plot:
-                self.synthetic_sample.add(block, labels.astype(object))
-            for label, count in zip(*np.unique(labels, return_counts=True), strict=True):
-                key = label.item() if isinstance(label, np.generic) else label
-                self.summary.added[key] = self.summary.added.get(key, 0) + int(count)
-
-
-def _as_arrow(values: NDArray[Any], arrow_type: Any) -> Any:
-    """Python values as an Arrow array of ``arrow_type`` (dictionary types are cast to)."""
-    pa = import_optional("pyarrow", "io")
-    try:
-        return pa.array(values, type=arrow_type)
-    except (TypeError, ValueError, pa.ArrowException):
-        return pa.array(values).cast(arrow_type)
+        self._synthetic.exact = exact
+        self._synthetic.from_resampled(X_res, y_res, n, records, self.categorical)
