@@ -48,11 +48,8 @@ def named_os_error(exc: OSError, name: str) -> OSError:
     if code is None:
         found = re.search(r"\[errno (\d+)\]", str(exc))
         code = int(found.group(1)) if found else None
-    if code is None:
-        named = OSError(" ".join(str(exc).split()) or type(exc).__name__)
-        named.filename = name
-        return named
-    return OSError(code, os.strerror(code), name)
+    reason = os.strerror(code) if code is not None else " ".join(str(exc).split())
+    return OSError(code, reason or type(exc).__name__, name)
 
 
 def _host() -> str:
