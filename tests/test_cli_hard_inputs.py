@@ -570,3 +570,14 @@ def test_integers_beyond_2_53_stay_between_their_parents(tmp_path, capsys):
     new = ids[60:]
     assert ((np.minimum(base, nbr) <= new) & (new <= np.maximum(base, nbr))).all()
     assert new.max() <= big[45:].max() and new.min() >= big[45:].min()
+
+
+def test_inspect_counts_infinite_values_apart_from_missing_ones(tmp_path, capsys):
+    src = numeric_csv(tmp_path / "in.csv")
+    lines = src.read_text().splitlines()
+    lines[4] = "inf," + lines[4].split(",", 1)[1]
+    lines[5] = "," + lines[5].split(",", 1)[1]
+    src.write_text("\n".join(lines) + "\n")
+    code, out, err = run_cli(capsys, "inspect", src, "-t", "label", "-q")
+    assert code == 0, err
+    assert "missing values: a: 1" in out and "infinite values: a: 1" in out

@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report(prog: str, exc: BaseException, signals: StopSignals) -> int:
     """Print the one-line message for ``exc``; returns the exit code."""
     if signals.received is not None or isinstance(exc, KeyboardInterrupt):
-        print(f"{prog}: interrupted ({signals.name}): no output written", file=sys.stderr)
+        print(f"{prog}: interrupted ({signals.name})", file=sys.stderr)
         return signals.exit_code
     if isinstance(exc, UsageError):
         code, message = EXIT_BAD_USAGE, str(exc)

@@ -59,6 +59,7 @@ class Profile:
     counts: dict[Any, int] = field(default_factory=dict)
     unlabelled: int = 0
     missing: dict[str, int] = field(default_factory=dict)
+    infinite: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     types: dict[str, str] = field(default_factory=dict)
     categorical: list[str] = field(default_factory=list)
@@ -115,6 +116,8 @@ def suggest(profile: Profile, n_features: int, k: int = DEFAULT_K) -> list[str]:
         )
     if any(profile.missing.values()):
         advice.append("missing values: resample with --nan drop, or impute them first")
+    if any(profile.infinite.values()):
+        advice.append("infinite values: replace them with finite numbers, or --nan drop them")
     if profile.duplicates:
         advice.append(
             f"{profile.duplicates} duplicate rows: duplicates of a class to grow weigh its "
@@ -145,8 +148,10 @@ def _profile(source: Any, target: str, categorical: list[str], args: argparse.Na
             batch = block.batch
             profile.rows += batch.num_rows
             for name in batch.schema.names:
-                n_missing = int(missing_mask(batch, [name]).sum())
-                profile.missing[name] = profile.missing.get(name, 0) + n_missing
+                missing = missing_mask(batch, [name], infinite=False)
+                n_infinite = int((missing_mask(batch, [name]) & ~missing).sum())
+                profile.missing[name] = profile.missing.get(name, 0) + int(missing.sum())
+                profile.infinite[name] = profile.infinite.get(name, 0) + n_infinite
             labels = batch.column(target)
             profile.unlabelled += labels.null_count
             tally = pc.value_counts(labels.drop_null())
@@ -207,6 +212,9 @@ def report(path: Path, target: str, profile: Profile) -> list[str]:
         "missing values: "
         + (", ".join(f"{name}: {n}" for name, n in missing.items()) if missing else "none")
     )
+    infinite = {name: n for name, n in profile.infinite.items() if n}
+    if infinite:
+        lines.append("infinite values: " + ", ".join(f"{n}: {k}" for n, k in infinite.items()))
     if profile.unlabelled:
         lines.append(
             f"rows without a class: {profile.unlabelled} (missing '{target}'; resample --nan drop "

@@ -30,8 +30,9 @@ def numeric_matrix(batch: Any, columns: Sequence[str]) -> NDArray[np.float64]:
     return out
 
 
-def missing_mask(batch: Any, columns: Sequence[str]) -> NDArray[np.bool_]:
-    """Rows holding a null in any of ``columns``, or NaN or infinity in a floating one."""
+def missing_mask(batch: Any, columns: Sequence[str], infinite: bool = True) -> NDArray[np.bool_]:
+    """Rows holding a null in any of ``columns``, or NaN (or, with ``infinite``, an infinity)
+    in a floating one."""
     pa = import_optional("pyarrow", "io")
     mask = np.zeros(batch.num_rows, dtype=bool)
     for name in columns:
@@ -40,7 +41,7 @@ def missing_mask(batch: Any, columns: Sequence[str]) -> NDArray[np.bool_]:
             mask |= column.is_null().to_numpy(zero_copy_only=False)
         if pa.types.is_floating(column.type):
             values = column.to_numpy(zero_copy_only=False)
-            mask |= ~np.isfinite(values)
+            mask |= ~np.isfinite(values) if infinite else np.isnan(values)
     return mask
 
 
