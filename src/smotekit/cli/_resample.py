@@ -300,25 +300,26 @@ def run(args: argparse.Namespace) -> int:
         )
 
     provenance = Path(args.provenance) if args.provenance else None
-    outputs: list[AtomicFile] = []
+    files: dict[str, AtomicFile] = {}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            out = AtomicFile(args.output)
-            outputs.append(out)
-            prov = AtomicFile(provenance) if provenance else None
-            plot = AtomicFile(args.plot) if args.plot else None
-            outputs += [f for f in (prov, plot) if f is not None]
+            for key, path in (("out", args.output), ("prov", provenance), ("plot", args.plot)):
+                if path:
+                    files[key] = AtomicFile(path)
+            prov = files["prov"].path if provenance else None
             summary = job.execute(
-                out.path, Path(args.output), prov.path if prov else None, provenance, make_sampler
+                files["out"].path, Path(args.output), prov, provenance, make_sampler
             )
-            if plot is not None:
-                _plot(args, plot, job, summary, source.path, method)
+            if args.plot:
+                _plot(args, files["plot"], job, summary, source.path, method)
+            for output in files.values():
+                output.flush()
             with final():  # all outputs appear together, and only if no stop signal came
-                for output in outputs:
+                for output in files.values():
                     output.commit()
     finally:
-        for output in outputs:
+        for output in files.values():
             output.discard()
     if not args.quiet:
         noise = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning)

@@ -128,6 +128,9 @@ class AtomicFile:
 
     def __init__(self, target: str | Path) -> None:
         self.name = Path(target)
+        self._fd: int | None = None
+        self._named: Path | None = None
+        self._flushed = False
         try:
             self._create()
         except OSError as exc:
@@ -137,8 +140,6 @@ class AtomicFile:
         self.target = _real_target(self.name)
         folder = self.target.parent
         remove_stale_temporaries(folder)
-        self._fd: int | None = None
-        self._named: Path | None = None
         if USE_UNNAMED:
             try:
                 self._fd = os.open(folder, os.O_TMPFILE | os.O_RDWR, 0o600)
@@ -154,18 +155,32 @@ class AtomicFile:
             os.close(fd)
             self._named = self.path = Path(name)
 
+    def flush(self) -> None:
+        """Give the file its permissions and write its data to disk (done by commit too)."""
+        try:
+            mode = _default_mode(self.target)
+            if self._fd is not None:
+                os.fchmod(self._fd, mode)
+                os.fsync(self._fd)
+            elif self._named is not None:
+                os.chmod(self._named, mode)
+                with open(self._named, "rb") as handle:
+                    os.fsync(handle.fileno())
+        except OSError as exc:
+            raise named_os_error(exc, str(self.name)) from exc
+        self._flushed = True
+
     def commit(self) -> None:
-        """Flush the data to disk and move it into place, atomically."""
+        """Move the file into place, atomically (flushing it first if not done yet)."""
+        if not self._flushed:
+            self.flush()
         try:
             self._commit()
         except OSError as exc:
             raise named_os_error(exc, str(self.name)) from exc
 
     def _commit(self) -> None:
-        mode = _default_mode(self.target)
         if self._fd is not None:
-            os.fchmod(self._fd, mode)
-            os.fsync(self._fd)
             # Name it (a named temporary for the instant before the rename), then rename.
             fd, name = tempfile.mkstemp(
                 prefix=_temporary_prefix(self.target), suffix=".tmp", dir=self.target.parent
@@ -183,11 +198,7 @@ class AtomicFile:
             self._named = Path(name)
             os.close(self._fd)
             self._fd = None
-        else:
-            assert self._named is not None
-            os.chmod(self._named, mode)
-            with open(self._named, "rb") as handle:
-                os.fsync(handle.fileno())
+        assert self._named is not None
         os.replace(self._named, self.target)
         self._named = None
         with contextlib.suppress(OSError):  # the rename itself, on disk
