@@ -297,8 +297,15 @@ class CsvSource:
                 return b"", ends, None
             ends, exact = exact_record_ends(buf, quote, delimiter, final), True
 
-    def _read(self, raw: bytes, header: bool, types: dict[str, Any] | None = None) -> Any:
-        """Parse records with pyarrow: with ``header``, types are inferred from all of ``raw``."""
+    def _read(
+        self,
+        raw: bytes,
+        header: bool,
+        types: dict[str, Any] | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> Any:
+        """Parse records (only ``columns``, if given) with pyarrow; with ``header`` and no
+        ``types``, the types are inferred from all of ``raw``."""
         csv = import_optional("pyarrow.csv", "io")
         pa = import_optional("pyarrow", "io")
         if types is None and not header:
@@ -314,7 +321,9 @@ class CsvSource:
             quote_char=self.dialect.quote,
             newlines_in_values=self.dialect.quote.encode() in raw,
         )
-        convert = csv.ConvertOptions(column_types=types)
+        convert = csv.ConvertOptions(
+            column_types=types, include_columns=list(columns) if columns is not None else None
+        )
         return csv.read_csv(
             pa.py_buffer(raw), read_options=read, parse_options=parse, convert_options=convert
         )
@@ -342,16 +351,30 @@ class CsvSource:
         """Column types from the first block (see the module's docstring)."""
         pa = import_optional("pyarrow", "io")
         pc = import_optional("pyarrow.compute", "io")
-        as_text = self._read(raw, True, dict.fromkeys(self.names, pa.string()))
+        numeric = [
+            name
+            for name, kind in zip(self.names, inferred.schema.types, strict=True)
+            if pa.types.is_integer(kind) or pa.types.is_floating(kind)
+        ]
+        # The values as written, for the columns whose text decides their type: numeric ones
+        # only where the bytes hold a zero-padded number at all (a quick scan).
+        padded_somewhere = _may_hold_zero_padded(raw, self.dialect.delimiter)
+        needed = [
+            name
+            for name in self.names
+            if name not in text_columns and (name not in numeric or padded_somewhere)
+        ]
+        as_text = (
+            self._read(raw, True, dict.fromkeys(needed, pa.string()), needed) if needed else None
+        )
         types: dict[str, Any] = {}
-        for name, kind, text in zip(
-            self.names, inferred.schema.types, as_text.columns, strict=True
-        ):
+        for name, kind in zip(self.names, inferred.schema.types, strict=True):
+            text = as_text.column(name) if as_text is not None and name in needed else None
             if name in text_columns:
                 types[name] = pa.string()
             elif pa.types.is_integer(kind) or pa.types.is_floating(kind):
-                padded = pc.any(pc.match_substring_regex(text, _ZERO_PADDED)).as_py()
-                types[name] = pa.string() if padded else kind
+                padded = text is not None and pc.any(pc.match_substring_regex(text, _ZERO_PADDED))
+                types[name] = pa.string() if padded and padded.as_py() else kind
             elif pa.types.is_null(kind):
                 types[name] = pa.float64()  # empty in the first block: numeric until shown not
             else:
@@ -400,7 +423,8 @@ class CsvSource:
             return
         name = self.names[int(found.group(1))]
         integers = pa.types.is_integer(self.schema.field(name).type)
-        text = self._read(raw, False, dict.fromkeys(self.names, pa.string())).column(name)
+        text = self._read(raw, False, dict.fromkeys(self.names, pa.string()), [name])
+        text = text.column(name)
         valid = pc.match_substring_regex(text, _INTEGER if integers else _NUMBER, ignore_case=True)
         bad = pc.and_(pc.invert(pc.is_in(text, _null_spellings())), pc.invert(valid))
         index = np.flatnonzero(np.asarray(bad))
@@ -416,6 +440,27 @@ class CsvSource:
             line += raw.count(b"\n", 0, exc.start)
             return UndecodableTextError(encoding, raw[exc.start], line)
         return UndecodableTextError(encoding, 0, line)
+
+
+def _may_hold_zero_padded(raw: bytes, delimiter: str) -> bool:
+    """Whether a value in ``raw`` may start with a zero followed by a digit (``02100``).
+
+    A quick scan of the bytes, so that the values' text is parsed only where it can matter.
+
+    Examples
+    --------
+    >>> _may_hold_zero_padded(b"a,b\\n1.05,-0.5\\n1e-05,0\\n", ",")
+    False
+    >>> _may_hold_zero_padded(b'a,b\\n1,"-02"\\n', ",")
+    True
+    """
+    data = np.frombuffer(raw, dtype=np.uint8)
+    starts = np.frombuffer(b'\n\r "' + delimiter.encode(), dtype=np.uint8)
+    at = np.flatnonzero((data[1:-1] == ord("0")) & (data[2:] - ord("0") < 10)) + 1
+    before = data[at - 1]
+    signed = (before == ord("-")) | (before == ord("+"))
+    before[signed] = data[np.maximum(at[signed] - 2, 0)]
+    return bool(np.isin(before, starts).any())
 
 
 def _null_spellings() -> Any:

@@ -61,10 +61,15 @@ def csv_rows(
     if not batch.num_rows:
         return b""
     spellings = spellings or {}
-    columns = [
-        _quoted_where_needed(_as_text(column, spellings.get(name)), dialect)
-        for name, column in zip(batch.schema.names, batch.columns, strict=True)
-    ]
+    # Numbers written by Arrow hold only digits, signs, '.', 'e', 'inf' and 'nan'.
+    plain_numbers = dialect.delimiter not in "0123456789+-.eEinfa"
+    columns = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        text = _as_text(column, spellings.get(name))
+        is_number = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+        if not (is_number and plain_numbers and name not in spellings):
+            text = _quoted_where_needed(text, dialect)
+        columns.append(text)
     rows = pc.binary_join_element_wise(*columns, dialect.delimiter)
     rows = pc.binary_join_element_wise(rows, "", dialect.terminator)
     if isinstance(rows, pa.ChunkedArray):

@@ -17,7 +17,7 @@ __all__ = ["exact_record_ends", "quick_record_ends", "record_spans"]
 LF, CR = 10, 13
 
 
-def quick_record_ends(buf: bytes, quote: int, final: bool) -> NDArray[np.int64]:
+def quick_record_ends(buf: bytes | bytearray, quote: int, final: bool) -> NDArray[np.int64]:
     """Offsets just past each record's line break (balanced-quotes rule).
 
     Without ``final``, a ``\\r`` as the last byte is not counted: its ``\\n`` may follow.
@@ -28,17 +28,19 @@ def quick_record_ends(buf: bytes, quote: int, final: bool) -> NDArray[np.int64]:
     [4, 13]
     """
     data = np.frombuffer(buf, dtype=np.uint8)
-    breaks = data == LF
-    lone_cr = data == CR
-    lone_cr[:-1] &= ~breaks[1:]  # the \r of \r\n is part of the \n's break
-    if not final and data.size and data[-1] == CR:
-        lone_cr[-1] = False
-    breaks |= lone_cr
-    ends = np.flatnonzero(breaks)
+    if CR in buf:
+        breaks = data == LF
+        lone_cr = data == CR
+        lone_cr[:-1] &= ~breaks[1:]  # the \r of \r\n is part of the \n's break
+        if not final and data[-1] == CR:
+            lone_cr[-1] = False
+        ends = np.flatnonzero(breaks | lone_cr)
+    else:
+        ends = np.flatnonzero(data == LF)
     if ends.size and quote in buf:
-        # Parity of the quotes seen so far; uint8 wraps at 256, which keeps the parity.
-        balanced = (np.cumsum(data == quote, dtype=np.uint8) & 1) == 0
-        ends = ends[balanced[ends]]
+        # A break ends a record when an even number of quotes comes before it.
+        quotes = np.flatnonzero(data == quote)
+        ends = ends[(np.searchsorted(quotes, ends) & 1) == 0]
     return (ends + 1).astype(np.int64)
 
 
@@ -92,7 +94,7 @@ def _ends_in_quotes(content: bytes, quote: bytes, delimiter: bytes, in_quotes: b
 
 
 def record_spans(
-    buf: bytes, ends: NDArray[np.int64]
+    buf: bytes | bytearray, ends: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """``(starts, content_ends, ends)`` of the records that are not blank lines.
 
