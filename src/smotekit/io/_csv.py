@@ -95,16 +95,18 @@ class Block:
     """Consecutive data rows of a file: typed, and for CSV the records' bytes as in the file.
 
     ``spans`` are the records' ``(starts, content_ends, ends)`` offsets in ``raw`` (one per row
-    of ``batch``; blank lines are not records), ``first_row`` the data rows before the block and
+    of ``batch``; blank lines are not records), ``end`` where the block's bytes end in ``raw``
+    (a buffer that may hold more after them), ``first_row`` the data rows before the block and
     ``first_line`` the file line ``raw`` starts on.
     """
 
     batch: Any
     first_row: int
-    raw: bytes | None = None
+    raw: bytes | bytearray | None = None
     spans: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None = None
     first_line: int = 0
     dialect: CsvDialect | None = None
+    end: int | None = None
 
     def location(self, index: int) -> str:
         """Where row ``index`` of the block is, for a message: ``data row N (line L)``."""
@@ -137,14 +139,22 @@ class Block:
         fields = next(csv.reader([record], delimiter=dialect.delimiter, quotechar=dialect.quote))
         return str(fields[column])
 
-    def records(self, keep: NDArray[np.bool_] | None = None, suffix: bytes = b"") -> bytes:
+    def records(
+        self, keep: NDArray[np.bool_] | None = None, suffix: bytes = b""
+    ) -> bytes | memoryview:
         """The records' bytes (those in ``keep``), ``suffix`` inserted before each line break."""
         assert self.raw is not None and self.spans is not None
         starts, content_ends, ends = self.spans
-        if keep is None and not suffix and starts.size and _contiguous(self.spans, len(self.raw)):
-            return self.raw
         if keep is not None:
             starts, content_ends, ends = starts[keep], content_ends[keep], ends[keep]
+        end = len(self.raw) if self.end is None else self.end
+        if starts.size and _contiguous((starts, content_ends, ends), end):
+            if not suffix:
+                return memoryview(self.raw)[:end]
+            # One vectorised insertion of the suffix before every line break.
+            data = np.frombuffer(self.raw, dtype=np.uint8, count=end)
+            added = np.tile(np.frombuffer(suffix, dtype=np.uint8), content_ends.size)
+            return np.insert(data, np.repeat(content_ends, len(suffix)), added).tobytes()
         view = memoryview(self.raw)
         parts: list[Any] = []
         for s, c, e in zip(starts.tolist(), content_ends.tolist(), ends.tolist(), strict=True):
@@ -174,7 +184,7 @@ class CsvSource:
     >>> source = CsvSource(path, delimiter=",")
     >>> [str(t) for t in source.schema.types]
     ['string', 'double', 'int64']
-    >>> next(source.blocks()).records()
+    >>> bytes(next(source.blocks()).records())
     b'02100,0.500,1\\n75001,1.25,0\\n'
     """
 
@@ -216,9 +226,9 @@ class CsvSource:
         """The data rows, block by block, in file order."""
         for raw, ends, table, row, line in self._chunks(header=False):
             spans = record_spans(raw, ends)
-            batch = table.combine_chunks().to_batches()
+            batch = table.to_batches()
             if batch:
-                yield Block(batch[0], row, raw, spans, line, self.dialect)
+                yield Block(batch[0], row, raw, spans, line, self.dialect, int(ends[-1]))
 
     # -- reading -------------------------------------------------------------------------------
     def _chunks(self, header: bool) -> Generator[Any, None, None]:
@@ -240,72 +250,81 @@ class CsvSource:
                 skip -= got
             carry, size, leading = b"", CSV_BLOCK_BYTES, header
             while True:
-                data = stream.read(size)
-                final = not data
-                buf = carry + data if carry else data
+                # The carried bytes, then new ones read in place: one copy of a block in memory.
+                buf = bytearray(len(carry) + size)
+                buf[: len(carry)] = carry
+                with memoryview(buf) as view, view[len(carry) :] as free:
+                    got = stream.readinto(free)
+                del buf[len(carry) + got :]
+                final = not got
                 if leading:  # blank lines before the header are not records
                     blank = len(buf) - len(buf.lstrip(b"\r\n"))
                     line += buf.count(breaks, 0, blank)
                     self._data_offset, self._header_line = blank, line
-                    buf, leading = buf[blank:], not buf[blank:]
+                    del buf[:blank]
+                    leading = not buf
                 if final and not buf:
                     return
                 if final and not buf.endswith((b"\n", b"\r")):
                     buf += self.dialect.terminator.encode()
-                raw, ends, table = self._split(buf, final, header, row, line)
-                if not raw:
+                used, ends, table = self._split(buf, final, header, row, line)
+                if not used:
                     if final:
                         raise ValueError(f"a quoted value opened on line {line} is never closed")
-                    carry, size = buf, 2 * size  # a record longer than a block: read more
+                    carry, size = bytes(buf), 2 * size  # a record longer than a block: more
                     continue
+                carry, size = bytes(buf[used:]), CSV_BLOCK_BYTES
                 if header:
                     self._data_offset += int(ends[0])
-                    self._data_lines = line - 1 + raw.count(breaks, 0, int(ends[0]))
-                    yield raw, ends, table
+                    self._data_lines = line - 1 + buf.count(breaks, 0, int(ends[0]))
+                    yield bytes(buf[:used]), ends, table
                     return
-                yield raw, ends, table, row, line
+                yield buf, ends, table, row, line
                 row += table.num_rows
-                line += raw.count(breaks)
-                carry, size = buf[len(raw) :], CSV_BLOCK_BYTES
+                line += buf.count(breaks, 0, used)
+                del buf, table
                 if final:
                     return
 
-    def _split(self, buf: bytes, final: bool, header: bool, row: int, line: int) -> Any:
-        """The whole records at the front of ``buf``, their ends, and their rows parsed."""
+    def _split(self, buf: bytearray, final: bool, header: bool, row: int, line: int) -> Any:
+        """How many bytes at the front of ``buf`` are whole records, their ends, their rows."""
         pa = import_optional("pyarrow", "io")
         quote, delimiter = ord(self.dialect.quote), ord(self.dialect.delimiter)
         ends = quick_record_ends(buf, quote, final)
         exact = quote not in buf  # without quotes the quick rule is exact
         while True:
             if ends.size:
-                raw = buf[: int(ends[-1])]
+                used = int(ends[-1])
                 try:
-                    table = self._read(raw, header)
+                    # A view, not a copy; buf is not resized while pyarrow may hold it.
+                    table = self._read(pa.py_buffer(buf).slice(0, used), header, quoted=not exact)
                 except pa.ArrowInvalid as exc:
                     if exact:
-                        self._explain(raw, ends, header, row, line, exc)
+                        self._explain(bytes(buf[:used]), ends, header, row, line, exc)
                         raise
                     table = None
-                if table is not None and table.num_rows == record_spans(raw, ends)[0].size - header:
-                    return raw, ends, table
+                if table is not None and table.num_rows == record_spans(buf, ends)[0].size - header:
+                    return used, ends, table.combine_chunks()
                 if exact:
                     raise ValueError(
                         f"cannot tell where its records end after line {line}: a quote inside a "
                         "value that is not quoted as CSV quotes values"
                     )
             elif exact:
-                return b"", ends, None
-            ends, exact = exact_record_ends(buf, quote, delimiter, final), True
+                return 0, ends, None
+            ends, exact = exact_record_ends(bytes(buf), quote, delimiter, final), True
 
     def _read(
         self,
-        raw: bytes,
+        raw: Any,
         header: bool,
         types: dict[str, Any] | None = None,
         columns: Sequence[str] | None = None,
+        quoted: bool | None = None,
     ) -> Any:
-        """Parse records (only ``columns``, if given) with pyarrow; with ``header`` and no
-        ``types``, the types are inferred from all of ``raw``."""
+        """Parse records (bytes or a ``pyarrow.Buffer``; only ``columns``, if given) with
+        pyarrow; with ``header`` and no ``types``, the types are inferred from all of ``raw``.
+        ``quoted`` says whether ``raw`` may hold quotes (default: look)."""
         csv = import_optional("pyarrow.csv", "io")
         pa = import_optional("pyarrow", "io")
         if types is None and not header:
@@ -319,14 +338,13 @@ class CsvSource:
         parse = csv.ParseOptions(
             delimiter=self.dialect.delimiter,
             quote_char=self.dialect.quote,
-            newlines_in_values=self.dialect.quote.encode() in raw,
+            newlines_in_values=self.dialect.quote.encode() in raw if quoted is None else quoted,
         )
         convert = csv.ConvertOptions(
             column_types=types, include_columns=list(columns) if columns is not None else None
         )
-        return csv.read_csv(
-            pa.py_buffer(raw), read_options=read, parse_options=parse, convert_options=convert
-        )
+        data = raw if isinstance(raw, pa.Buffer) else pa.py_buffer(raw)
+        return csv.read_csv(data, read_options=read, parse_options=parse, convert_options=convert)
 
     # -- column types ----------------------------------------------------------------------------
     def _check_header(self, raw: bytes, inferred: Any) -> None:

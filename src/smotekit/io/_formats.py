@@ -40,6 +40,8 @@ FORMATS: dict[str, tuple[str, str, str | None]] = {
 
 # Parquet rows per batch.
 PARQUET_BATCH_ROWS = 1 << 18
+# Rows formatted as CSV text at a time.
+CSV_FORMAT_ROWS = 1 << 13
 
 
 class UnknownFormatError(ValueError):
@@ -240,7 +242,10 @@ class BatchWriter:
                 return
             assert self.dialect is not None
             for batch in data.to_batches() if hasattr(data, "to_batches") else [data]:
-                self._sink.write(csv_rows(batch, self.dialect, self.spellings))
+                # Formatted a slice at a time: the text of a row is several times its values.
+                for start in range(0, batch.num_rows, CSV_FORMAT_ROWS):
+                    part = batch.slice(start, CSV_FORMAT_ROWS)
+                    self._sink.write(csv_rows(part, self.dialect, self.spellings))
 
     def write_block(self, block: Block, keep: Any = None, marked: bool | None = None) -> None:
         """Append a block of input rows (``keep``: a boolean mask of those to write).
