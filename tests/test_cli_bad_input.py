@@ -96,6 +96,15 @@ def run(argv):
     return code, out.getvalue(), err.getvalue()
 
 
+def resample_in(folder, data):
+    """Write ``data`` to ``folder``/in.csv and resample it to out.csv: (input path, run)."""
+    src = os.path.join(folder, "in.csv")
+    with open(src, "wb") as handle:
+        handle.write(data)
+    out = os.path.join(folder, "out.csv")
+    return src, run(["resample", src, "-o", out, "-t", "label", "-q", "-k", "3"])
+
+
 def assert_one_line_error(code, err, command):
     assert code in (1, 2), (code, err)
     assert err.count("\n") == 1 and err.startswith(f"smotekit {command}: error: "), err
@@ -113,11 +122,7 @@ SETTINGS = settings(
 def test_malformed_files_fail_cleanly(what, draw):
     data = draw.draw(csv_files(what))
     with tempfile.TemporaryDirectory() as folder:
-        src = os.path.join(folder, "in.csv")
-        with open(src, "wb") as handle:
-            handle.write(data)
-        out = os.path.join(folder, "out.csv")
-        code, _, err = run(["resample", src, "-o", out, "-t", "label", "-q", "-k", "3"])
+        src, (code, _, err) = resample_in(folder, data)
         assert_one_line_error(code, err, "resample")
         assert sorted(os.listdir(folder)) == ["in.csv"], what  # no output, no temporary
         code, report, err = run(["inspect", src, "-t", "label", "-q"])
@@ -133,14 +138,10 @@ def test_malformed_files_fail_cleanly(what, draw):
 @given(csv_files("valid"))
 def test_harmless_variations_resample(data):
     with tempfile.TemporaryDirectory() as folder:
-        src = os.path.join(folder, "in.csv")
-        with open(src, "wb") as handle:
-            handle.write(data)
-        out = os.path.join(folder, "out.csv")
-        code, _, err = run(["resample", src, "-o", out, "-t", "label", "-q", "-k", "3"])
+        _, (code, _, err) = resample_in(folder, data)
         assert code == 0, err
         assert sorted(os.listdir(folder)) == ["in.csv", "out.csv"]
-        with open(out, "rb") as handle:
+        with open(os.path.join(folder, "out.csv"), "rb") as handle:
             written = handle.read()
         header_end = data.index(b"\n") + 1
         assert written.startswith(data[:header_end])  # the header as it was, mark and all

@@ -327,3 +327,13 @@ def test_os_errors_name_the_output():
 
 def listing(folder):
     return sorted(p.name for p in folder.iterdir())
+
+
+def test_quoted_line_breaks_with_a_stray_quote_in_a_big_block(tmp_path):
+    # Over 1 MiB, so pyarrow parses the block in parallel pieces that must not cut a quoted value.
+    path = tmp_path / "mixed.csv"
+    rows = [f'{i},"v\n{i}",{i % 2}' if i % 7 else f'{i},{i}",{i % 2}' for i in range(150_000)]
+    path.write_text("a,b,label\n" + "\n".join(rows) + "\n")
+    (block,) = CsvSource(path, delimiter=",").blocks()
+    column = block.batch.column("b").to_pylist()
+    assert column == [f"v\n{i}" if i % 7 else f'{i}"' for i in range(150_000)]

@@ -14,7 +14,7 @@ from smotekit.cli._errors import EXIT_OK, DataError, UsageError
 from smotekit.cli._tables import (
     add_input_options,
     categorical_columns,
-    open_input,
+    input_of,
     progress,
     read_errors,
 )
@@ -238,13 +238,7 @@ def run(args: argparse.Namespace) -> int:
             import_optional("matplotlib", "report")
     except ImportError as exc:
         raise UsageError(str(exc)) from None
-    source = open_input(
-        args.input,
-        args.target,
-        delimiter=args.delimiter,
-        encoding=args.encoding,
-        categorical=args.categorical,
-    )
+    source = input_of(args)
     path, schema = source.path, source.schema
     if args.plot:
         from smotekit.io import check_output_path

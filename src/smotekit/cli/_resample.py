@@ -32,7 +32,7 @@ from typing import Any
 from smotekit.cli._errors import EXIT_OK, UsageError
 from smotekit.cli._methods import METHODS, Method, build_sampler, get_method
 from smotekit.cli._signals import final
-from smotekit.cli._tables import add_input_options, categorical_columns, check_format, open_input
+from smotekit.cli._tables import add_input_options, categorical_columns, check_format, input_of
 
 __all__ = ["add_parser", "run"]
 
@@ -253,13 +253,7 @@ def run(args: argparse.Namespace) -> int:
             import_optional("matplotlib", "report")
     except ImportError as exc:
         raise UsageError(str(exc)) from None
-    source = open_input(
-        args.input,
-        args.target,
-        delimiter=args.delimiter,
-        encoding=args.encoding,
-        categorical=args.categorical,
-    )
+    source = input_of(args)
     schema = source.schema
     _check_outputs(args)
     if args.mark_synthetic and args.mark_synthetic in schema.names:

@@ -24,6 +24,7 @@ __all__ = [
     "add_input_options",
     "categorical_columns",
     "check_format",
+    "input_of",
     "open_input",
     "progress",
     "read_errors",
@@ -162,6 +163,18 @@ def open_input(
         if name != target:
             raise DataError(_non_numeric(path, problem))
     return source
+
+
+def input_of(args: Any) -> Any:
+    """:func:`open_input` for a command's ``input``, ``--target``, ``--delimiter``,
+    ``--encoding`` and ``--categorical``."""
+    return open_input(
+        args.input,
+        args.target,
+        delimiter=args.delimiter,
+        encoding=args.encoding,
+        categorical=args.categorical,
+    )
 
 
 def _names(option: str) -> list[str]:

@@ -270,7 +270,7 @@ class CsvSource:
                 used, ends, table = self._split(buf, final, header, row, line)
                 if not used:
                     if final:
-                        raise ValueError(f"a quoted value opened on line {line} is never closed")
+                        raise ValueError(f"a quoted value after line {line} is never closed")
                     carry, size = bytes(buf), 2 * size  # a record longer than a block: more
                     continue
                 carry, size = bytes(buf[used:]), CSV_BLOCK_BYTES
@@ -291,13 +291,14 @@ class CsvSource:
         pa = import_optional("pyarrow", "io")
         quote, delimiter = ord(self.dialect.quote), ord(self.dialect.delimiter)
         ends = quick_record_ends(buf, quote, final)
-        exact = quote not in buf  # without quotes the quick rule is exact
+        quoted = quote in buf
+        exact = not quoted  # without quotes the quick rule is exact
         while True:
             if ends.size:
                 used = int(ends[-1])
                 try:
                     # A view, not a copy; buf is not resized while pyarrow may hold it.
-                    table = self._read(pa.py_buffer(buf).slice(0, used), header, quoted=not exact)
+                    table = self._read(pa.py_buffer(buf).slice(0, used), header, quoted=quoted)
                 except pa.ArrowInvalid as exc:
                     if exact:
                         self._explain(bytes(buf[:used]), ends, header, row, line, exc)
