@@ -21,7 +21,7 @@ import re
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -165,6 +165,17 @@ class Block:
         return b"".join(parts)
 
 
+class _Chunk(NamedTuple):
+    """Records being parsed: their bytes and ends, whether the header is the first of them,
+    and the data row and file line they start on (for messages)."""
+
+    raw: bytes
+    ends: NDArray[np.int64]
+    header: bool
+    row: int
+    line: int
+
+
 def _contiguous(spans: tuple[NDArray[np.int64], ...], size: int) -> bool:
     starts, _, ends = spans
     return bool(starts[0] == 0 and ends[-1] == size and (starts[1:] == ends[:-1]).all())
@@ -301,7 +312,7 @@ class CsvSource:
                     table = self._read(pa.py_buffer(buf).slice(0, used), header, quoted=quoted)
                 except pa.ArrowInvalid as exc:
                     if exact:
-                        self._explain(bytes(buf[:used]), ends, header, row, line, exc)
+                        self._explain(_Chunk(bytes(buf[:used]), ends, header, row, line), exc)
                         raise
                     table = None
                 if table is not None and table.num_rows == record_spans(buf, ends)[0].size - header:
@@ -399,57 +410,49 @@ class CsvSource:
             else:
                 types[name] = pa.string()
                 values = pc.invert(pc.is_in(text, _null_spellings()))
-                numeric = pc.and_(values, pc.match_substring_regex(text, _NUMBER, ignore_case=True))
-                padded = pc.and_(numeric, pc.match_substring_regex(text, _ZERO_PADDED))
-                n_values, n_numeric = pc.sum(values).as_py() or 0, pc.sum(numeric).as_py() or 0
+                number = pc.match_substring_regex(text, _NUMBER, ignore_case=True)
+                looks_numeric = pc.and_(values, number)
+                padded = pc.and_(looks_numeric, pc.match_substring_regex(text, _ZERO_PADDED))
+                n_values = pc.sum(values).as_py() or 0
+                n_numeric = pc.sum(looks_numeric).as_py() or 0
                 if 2 * n_numeric > n_values and not pc.any(padded).as_py():
-                    bad = pc.and_(values, pc.invert(numeric))
+                    bad = pc.and_(values, pc.invert(looks_numeric))
                     index = int(np.flatnonzero(np.asarray(bad))[0])
-                    self.mixed[name] = self._at(
-                        raw, ends, 1, 0, self._header_line, name, text, index, "numbers"
-                    )
+                    chunk = _Chunk(raw, ends, True, 0, self._header_line)
+                    self.mixed[name] = self._value_error(chunk, name, text, index, "numbers")
         return types
 
     # -- errors ----------------------------------------------------------------------------------
-    def _at(
-        self,
-        raw: bytes,
-        ends: NDArray[np.int64],
-        skip: int,
-        row: int,
-        line: int,
-        name: str,
-        text: Any,
-        index: int,
-        expected: str,
+    def _value_error(
+        self, chunk: _Chunk, name: str, text: Any, index: int, expected: str
     ) -> NonNumericValueError:
-        """The error for value ``index`` of column ``name`` in a chunk starting at row, line."""
-        start = int(record_spans(raw, ends)[0][skip + index])
-        line += raw.count(self.dialect.terminator[-1].encode(), 0, start)
-        return NonNumericValueError(name, text[index].as_py(), row + index + 1, line, expected)
+        """The error for value ``index`` (of ``text``, column ``name``) of a chunk's rows."""
+        start = int(record_spans(chunk.raw, chunk.ends)[0][int(chunk.header) + index])
+        line = chunk.line + chunk.raw.count(self.dialect.terminator[-1].encode(), 0, start)
+        return NonNumericValueError(
+            name, text[index].as_py(), chunk.row + index + 1, line, expected
+        )
 
-    def _explain(
-        self, raw: bytes, ends: NDArray[np.int64], header: bool, row: int, line: int, exc: Exception
-    ) -> None:
+    def _explain(self, chunk: _Chunk, exc: Exception) -> None:
         """Raise a precise error for pyarrow's conversion failures (else return)."""
         pa = import_optional("pyarrow", "io")
         pc = import_optional("pyarrow.compute", "io")
         message = str(exc)
         if "UTF8" in message or "UTF-8" in message:
-            raise self._undecodable(raw, line) from None
+            raise self._undecodable(chunk.raw, chunk.line) from None
         found = re.search(r"column #(\d+): CSV conversion error to (\w+)", message)
-        if not found or header:
+        if not found or chunk.header:
             return
         name = self.names[int(found.group(1))]
         integers = pa.types.is_integer(self.schema.field(name).type)
-        text = self._read(raw, False, dict.fromkeys(self.names, pa.string()), [name])
+        text = self._read(chunk.raw, False, dict.fromkeys(self.names, pa.string()), [name])
         text = text.column(name)
         valid = pc.match_substring_regex(text, _INTEGER if integers else _NUMBER, ignore_case=True)
         bad = pc.and_(pc.invert(pc.is_in(text, _null_spellings())), pc.invert(valid))
         index = np.flatnonzero(np.asarray(bad))
         if index.size:
             expected = "integers" if integers else "numbers"
-            raise self._at(raw, ends, 0, row, line, name, text, int(index[0]), expected) from None
+            raise self._value_error(chunk, name, text, int(index[0]), expected) from None
 
     def _undecodable(self, raw: bytes, line: int) -> UndecodableTextError:
         encoding = self.dialect.encoding
