@@ -445,13 +445,9 @@ def test_killed_mid_write_leaves_previous_output(tmp_path, sig, unnamed):
         return
     assert [n for n in names if not n.endswith(".tmp")] == ["in.csv", "out.csv"]
     assert len(names) == 3  # the hidden temporary of the killed run ...
-    code, *_ = run_cli_quiet("resample", src, "-o", tmp_path / "next.csv", "-t", "label")
-    assert code == 0  # ... is removed by the next run writing to that folder
+    argv = ["resample", src, "-o", tmp_path / "next.csv", "-t", "label", "--quiet"]
+    assert main([str(a) for a in argv]) == 0  # ... is removed by the next run in that folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "next.csv", "out.csv"]
-
-
-def run_cli_quiet(*argv):
-    return main([str(a) for a in [*argv, "--quiet"]]), None
 
 
 def test_subprocess_run_and_quiet(tmp_path):

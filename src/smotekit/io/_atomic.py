@@ -67,6 +67,8 @@ def _start_time(pid: int) -> int:
         return -1
     except (OSError, IndexError, ValueError):
         pass
+    if os.name == "nt":
+        return 0  # os.kill(pid, 0) would send Ctrl-C there
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
