@@ -87,6 +87,7 @@ def test_a_signal_whose_exception_a_library_swallows_still_ends_the_run(
 SIGNAL_EARLY = textwrap.dedent(
     """
     import sys
+    import time
     import smotekit.io._csv as csv
     csv.CSV_BLOCK_BYTES = 4096  # many blocks: a first pass long enough to be signalled in
     blocks = csv.CsvSource.blocks
@@ -94,6 +95,9 @@ SIGNAL_EARLY = textwrap.dedent(
         for i, block in enumerate(blocks(self)):
             if i == 3:
                 print("READING", file=sys.stderr, flush=True)
+                # Wait here for the signal: on a loaded machine the rest of the run could
+                # otherwise finish before the test's signal arrives.
+                time.sleep(60)
             yield block
     csv.CsvSource.blocks = announced
     from smotekit.cli import main
