@@ -40,7 +40,7 @@ def test_threshold_is_inclusive_and_ties_share_a_bin():
 def test_bins_describe_names_kind_size_and_range():
     y = np.array([1.0, 2.0, 30.0])
     bins = relevance_bins(y, [0, 0, 1])
-    assert bins.describe(1, y) == "rare bin 1 (1 cases, y from 30 to 30)"
+    assert bins.describe(1, y) == "rare bin 1 (1 case, y from 30 to 30)"
 
 
 def test_bins_reject_bad_input():
@@ -50,7 +50,7 @@ def test_bins_reject_bad_input():
         relevance_bins([1, 2], [0, 1], threshold=1.5)
 
 
-# -- per-bin counts ----------------------------------------------------------------------------------
+# -- per-bin counts --------------------------------------------------------------------------------
 def test_balance_takes_every_bin_to_the_rounded_average():
     # n = 100 in 3 bins: round(33.33) = 33
     np.testing.assert_array_equal(bin_targets([10, 80, 10], [True, False, True]), [33, 33, 33])
@@ -93,7 +93,7 @@ def test_ratio_strategy_errors_name_the_fix():
         bin_targets([1, 2, 3], [True, False, True], [1, 2])
     with pytest.raises(ValueError, match="names bin 5, but y has 3 bins"):
         bin_targets([1, 2, 3], [True, False, True], {5: 2})
-    with pytest.raises(ValueError, match="shrinks bin 1 .* undersample=False"):
+    with pytest.raises(ValueError, match=r"shrinks bin 1 .* undersample=False"):
         bin_targets([1, 2, 3], [True, False, True], [2, 0.5, 2], undersample=False)
     with pytest.raises(ValueError, match="ratio -1"):
         bin_targets([1, 2], [True, False], [-1, 1])
@@ -153,7 +153,7 @@ def test_sera_with_training_control_points():
 def test_sera_errors():
     with pytest.raises(ValueError, match="y_true has 2 values but y_pred has 3"):
         sera([1.0, 2.0], [1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="step=0.3 must divide"):
+    with pytest.raises(ValueError, match=r"step=0\.3 must divide"):
         sera([1.0, 2.0], [1.0, 2.0], phi=[0, 1], step=0.3)
     with pytest.raises(ValueError, match="phi has 1 values but y_true has 2"):
         sera([1.0, 2.0], [1.0, 2.0], phi=[0.0])

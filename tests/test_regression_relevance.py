@@ -51,7 +51,7 @@ def test_box_plot_stats_rejects_bad_coef():
         box_plot_stats([1, 2, 3], coef=0)
 
 
-# -- automatic control points -----------------------------------------------------------------------
+# -- automatic control points ----------------------------------------------------------------------
 def test_automatic_control_points_both_sides():
     cp = relevance_control_points([-20, 2, 3, 4, 5, 6, 7, 8, 9, 100])
     np.testing.assert_array_equal(cp.as_matrix(), [[2, 1, 0], [5.5, 0, 0], [9, 1, 0]])
@@ -100,17 +100,24 @@ def test_constant_y_works_with_manual_control_points():
     np.testing.assert_array_equal(relevance(np.full(3, 5.0), [[0, 0], [10, 1]]), [0.5] * 3)
 
 
-def test_degenerate_box_plot_is_a_clear_error():
-    # the lower whisker ends at the median: no normal range for the low extreme to rise from
+def test_whisker_ending_at_the_median_moves_to_the_nearest_extreme():
+    # hinges 5, 5, 7: the lower whisker ends at the median; phi = 1 moves out to -100
     y = [-100, 5, 5, 5, 5, 6, 7, 8, 9]
-    with pytest.raises(ValueError, match="lower whisker ends at the median"):
-        relevance(y)
-    assert relevance(y, extremes="high").max() == 0.0
+    np.testing.assert_array_equal(
+        relevance_control_points(y).as_matrix(), [[-100, 1, 0], [5, 0, 0], [9, 0, 0]]
+    )
+    # a zero-inflated target: IQR 0, every positive value is extreme, the nearest is 1
+    zeros = [0.0] * 80 + list(range(1, 21))
+    np.testing.assert_array_equal(
+        relevance_control_points(zeros).as_matrix(), [[0, 0, 0], [1, 1, 0]]
+    )
+    phi = relevance(zeros)
+    assert (phi[:80] == 0).all() and (phi[80:] == 1).all()
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_non_finite_y_is_a_clear_error(bad):
-    with pytest.raises(ValueError, match="y contains NaN or inf .*first at index 2"):
+    with pytest.raises(ValueError, match=r"y contains NaN or inf .*first at index 2"):
         relevance([1.0, 2.0, bad, 4.0])
 
 
@@ -123,7 +130,7 @@ def test_bad_extremes_and_shape():
         relevance(["a", "b"])
 
 
-# -- interpolation --------------------------------------------------------------------------------
+# -- interpolation ---------------------------------------------------------------------------------
 def test_values_at_control_points_are_exact():
     cp = relevance_control_points([-20, 2, 3, 4, 5, 6, 7, 8, 9, 100])
     np.testing.assert_array_equal(relevance(cp.y, cp), cp.phi)
@@ -175,7 +182,7 @@ def test_two_column_points_get_fritsch_carlson_starting_slopes():
 def test_manual_points_are_sorted_and_validated():
     cp = relevance_control_points(points=[[10, 1, 0], [0, 0, 0]])
     np.testing.assert_array_equal(cp.y, [0, 10])
-    with pytest.raises(ValueError, match="two points at y=3.0"):
+    with pytest.raises(ValueError, match=r"two points at y=3\.0"):
         relevance_control_points(points=[[3, 0], [3, 1]])
     with pytest.raises(ValueError, match="outside \\[0, 1\\]"):
         relevance_control_points(points=[[0, 0], [1, 2]])
@@ -220,7 +227,7 @@ def test_phi_is_monotone_between_control_points_and_in_unit_interval(knots):
             np.testing.assert_allclose(phi, va, atol=1e-12)
 
 
-# -- agreement with smogn 0.1.2 (patched for numpy 2) -------------------------------------------
+# -- agreement with smogn 0.1.2 (patched for numpy 2) ----------------------------------------------
 # Reference values from smogn's own box_plot_stats / phi_ctrl_pts / phi (UBL's C code translated
 # to Python), run once outside this repository with np.quantile's removed ``interpolation=``
 # keyword passed on as ``method=``. smogn takes midpoint quartiles instead of Tukey's hinges;

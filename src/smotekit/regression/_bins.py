@@ -48,7 +48,8 @@ class RelevanceBins(NamedTuple):
         rows = self.rows(b)
         kind = "rare" if self.rare[b] else "normal"
         lo, hi = y[rows[0]], y[rows[-1]]
-        return f"{kind} bin {b} ({rows.size} cases, y from {lo:.6g} to {hi:.6g})"
+        cases = f"{rows.size} case{'s' if rows.size != 1 else ''}"
+        return f"{kind} bin {b} ({cases}, y from {lo:.6g} to {hi:.6g})"
 
 
 def relevance_bins(y: ArrayLike, phi: ArrayLike, threshold: float = 0.5) -> RelevanceBins:
@@ -105,7 +106,11 @@ def _ratios(strategy: Any, n_bins: int) -> NDArray[np.float64]:
     if isinstance(strategy, Mapping):
         ratios = np.ones(n_bins)
         for b, r in strategy.items():
-            if isinstance(b, bool) or not isinstance(b, numbers.Integral) or not 0 <= b < n_bins:
+            if (
+                isinstance(b, bool)
+                or not isinstance(b, numbers.Integral)
+                or not 0 <= int(b) < n_bins
+            ):
                 raise ValueError(
                     f"sampling_strategy names bin {b!r}, but y has {n_bins} bins numbered 0 to "
                     f"{n_bins - 1} from the lowest target; use those numbers as keys."
@@ -123,7 +128,7 @@ def _ratios(strategy: Any, n_bins: int) -> NDArray[np.float64]:
 def _ratio(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"sampling_strategy ratios must be numbers, got {value!r}.")
-    if not (np.isfinite(value) and value >= 0):
+    if not (np.isfinite(float(value)) and float(value) >= 0):
         raise ValueError(
             f"sampling_strategy has the ratio {value!r}: each bin's ratio must be a finite "
             "number >= 0 (1 keeps the bin, 2 doubles it, 0.5 halves it)."

@@ -152,15 +152,21 @@ def _monotone_slopes(
     right = np.concatenate([secant, [np.nan]])
     for side in (left, right):
         known = ~np.isnan(side)
-        m[known & (m * side <= 0)] = 0.0
+        m[known & (np.sign(m) * np.sign(side) <= 0)] = 0.0
     for k, s in enumerate(secant):
         if s == 0:
             continue  # a plateau: both slopes are already 0
-        alpha, beta = m[k] / s, m[k + 1] / s
-        a2b3, ab23 = 2 * alpha + beta - 3, alpha + 2 * beta - 3
-        if a2b3 > 0 and ab23 > 0 and alpha * (a2b3 + ab23) < a2b3 * a2b3:
-            tau = 3 * s / np.hypot(alpha, beta)
-            m[k], m[k + 1] = tau * alpha, tau * beta
+        # With alpha = m_k / s and beta = m_k+1 / s, the test is homogeneous of degree 2 in
+        # (alpha, beta, 3): it runs on (|m_k|, |m_k+1|, 3|s|) scaled by their largest, so a
+        # nearly flat piece (tiny s) cannot overflow it.
+        p, q, t = abs(m[k]), abs(m[k + 1]), 3 * abs(s)
+        r = max(p, q, t)
+        a, b, c = p / r, q / r, t / r
+        a2b3, ab23 = 2 * a + b - c, a + 2 * b - c
+        if a2b3 > 0 and ab23 > 0 and a * (a2b3 + ab23) < a2b3 * a2b3:
+            # onto the circle alpha^2 + beta^2 = 9
+            scale = t / np.hypot(m[k], m[k + 1])
+            m[k], m[k + 1] = scale * m[k], scale * m[k + 1]
     return m
 
 
@@ -208,25 +214,27 @@ def _automatic_points(y: ArrayLike, extremes: str, coef: float) -> RelevanceCont
             "Check the target column, or give control_points explicitly."
         )
     stats = box_plot_stats(values, coef)
+    low_end, high_end = stats.lower_whisker, stats.upper_whisker
+    # A whisker that ends at the median (IQR 0 on that side: a mass of ties, as in a
+    # zero-inflated target) would put phi = 0 and phi = 1 at one point; the 1 moves out to the
+    # nearest extreme observation instead.
+    below, above = values[values < low_end], values[values > high_end]
+    if low_end == stats.median and below.size:
+        low_end = float(below.max())
+    if high_end == stats.median and above.size:
+        high_end = float(above.min())
     points = []
     if extremes in ("both", "low") and stats.n_low > 0:
-        points.append((stats.lower_whisker, 1.0))
+        points.append((low_end, 1.0))
     else:
         points.append((lo, 0.0))
     if stats.median != lo:
         points.append((stats.median, 0.0))
     if extremes in ("both", "high") and stats.n_high > 0:
-        points.append((stats.upper_whisker, 1.0))
+        points.append((high_end, 1.0))
     elif stats.median != hi:
         points.append((hi, 0.0))
     x = np.array([p[0] for p in points])
-    if (np.diff(x) <= 0).any():
-        side = "lower" if stats.lower_whisker == stats.median else "upper"
-        raise ValueError(
-            f"The box plot of y is degenerate: the {side} whisker ends at the median "
-            f"({stats.median}), so the extreme values have no normal range to rise from. Give "
-            "control_points explicitly, or choose extremes on the other side only."
-        )
     v = np.array([p[1] for p in points])
     return RelevanceControlPoints(x, v, np.zeros_like(x))
 
@@ -248,6 +256,10 @@ def relevance_control_points(
     * ``(median, 0, 0)`` unless the median equals ``min y``;
     * high side: ``(upper whisker end, 1, 0)`` if ``extremes`` is ``"both"`` or ``"high"`` and
       some ``y`` lies above it, otherwise ``(max y, 0, 0)`` unless the median equals ``max y``.
+
+    Where a whisker ends at the median (a quarter or more of ``y`` tied there, as in a
+    zero-inflated target), its relevance-1 point moves out to the nearest extreme observation;
+    UBL and smogn would put phi = 0 and phi = 1 at the same ``y`` there and divide by zero.
 
     Manual (``points`` given, UBL's ``method = "range"``): a matrix whose rows are ``(y value,
     phi)`` or ``(y value, phi, slope)``, in any order. Without slopes, the Fritsch-Carlson
@@ -316,7 +328,8 @@ def relevance(
     Between two consecutive control points ``(x_i, v_i, m_i)`` and ``(x_i+1, v_i+1, m_i+1)``,
     with ``h = x_i+1 - x_i`` and ``t = (y - x_i) / h``, phi is the cubic Hermite polynomial
 
-        phi(y) = (1 + 2t)(1 - t)^2 v_i + t (1 - t)^2 h m_i + t^2 (3 - 2t) v_i+1 + t^2 (t - 1) h m_i+1
+        phi(y) = (1 + 2t)(1 - t)^2 v_i + t (1 - t)^2 h m_i
+                 + t^2 (3 - 2t) v_i+1 + t^2 (t - 1) h m_i+1
 
     which with the zero slopes of the automatic points is ``v_i + (v_i+1 - v_i)(3t^2 - 2t^3)``.
     Beyond the outer control points phi keeps the end value. The slopes are monotone on every
