@@ -191,11 +191,12 @@ class BaseRegressionSampler(BaseEstimator):
             kept.append(rows)
             if target == rows.size:
                 continue
-            draws = self._draw_bin(rng, X[rows], int(target) - rows.size, bins.describe(b, y))
-            X_bin, y_bin = generate_bin(rng, X[rows], y[rows], draws)
+            X_bin = X[rows]
+            draws = self._draw_bin(rng, X_bin, int(target) - rows.size, bins.describe(b, y))
+            X_new, y_new = generate_bin(rng, X_bin, y[rows], draws)
             plans.append(draws.plan.remap(rows).compact())
-            new_X.append(X_bin)
-            new_y.append(y_bin)
+            new_X.append(X_new)
+            new_y.append(y_new)
         index = np.sort(np.concatenate(kept))
         self.sample_indices_ = index
         self.provenance_ = (

@@ -224,9 +224,9 @@ def generate_bin(
     * targets: the mean of the two targets weighted by the inverse of their distances to the
       new row. A new row at fraction ``gap`` of a segment of length ``D > 0`` lies ``gap * D``
       from the seed and ``(1 - gap) * D`` from the partner, so this weighted mean is exactly
-      ``y_seed + gap * (y_partner - y_seed)``, computed so, without measuring the row again;
-      where seed and partner coincide (``D = 0``) both weigh the same: their plain mean. A
-      copy keeps its seed's target;
+      ``y_seed + gap * (y_partner - y_seed)``: the kernel computes it, without measuring the
+      row again; where seed and partner coincide (``D = 0``) both weigh the same, so the gap is
+      0.5 (their plain mean). A copy keeps its seed's target;
     * noise, last: for the rows with ``noise > 0``, ``rng.normal`` draws ``d + 1`` values per
       row (the ``d`` columns, then the target), each scaled by ``noise`` times that column's
       standard deviation in the bin (ddof 1, as R's ``sd``).
@@ -256,12 +256,10 @@ def generate_bin(
     """
     plan = draws.plan
     X_new = interpolate(X, plan, np.empty((len(plan), X.shape[1]), dtype=X.dtype))
-    has_partner = plan.neighbor >= 0
-    partner = np.where(has_partner, plan.neighbor, plan.base)
-    y_seed, y_partner = y[plan.base], y[partner]
-    gap = np.where(draws.partner_distance > 0, plan.gap, 0.5)
-    gap = np.where(has_partner, gap, 0.0)
-    y_new = y_seed + gap * (y_partner - y_seed)
+    # The target goes through the same kernel, as one more column with its own gaps.
+    target_gap = np.where(draws.partner_distance > 0, plan.gap, 0.5)
+    target_plan = SyntheticPlan(plan.base, plan.neighbor, target_gap)
+    y_new = interpolate(y[:, np.newaxis], target_plan, np.empty((len(plan), 1)))[:, 0]
     if draws.noise is not None:
         noisy = np.flatnonzero(draws.noise > 0)
         if noisy.size:
