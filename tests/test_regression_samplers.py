@@ -18,6 +18,7 @@ from smotekit.regression import (
 )
 from smotekit.regression._rules import (
     BinDraws,
+    bin_safe_radius,
     draw_seeds,
     gaussian_noise_draws,
     generate_bin,
@@ -74,8 +75,11 @@ def test_smogn_draws_interpolate_only_within_the_safe_radius():
     X = rng.normal(size=(40, 3))
     neighbors = np.argsort(((X[:, None] - X[None]) ** 2).sum(-1), axis=1)[:, 1:6]
     distances = neighbor_distances(X, neighbors)
-    draws = smogn_draws(np.random.RandomState(1), neighbors, distances, 500, pert=0.05)
-    radius = safe_radius(distances)[draws.plan.base]
+    radius = safe_radius(distances)
+    draws = smogn_draws(
+        np.random.RandomState(1), neighbors, distances, 500, radius=radius, pert=0.05
+    )
+    radius = radius[draws.plan.base]
     interpolated = draws.plan.neighbor >= 0
     assert interpolated.any() and (~interpolated).any()
     assert (draws.partner_distance[interpolated] < radius[interpolated]).all()
@@ -144,6 +148,16 @@ def test_smoter_neighbours_are_the_k_nearest_within_the_bin():
         assert all(int(nb) in nearest[int(bs)] for bs, nb in pairs)
 
 
+def test_bin_safe_radius_is_half_the_median_distance_to_the_whole_bin():
+    X = np.random.RandomState(0).normal(size=(300, 3))
+    full = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
+    np.testing.assert_allclose(bin_safe_radius(X), np.median(full, axis=1) / 2, rtol=1e-9)
+    # a large bin is measured against 1024 of its cases: close to the exact median
+    big = np.random.RandomState(1).normal(size=(3000, 3))
+    full = np.sqrt(((big[:300, None] - big[None]) ** 2).sum(-1))
+    np.testing.assert_allclose(bin_safe_radius(big)[:300], np.median(full, axis=1) / 2, rtol=0.1)
+
+
 # -- SMOGN -----------------------------------------------------------------------------------------
 def test_smogn_noise_cases_stay_within_the_perturbation_scale():
     X, y = skewed(n=400, d=3)
@@ -162,11 +176,23 @@ def test_smogn_noise_cases_stay_within_the_perturbation_scale():
         assert (moved <= 6 * pert * X[rows].std(axis=0, ddof=1)).all()
         y_moved = np.abs(y_res[n_kept:][mine] - y[p["base"][mine]])
         assert (y_moved <= 6 * pert * y[rows].std(ddof=1)).all()
+    assert (~noisy).mean() > 0.5  # in 3 dimensions most pairs are within the safe distance
     # the interpolated ones are SMOTER rows
     base, nbr, gap = (p[f][~noisy] for f in ("base", "neighbor", "gap"))
     np.testing.assert_allclose(
         X_res[n_kept:][~noisy], X[base] + gap[:, None] * (X[nbr] - X[base]), atol=1e-12
     )
+
+
+def test_smogn_safe_distance_from_neighbours_interpolates_less():
+    X, y = skewed(n=400, d=3)
+    share = {
+        mode: (
+            SMOGN(safe_distance=mode, random_state=0).fit(X, y).provenance_["neighbor"] >= 0
+        ).mean()
+        for mode in ("bin", "neighbors")
+    }
+    assert share["neighbors"] < 0.2 < 0.5 < share["bin"]
 
 
 # -- counts per bin --------------------------------------------------------------------------------
@@ -323,5 +349,7 @@ def test_parameters_are_validated_the_scikit_learn_way():
         SMOTER(k_neighbors=0).fit_resample(X, y)
     with pytest.raises(ValueError, match="The 'pert' parameter of SMOGN must be"):
         SMOGN(pert=-1.0).fit_resample(X, y)
+    with pytest.raises(ValueError, match="The 'safe_distance' parameter of SMOGN must be"):
+        SMOGN(safe_distance="k").fit_resample(X, y)
     with pytest.raises(ValueError, match="The 'sampling_strategy' parameter"):
         SMOGN(sampling_strategy="auto").fit_resample(X, y)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from imblearn.utils import Substitution
 from numpy.typing import NDArray
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from smotekit.over_sampling._base import make_neighbors_estimator
 from smotekit.regression._base import (
@@ -17,7 +17,13 @@ from smotekit.regression._base import (
     BaseRegressionSampler,
     bin_neighbors,
 )
-from smotekit.regression._rules import BinDraws, smogn_draws, smoter_draws
+from smotekit.regression._rules import (
+    BinDraws,
+    bin_safe_radius,
+    safe_radius,
+    smogn_draws,
+    smoter_draws,
+)
 
 __all__ = ["SMOGN", "SMOTER"]
 
@@ -122,11 +128,12 @@ class SMOTER(BaseRegressionSampler):
 class SMOGN(SMOTER):
     """SMOTER where the neighbour is close, Gaussian noise where it is not (Branco et al. 2017).
 
-    Draws as :class:`SMOTER`. A seed's safe distance is half the median distance to its
-    ``k_neighbors`` neighbours in the bin; a new case whose chosen neighbour lies within it is
-    interpolated as in SMOTER, any other is a copy of the seed with Gaussian noise added to every
-    feature and to the target, of standard deviation ``min(pert, safe distance)`` times that
-    column's standard deviation in the bin (the paper's ``min(maxD, pert)``).
+    Draws as :class:`SMOTER`. A new case whose chosen neighbour lies closer to the seed than the
+    seed's safe distance is interpolated as in SMOTER; any other is a copy of the seed with
+    Gaussian noise added to every feature and to the target, of standard deviation ``min(pert,
+    safe distance)`` times that column's standard deviation in the bin (the paper's ``min(maxD,
+    pert)``). The safe distance is half the median distance from the seed to the cases of its
+    bin (see ``safe_distance``).
 
     Parameters
     ----------
@@ -137,6 +144,10 @@ class SMOGN(SMOTER):
         Neighbours to choose from, or a neighbours estimator set to ``k + 1`` neighbours.
     pert : float, default=0.02
         Noise standard deviation as a fraction of each column's standard deviation.
+    safe_distance : {{"bin", "neighbors"}}, default="bin"
+        Whose distances the median runs over: every case of the seed's bin, itself included,
+        as in UBL and the Python package smogn (bins over 1024 cases: 1024 of them, evenly spaced
+        along the target); or only the seed's ``k_neighbors`` neighbours.
     random_state : int, RandomState instance or None, default=None
         Seeds every draw (one stream for the whole call, bins in ascending order).
 
@@ -148,9 +159,12 @@ class SMOGN(SMOTER):
 
     Notes
     -----
-    UBL and the Python package smogn take the median over the distances to every case of the
-    bin (the seed itself included) rather than to the ``k`` neighbours; this follows the
-    method's description.
+    With ``safe_distance="neighbors"`` a neighbour is safe only if it is closer than half the
+    median of the ``k`` neighbour distances, which in more than a few dimensions (where those
+    distances concentrate) almost never happens: measured on Gaussian bins of 2,000 cases with
+    ``k = 5``, 11% of the pairs are safe in 2 dimensions and none from 10 on, so SMOGN becomes
+    Gaussian noise. Against the whole bin, 100% are safe in 2 and 5 dimensions, 88% in 10 and 2%
+    in 20.
 
     References
     ----------
@@ -172,6 +186,7 @@ class SMOGN(SMOTER):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **SMOTER._parameter_constraints,
         "pert": [Interval(numbers.Real, 0, None, closed="left")],
+        "safe_distance": [StrOptions({"bin", "neighbors"})],
     }
 
     def __init__(
@@ -185,6 +200,7 @@ class SMOGN(SMOTER):
         undersample: bool = True,
         k_neighbors: Any = 5,
         pert: float = 0.02,
+        safe_distance: str = "bin",
         random_state: Any = None,
     ) -> None:
         super().__init__(
@@ -198,9 +214,16 @@ class SMOGN(SMOTER):
             random_state=random_state,
         )
         self.pert = pert
+        self.safe_distance = safe_distance
 
     def _draw_bin(
         self, rng: np.random.RandomState, X_bin: NDArray, n_samples: int, where: str
     ) -> BinDraws:
         neighbors, distances = bin_neighbors(self.nn_k_, self.k_neighbors, X_bin, where)
-        return smogn_draws(rng, neighbors, distances, n_samples, pert=float(self.pert))
+        if self.safe_distance == "bin":
+            radius = bin_safe_radius(X_bin)
+        else:
+            radius = safe_radius(distances)
+        return smogn_draws(
+            rng, neighbors, distances, n_samples, radius=radius, pert=float(self.pert)
+        )
