@@ -213,6 +213,9 @@ def test_api_page(browser, site_url):
     # the section navigation lists every public module page
     modules = _visible_texts(_css(browser, "nav.bd-docs-nav li.toctree-l1 > a"))
     assert "smotekit.over_sampling" in modules and "smotekit.neighbors" in modules
+    # "Examples using SMOTE": the gallery examples that import it, linked from its page
+    used_in = [a.get_attribute("href") for a in _css(browser, "div.sphx-glr-thumbcontainer a")]
+    assert len(used_in) >= 2 and all("/auto_examples/plot_" in href for href in used_in)
     assert _console_errors(browser) == []
     _screenshot(browser, "api-SMOTE.png")
 

@@ -244,6 +244,12 @@ def generate(app: Sphinx, config: Any) -> None:
         write_if_changed(out / f"{module.__name__}.rst", lines)
     ALIASES.clear()
     ALIASES.update(aliases(everything, homes))
+    # The templates' "Examples using X" galleries: sphinx-gallery records a name as the example
+    # imports it (``smotekit.SMOTE``), so each page asks for every name of its object.
+    other_names: dict[str, list[str]] = {}
+    for alias, home in sorted(ALIASES.items()):
+        other_names.setdefault(home, []).append(alias)
+    config.autosummary_context = {**config.autosummary_context, "other_names": other_names}
 
 
 def aliases(names: list[PublicName], homes: dict[str, PublicName]) -> dict[str, str]:
