@@ -19,7 +19,7 @@ from smotekit import SMOTE
 from smotekit.neighbors import ExactNeighbors
 
 rng = np.random.RandomState(0)
-X = np.vstack([rng.normal([0, 0], 1.0, size=(200, 2)), rng.normal([2.5, 2.5], 0.6, size=(20, 2))])
+X = np.vstack([rng.normal([0, 0], 1.0, size=(200, 2)), rng.normal([2.5, 2.5], 0.8, size=(20, 2))])
 y = np.array([0] * 200 + [1] * 20)
 minority = X[y == 1]
 
@@ -31,8 +31,9 @@ minority = X[y == 1]
 # the sample itself (by index, so duplicate rows are handled) gives ``k`` real neighbours.
 k = 5
 search = ExactNeighbors(n_neighbors=k + 1).fit(minority)
-neighbours = search.kneighbors(minority, return_distance=False)
-base = 3
+distances, neighbours = search.kneighbors(minority)
+# a sample whose neighbours are at a typical distance, to draw
+base = int(np.argsort(distances.mean(axis=1))[len(minority) // 2])
 partners = [int(j) for j in neighbours[base] if j != base][:k]
 print(f"minority sample {base} has neighbours {partners}")
 
@@ -44,15 +45,17 @@ partner, gap = partners[2], 0.4
 synthetic = minority[base] + gap * (minority[partner] - minority[base])
 
 fig, ax = plt.subplots(figsize=(6, 5))
-ax.scatter(*X[y == 0].T, s=12, c="tab:blue", alpha=0.4, label="majority")
-ax.scatter(*minority.T, s=25, c="tab:red", label="minority")
+ax.scatter(*X[y == 0].T, s=12, c="tab:blue", alpha=0.3, label="majority")
+ax.scatter(*minority.T, s=30, c="tab:red", label="minority")
 for j in partners:
-    ax.plot(*np.c_[minority[base], minority[j]], c="grey", lw=0.8, zorder=0)
-ax.scatter(*minority[base], s=120, facecolors="none", edgecolors="k", label=f"sample {base}")
-ax.scatter(*synthetic, s=80, c="k", marker="*", label=f"x + {gap} (x_nn - x)")
-ax.set_title(f"The {k} neighbours of one minority sample, and one synthetic sample")
-ax.set_aspect("equal")
-ax.legend(loc="lower right")
+    ax.plot(*np.c_[minority[base], minority[j]], c="k", lw=1, zorder=0)
+ax.scatter(*minority[base], s=200, facecolors="none", edgecolors="k", label=f"x (sample {base})")
+ax.scatter(*synthetic, s=200, c="k", marker="*", label=f"x + {gap} (x_nn - x)")
+low, high = minority.min(axis=0) - 0.5, minority.max(axis=0) + 0.5  # the minority's corner
+ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), aspect="equal")
+ax.set_title(f"Sample {base}, its {k} neighbours, one synthetic sample")
+ax.legend(loc="upper left", fontsize=9)
+fig.tight_layout()
 
 # %%
 # Step 3: the whole class
@@ -73,7 +76,8 @@ fig, ax = plt.subplots(figsize=(6, 5))
 ax.scatter(*X[y == 0].T, s=12, c="tab:blue", alpha=0.4, label="majority")
 ax.scatter(*X_res[len(X) :].T, s=8, c="k", alpha=0.5, label="synthetic minority")
 ax.scatter(*minority.T, s=25, c="tab:red", label="minority")
-ax.set_title("SMOTE: 180 synthetic samples on the segments between neighbours")
+ax.set_title("SMOTE: 180 synthetic minority samples")
 ax.set_aspect("equal")
-ax.legend(loc="lower right")
+ax.legend(loc="upper left", fontsize=9)
+fig.tight_layout()
 plt.show()

@@ -10,6 +10,7 @@ of the in-memory sampler. A small local cluster in this process stands in for a 
 
 import dask
 import dask.dataframe as dd
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from dask.distributed import Client, LocalCluster
@@ -29,9 +30,25 @@ data = dd.from_pandas(frame, npartitions=8)
 # %%
 # Lazy: only the class counts are computed when it is called.
 X_res, y_res = fit_resample(
-    SMOTE(random_state=0), data.drop(columns="label"), data["label"], seeding="imbalanced-learn"
+    SMOTE(random_state=0),
+    data.drop(columns="label"),
+    data["label"],
+    block_rows=5_000,  # synthetic rows per output partition (100,000 by default)
+    seeding="imbalanced-learn",
 )
 print("partitions in:", data.npartitions, "out:", X_res.npartitions)
+
+# %%
+# Rows per output partition: the eight input partitions as they were, then the synthetic rows.
+sizes = X_res.map_partitions(len).compute()
+fig, ax = plt.subplots(figsize=(7, 3))
+kind = ["input"] * data.npartitions + ["synthetic"] * (X_res.npartitions - data.npartitions)
+colors = ["tab:blue" if k == "input" else "black" for k in kind]
+ax.bar(range(len(sizes)), sizes, color=colors)
+ax.set_xlabel("output partition")
+ax.set_ylabel("rows")
+ax.set_title("fit_resample keeps the input partitions and appends synthetic ones")
+fig.tight_layout()
 
 # %%
 # Computing runs the graph on the cluster's workers. The counts per class are those the
@@ -43,3 +60,4 @@ print("same rows as SMOTE().fit_resample in memory:", X_dask.equals(X_mem))
 
 client.close()
 cluster.close()
+plt.show()
