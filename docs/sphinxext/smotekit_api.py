@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 PACKAGE = "smotekit"
 API_DIR = "api"  # under the source folder; generated, never edited
 KINDS = ("Classes", "Exceptions and warnings", "Functions", "Data")
+# autosummary page template per kind (docs/_templates); data are written out here instead
+TEMPLATES = {KINDS[0]: "class.rst", KINDS[1]: "exception.rst", KINDS[2]: "function.rst"}
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def module_page(module: ModuleType, entries: list[PublicName], homes: dict) -> l
             for entry in group:
                 lines += data_directive(module, entry)
             continue
-        template = "class.rst" if kind != "Functions" else "function.rst"
+        template = TEMPLATES[kind]
         lines += [".. autosummary::", "   :toctree: generated/", f"   :template: {template}"]
         lines += ["   :nosignatures:", ""]
         lines += [f"   {e.name}" for e in group] + [""]
