@@ -6,8 +6,9 @@ The browser tests need the built site (``make docs``), Debian's ``chromium`` and
 becomes a failure there. The site is served over HTTP on the loopback interface, as a reader's
 browser would get it. Screenshots are written to ``docs/_build/screenshots/``.
 
-The link checker that ``make docs`` runs (``docs/check_links.py``) is tested here on small
-made-up sites, which needs none of the above.
+Also tested here, without a browser: the link checker that ``make docs`` runs
+(``docs/check_links.py``) on small made-up sites, and the API reference generator
+(``docs/sphinxext/smotekit_api.py``, skipped without Sphinx) on smotekit and on a made-up package.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import functools
 import importlib.util
 import os
 import shutil
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,11 +44,17 @@ NAV_SECTIONS = ["Getting started", "User guide", "Examples", "API reference", "D
 API_PAGE = "api/generated/smotekit.over_sampling.SMOTE.html"
 
 
+def _load_docs_module(path: str):
+    name = Path(path).stem
+    if name not in sys.modules:  # registered first: dataclasses look their module up there
+        spec = importlib.util.spec_from_file_location(name, ROOT / "docs" / path)
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
 def _load_check_links():
-    spec = importlib.util.spec_from_file_location("check_links", ROOT / "docs" / "check_links.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load_docs_module("check_links.py")
 
 
 # -- the offline link checker -------------------------------------------------------------------
@@ -94,6 +102,60 @@ def test_check_links_reports_missing_files_anchors_and_escapes(tmp_path):
         "index.html: ../../outside.html (outside the site)",
         "index.html: empty/ (a folder without index.html)",
     ]
+
+
+# -- the API reference generator (needs Sphinx: the docs extra) ---------------------------------
+
+
+@pytest.fixture
+def api():
+    pytest.importorskip("sphinx", reason="Sphinx is not installed (docs extra)")
+    return _load_docs_module("sphinxext/smotekit_api.py")
+
+
+def test_api_reference_documents_every_public_name_once(api):
+    modules = api.public_modules()
+    names = {m.__name__ for m in modules}
+    assert {"smotekit", "smotekit.over_sampling", "smotekit.neighbors", "smotekit.dask"} <= names
+    assert not any(part.startswith("_") for name in names for part in name.split("."))
+    entries = [e for m in modules for e in api.exported(m)]
+    every_name = {f"{m.__name__}.{name}" for m in modules for name in m.__all__}
+    assert {e.qualified for e in entries} == every_name
+    homes = api.choose_homes(entries)
+    pages = {m.__name__: api.module_page(m, api.exported(m), homes) for m in modules}
+    for entry in entries:  # each name is listed, or written out (data), on its home's page
+        home = homes[entry.qualified]
+        page = pages[home.module]
+        assert f"   {home.name}" in page or f".. py:data:: {home.name}" in page, home.qualified
+    assert homes["smotekit.SMOTE"].qualified == "smotekit.over_sampling.SMOTE"
+    assert homes["smotekit.smote"].qualified == "smotekit.smote"  # defined in a private module
+    aliases = api.aliases(entries, homes)
+    assert aliases["smotekit.SMOTE"] == "smotekit.over_sampling.SMOTE"
+    assert aliases["smotekit.over_sampling._smote.SMOTE"] == "smotekit.over_sampling.SMOTE"
+
+
+def test_api_reference_picks_up_new_modules_and_flags_missing_all(api, tmp_path, monkeypatch):
+    package = tmp_path / "fakekit"
+    (package / "extra").mkdir(parents=True)
+    (package / "__init__.py").write_text("from fakekit.extra import Thing\n__all__ = ['Thing']\n")
+    (package / "extra" / "__init__.py").write_text(
+        "from fakekit.extra._impl import Thing\n__all__ = ['Thing', 'missing']\n"
+    )
+    (package / "extra" / "_impl.py").write_text('class Thing:\n    """A thing."""\n')
+    (package / "_private.py").write_text("x = 1\n")
+    (package / "no_all.py").write_text("def f():\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    warnings: list[str] = []
+    monkeypatch.setattr(api, "warn", warnings.append)
+
+    modules = api.public_modules("fakekit")
+    assert [m.__name__ for m in modules] == ["fakekit", "fakekit.extra", "fakekit.no_all"]
+    entries = [e for m in modules for e in api.exported(m)]
+    assert sorted(e.qualified for e in entries) == ["fakekit.Thing", "fakekit.extra.Thing"]
+    assert len(warnings) == 2
+    assert "fakekit.extra.__all__ lists 'missing'" in warnings[0]
+    assert "fakekit.no_all is a public module without __all__" in warnings[1]
+    assert api.choose_homes(entries)["fakekit.Thing"].qualified == "fakekit.extra.Thing"
 
 
 # -- the site in a browser ----------------------------------------------------------------------
