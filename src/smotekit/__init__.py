@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+#: The installed version (the one place it is defined; the package metadata reads it).
 __version__ = "0.1.0"
 
 # public name -> module that defines it
