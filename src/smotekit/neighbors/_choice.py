@@ -3,7 +3,7 @@
 Which exact method is fastest depends on the data, not only on its shape: a kd-tree prunes well
 on clustered rows or rows of low intrinsic dimension (what real feature tables are), and hardly
 at all on isotropic Gaussian rows with many features, where a brute-force scan wins. So, from
-:data:`PROBE_MIN_ROWS` rows on, :class:`~smotekit.neighbors.ExactNeighbors` measures both on a
+``PROBE_MIN_ROWS`` rows on, :class:`~smotekit.neighbors.ExactNeighbors` measures both on a
 random sample of its own rows (:class:`ProbeTimes`), extrapolates each to a self-query of every
 row (:func:`estimates_from_probe`) and keeps the cheaper (:func:`pick_method`). Below that size
 both take milliseconds and the shape model (:func:`choose_method`) decides without measuring.
@@ -161,7 +161,7 @@ def pick_method(estimates: dict[str, float]) -> str:
 def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False) -> str:
     """The method the shape model predicts faster for data of this shape (no data looked at).
 
-    :class:`~smotekit.neighbors.ExactNeighbors` uses it below :data:`PROBE_MIN_ROWS` rows; from
+    :class:`~smotekit.neighbors.ExactNeighbors` uses it below ``PROBE_MIN_ROWS`` rows; from
     there on it measures both methods on the data instead (``method_estimates_``).
 
     Examples
