@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
 from smotekit._optional import import_optional
+from smotekit.exceptions import LowRecallWarning
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 
 __all__ = ["ApproximateNeighbors"]
@@ -100,7 +101,7 @@ class ApproximateNeighbors(BaseEstimator):
 
     Warns
     -----
-    UserWarning
+    smotekit.exceptions.LowRecallWarning
         When ``recall_`` is below 0.9, or below ``target_recall`` once ``ef_search`` has reached
         its cap, naming the recall and the settings to raise.
 
@@ -209,7 +210,7 @@ class ApproximateNeighbors(BaseEstimator):
                 f"{self._n_recall_queries} queries with ef_search={self.ef_search_}: "
                 f"raise ef_search or M (now {self.M}) or ef_construction (now "
                 f"{self.ef_construction}), or use exact search (an int k_neighbors).",
-                UserWarning,
+                LowRecallWarning,
                 stacklevel=2,
             )
         return self
