@@ -423,14 +423,21 @@ def _interpolate_float64(
     run_blocks(fill, range(0, len(plan), chunk_rows), (os.cpu_count() or 1) if parallel else 1)
 
 
-def _pattern(rows: Any) -> Any:
-    """A CSR matrix of ones where ``rows`` stores an entry (explicit zeros included)."""
-    from scipy import sparse
+def _entry_keys(matrix: Any) -> NDArray[np.int64]:
+    """``row * n_columns + column`` of each stored entry of a CSR matrix (sorted indices)."""
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    return rows * matrix.shape[1] + matrix.indices
 
-    rows = sparse.csr_matrix(rows)
-    return sparse.csr_matrix(
-        (np.ones(rows.indices.size, dtype=np.int8), rows.indices, rows.indptr), shape=rows.shape
-    )
+
+def _values_at(matrix: Any, keys: NDArray[np.int64]) -> NDArray[Any]:
+    """The values of a CSR matrix at entry keys (0 where it stores nothing)."""
+    own = _entry_keys(matrix)
+    out = np.zeros(keys.size, dtype=matrix.dtype)
+    if own.size:
+        pos = np.minimum(np.searchsorted(own, keys), own.size - 1)
+        found = own[pos] == keys
+        out[found] = matrix.data[pos[found]]
+    return out
 
 
 def interpolate_sparse(
@@ -454,15 +461,14 @@ def interpolate_sparse(
         base_idx = plan.base[start:stop]
         nbr_idx = plan.neighbor[start:stop]
         has_partner = nbr_idx >= 0
-        base = X[base_idx]
-        partner = X[np.where(has_partner, nbr_idx, base_idx)]
-        # The union of both rows' stored entries: where a synthetic value can be non-zero.
-        union = sparse.csr_matrix(_pattern(base) + _pattern(partner))
-        union.sum_duplicates()
-        rows = np.repeat(np.arange(stop - start), np.diff(union.indptr))
-        cols = union.indices
-        base_values = np.asarray(base[rows, cols]).ravel()
-        partner_values = np.asarray(partner[rows, cols]).ravel()
+        base = sparse.csr_matrix(X[base_idx])
+        partner = sparse.csr_matrix(X[np.where(has_partner, nbr_idx, base_idx)])
+        base.sum_duplicates()
+        partner.sum_duplicates()
+        # Where a synthetic value can be non-zero: the union of both rows' stored entries.
+        keys = np.union1d(_entry_keys(base), _entry_keys(partner))
+        rows, cols = np.divmod(keys, X.shape[1])
+        base_values, partner_values = _values_at(base, keys), _values_at(partner, keys)
         gaps = np.where(has_partner, plan.gap[start:stop], 0.0)[rows]
         scale = None if plan.scale is None else plan.scale[start:stop][rows]
         values = segment_values(base_values, partner_values, gaps, scale)
@@ -472,9 +478,7 @@ def interpolate_sparse(
         if wide_integers:
             eff = gaps if scale is None else gaps * scale
             _clip_to_segments(values, base_values, partner_values, eff)
-        block = sparse.csr_matrix(
-            (values, cols.copy(), union.indptr.copy()), shape=(stop - start, X.shape[1])
-        )
+        block = sparse.csr_matrix((values, (rows, cols)), shape=(stop - start, X.shape[1]))
         block.eliminate_zeros()
         blocks.append(block)
     if not blocks:

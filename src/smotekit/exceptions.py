@@ -9,13 +9,13 @@ all of them with ``category=SmotekitWarning`` or one kind, e.g.
 >>> import numpy as np
 >>> from smotekit import BorderlineSMOTE
 >>> from smotekit.exceptions import SmotekitWarning
->>> X = np.r_[np.zeros((20, 1)), np.ones((6, 1))]  # two well-separated classes
->>> y = np.r_[np.zeros(20, int), np.ones(6, int)]
+>>> X = np.r_[np.zeros((20, 1)), np.ones((12, 1))]  # two well-separated classes
+>>> y = np.r_[np.zeros(20, int), np.ones(12, int)]
 >>> with warnings.catch_warnings():
 ...     warnings.simplefilter("ignore", category=SmotekitWarning)
 ...     X_res, y_res = BorderlineSMOTE(k_neighbors=3).fit_resample(X, y)  # nothing in danger
 >>> len(y_res)
-26
+32
 """
 
 from __future__ import annotations

@@ -51,8 +51,8 @@ def _class_mean(X_class: NDArray[Any], low: NDArray[Any], high: NDArray[Any]) ->
     with np.errstate(over="ignore"):
         centre = X_class.mean(axis=0, dtype=np.float64)
     if not np.isfinite(centre).all():
-        scale = np.exp2(np.frexp(np.maximum(np.abs(low), np.abs(high)).astype(np.float64))[1])
-        scale[scale == 0] = 1.0
+        largest = np.maximum(np.abs(low), np.abs(high)).astype(np.float64)
+        scale = np.ldexp(1.0, np.frexp(largest)[1] - 1)  # largest / scale lies in [1, 2)
         centre = (X_class / scale).mean(axis=0, dtype=np.float64) * scale
     # The mean of equal values can round past them.
     return np.clip(centre, low.astype(np.float64), high.astype(np.float64))

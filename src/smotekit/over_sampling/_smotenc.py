@@ -34,6 +34,29 @@ DENSE_ENCODING_BYTES = 256 * 2**20
 DENSE_MAX_CATEGORIES = 64
 
 
+def _search_dtype(X_cont: NDArray[Any]) -> np.dtype:
+    """The dtype of the neighbour search space: the continuous block's float dtype, float64 for
+    integers and for float16 (scipy.sparse has no float16)."""
+    dtype = X_cont.dtype
+    return dtype if dtype.kind == "f" and dtype != np.float16 else np.dtype(np.float64)
+
+
+def _column_stds(X: NDArray[Any]) -> NDArray[np.float64]:
+    """Standard deviation of each column in float64, finite for finite input.
+
+    Where the plain computation overflows (values beyond about 1e154), each column is scaled by
+    a power of two first, which is exact.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        std = np.std(X, axis=0, dtype=np.float64)
+    if np.isfinite(std).all():
+        return std
+    largest = np.abs(X).max(axis=0).astype(np.float64)
+    scale = np.ldexp(1.0, np.frexp(largest)[1] - 1)
+    scale[scale == 0] = 1.0
+    return np.std(X / scale, axis=0, dtype=np.float64) * scale
+
+
 def _category_codes(X_ohe: Any, offsets: NDArray[np.intp], n_rows: int) -> NDArray[np.intp]:
     """Per-feature category numbers from a full one-hot matrix, without densifying it."""
     coo = sparse.coo_matrix(X_ohe)
@@ -211,8 +234,9 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         Neighbours to interpolate towards and to vote among, or an object with ``kneighbors``.
     integer_rounding : {"nearest", "truncate"}, default="nearest"
         How synthetic values are stored in integer continuous columns: rounded to the nearest
-        integer, or truncated towards zero as imbalanced-learn does. Float columns are not
-        affected.
+        integer, or truncated towards zero as imbalanced-learn does. With ``"truncate"``,
+        integer data is also searched with imbalanced-learn's truncated one-hot value, so the
+        rows are imbalanced-learn's exactly. Float columns are not affected.
 
     Attributes
     ----------
@@ -391,7 +415,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
     def _encode(self, X: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.intp], Any]:
         """Continuous block, original categories, category numbers, one-hot dtype."""
         X_cont, X_cat = self._split(X)
-        dtype_ohe = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
+        dtype_ohe = _search_dtype(X_cont)
         if self.categorical_encoder is None:
             self.categorical_encoder_ = OneHotEncoder(handle_unknown="ignore", dtype=dtype_ohe)
         else:
@@ -418,7 +442,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         """The class's rows as the neighbour search sees them (continuous | scaled one-hot)."""
         m, n_cont = X_cont.shape
         width = n_cont + int(offsets[-1])
-        dtype = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
+        dtype = _search_dtype(X_cont)
         cols = (codes + offsets[:-1]).ravel() + n_cont
         rows = np.repeat(np.arange(m), codes.shape[1])
         if (
@@ -452,9 +476,12 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
             if n_samples == 0:
                 continue
             class_index = np.flatnonzero(y == label)
-            median_std = float(np.median(np.std(X_cont[class_index], axis=0, dtype=np.float64)))
+            median_std = float(np.median(_column_stds(X_cont[class_index])))
             self.median_std_[label] = median_std
             value = dtype_ohe.type(median_std / np.sqrt(2))
+            if X_cont.dtype.kind in "biu" and self._integer_rounding() == "truncate":
+                # imbalanced-learn stores the one-hot value in the integer array: truncated.
+                value = dtype_ohe.type(np.trunc(value))
             space = self._neighbor_space(X_cont[class_index], codes[class_index], offsets, value)
             local = np.arange(class_index.size)
             graph = self._grow_from_neighbors(space, label, local, self.nn_k_, self.k_neighbors)
