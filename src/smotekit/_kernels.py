@@ -192,7 +192,12 @@ def _float_range_of(dtype: np.dtype) -> tuple[float, float]:
 
 
 def cast_values(
-    values: NDArray[Any], dtype: Any, integer_rounding: str = "nearest", *, clip: bool = True
+    values: NDArray[Any],
+    dtype: Any,
+    integer_rounding: str = "nearest",
+    *,
+    clip: bool = True,
+    out: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Store computed values in ``dtype``: the one rule every synthetic value goes through.
 
@@ -202,7 +207,7 @@ def cast_values(
       does not fit becomes the nearest one that does, never a wrapped-around integer or an inf.
 
     ``clip=False`` skips the clipping where the caller knows the values fit (interpolated floats).
-    ``values`` may be modified in place.
+    ``values`` may be modified in place; with ``out`` (of ``dtype``) the result is written there.
 
     Examples
     --------
@@ -220,7 +225,7 @@ def cast_values(
         int_low, int_high = max(info_in.min, info_out[0]), min(info_in.max, info_out[1])
         if clip and (int_low > info_in.min or int_high < info_in.max):
             values = np.clip(values, values.dtype.type(int_low), values.dtype.type(int_high))
-        return values.astype(dtype, copy=False)
+        return _store(values, dtype, out)
     if dtype.kind in "biu":
         if values.dtype.kind != "f":
             values = values.astype(np.float64)
@@ -230,11 +235,18 @@ def cast_values(
             np.rint(values, out=values)
         low, high = _float_range_of(dtype)
         np.clip(values, low, high, out=values)  # integers always: 64-bit ones can round past
-        return values.astype(dtype)
+        return _store(values, dtype, out)
     if clip:
         low, high = _float_range_of(dtype)
         values = np.clip(values, low, high, out=values if values.dtype == np.float64 else None)
-    return values.astype(dtype, copy=False)
+    return _store(values, dtype, out)
+
+
+def _store(values: NDArray[Any], dtype: np.dtype, out: NDArray[Any] | None) -> NDArray[Any]:
+    if out is None:
+        return values.astype(dtype, copy=False)
+    np.copyto(out, values, casting="unsafe")  # the values fit: clipped above
+    return out
 
 
 def segment_values(
@@ -261,7 +273,8 @@ def segment_values(
     >>> segment_values(np.array([-1.5e308]), np.array([1.5e308]), np.array([0.25]))
     array([-7.5e+307])
     """
-    if base.dtype.kind in "biu":
+    integers = base.dtype.kind in "biu"
+    if integers:  # within float64's range by far: no overflow to repair
         base = base.astype(np.float64)
         partner = partner.astype(np.float64)
     # Overflow is detected below, on the result.
@@ -276,7 +289,7 @@ def segment_values(
         else:
             step = gap * diff
         step += base
-        if np.isfinite(step.sum()):
+        if integers or np.isfinite(step.sum()):
             return step
         bad = ~np.isfinite(step)
         t = np.broadcast_to(gap if scale is None else gap * scale, step.shape)[bad]
@@ -302,9 +315,17 @@ def _clip_to_segments(
     float64 holds integers exactly only below 2**53; beyond, the rounded result could leave the
     segment (by up to a few thousand) although the exact one cannot.
     """
-    inside = (gap >= 0.0) & (gap <= 1.0) | np.isnan(gap)
+    exact = 2**53
+    if max(base.max(initial=0), partner.max(initial=0)) <= exact and (
+        min(base.min(initial=0), partner.min(initial=0)) >= -exact
+    ):
+        return  # float64 is exact here: the results are on their segments already
     low, high = np.minimum(base, partner), np.maximum(base, partner)
-    block[inside] = np.clip(block[inside], low[inside], high[inside])
+    inside = (gap >= 0.0) & (gap <= 1.0) | np.isnan(gap)
+    if inside.all():
+        np.clip(block, low, high, out=block)
+    else:
+        block[inside] = np.clip(block[inside], low[inside], high[inside])
 
 
 def interpolate(
@@ -381,8 +402,12 @@ def interpolate(
         values = segment_values(base, partner, gaps, scale)
         block = out[start:stop]
         # The step is float64 here; X's float dtype needs no clip on a segment.
-        block[...] = cast_values(
-            values, out.dtype, integer_rounding, clip=moves_out or out.dtype.kind != "f"
+        cast_values(
+            values,
+            out.dtype,
+            integer_rounding,
+            clip=moves_out or out.dtype.kind != "f",
+            out=block,
         )
         if wide_integers and out.dtype == X.dtype:
             eff = gaps[:, 0] if scale is None else gaps[:, 0] * scale[:, 0]
@@ -416,28 +441,19 @@ def _interpolate_float64(
             # Finite input beyond half the float64 range: the scale-aware computation.
             rows = plan.base[start:stop], plan.neighbor[start:stop]
             values = segment_values(X[rows[0]], X[rows[1]], plan.gap[start:stop, np.newaxis])
-            block[...] = cast_values(values, block.dtype)
+            cast_values(values, block.dtype, out=block)
 
     # NumPy releases the GIL in take and in the ufuncs: chunks fill in parallel.
     parallel = len(plan) * X.shape[1] >= PARALLEL_MIN_VALUES
     run_blocks(fill, range(0, len(plan), chunk_rows), (os.cpu_count() or 1) if parallel else 1)
 
 
-def _entry_keys(matrix: Any) -> NDArray[np.int64]:
-    """``row * n_columns + column`` of each stored entry of a CSR matrix (sorted indices)."""
-    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-    return rows * matrix.shape[1] + matrix.indices
+def _pattern(matrix: Any, code: int) -> Any:
+    """``code`` where a canonical CSR matrix stores an entry (explicit zeros included)."""
+    from scipy import sparse
 
-
-def _values_at(matrix: Any, keys: NDArray[np.int64]) -> NDArray[Any]:
-    """The values of a CSR matrix at entry keys (0 where it stores nothing)."""
-    own = _entry_keys(matrix)
-    out = np.zeros(keys.size, dtype=matrix.dtype)
-    if own.size:
-        pos = np.minimum(np.searchsorted(own, keys), own.size - 1)
-        found = own[pos] == keys
-        out[found] = matrix.data[pos[found]]
-    return out
+    codes = np.full(matrix.indices.size, code, dtype=np.int8)
+    return sparse.csr_matrix((codes, matrix.indices, matrix.indptr), shape=matrix.shape)
 
 
 def interpolate_sparse(
@@ -465,10 +481,15 @@ def interpolate_sparse(
         partner = sparse.csr_matrix(X[np.where(has_partner, nbr_idx, base_idx)])
         base.sum_duplicates()
         partner.sum_duplicates()
-        # Where a synthetic value can be non-zero: the union of both rows' stored entries.
-        keys = np.union1d(_entry_keys(base), _entry_keys(partner))
-        rows, cols = np.divmod(keys, X.shape[1])
-        base_values, partner_values = _values_at(base, keys), _values_at(partner, keys)
+        # Where a synthetic value can be non-zero: the union of both rows' stored entries, each
+        # marked 1 (base only), 2 (partner only) or 3 (both); in canonical order, so each
+        # matrix's entries are the union's marked ones, in the same order.
+        union = _pattern(base, 1) + _pattern(partner, 2)
+        base_values = np.zeros(union.data.size, dtype=X.dtype)
+        base_values[(union.data & 1) != 0] = base.data
+        partner_values = np.zeros(union.data.size, dtype=X.dtype)
+        partner_values[(union.data & 2) != 0] = partner.data
+        rows = np.repeat(np.arange(union.shape[0]), np.diff(union.indptr))
         gaps = np.where(has_partner, plan.gap[start:stop], 0.0)[rows]
         scale = None if plan.scale is None else plan.scale[start:stop][rows]
         values = segment_values(base_values, partner_values, gaps, scale)
@@ -478,7 +499,7 @@ def interpolate_sparse(
         if wide_integers:
             eff = gaps if scale is None else gaps * scale
             _clip_to_segments(values, base_values, partner_values, eff)
-        block = sparse.csr_matrix((values, (rows, cols)), shape=(stop - start, X.shape[1]))
+        block = sparse.csr_matrix((values, union.indices, union.indptr), shape=union.shape)
         block.eliminate_zeros()
         blocks.append(block)
     if not blocks:

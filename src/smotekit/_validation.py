@@ -162,11 +162,12 @@ def check_labels(y: Any) -> None:
 
     The message starts as scikit-learn's ("Unknown label type") and says what to do.
     """
-    values = np.asarray(y) if not hasattr(y, "dtype") else y
-    dtype = getattr(values, "dtype", None)
-    if dtype is None or getattr(dtype, "kind", "") != "f":
+    try:
+        arr = np.asarray(y)
+    except Exception:  # left to the sampler's own checks
         return
-    arr = np.asarray(values, dtype=np.float64)
+    if arr.dtype.kind != "f":
+        return
     fractional = arr[np.isfinite(arr) & (arr != np.round(arr))]
     if fractional.size:
         examples = ", ".join(f"{v:g}" for v in np.unique(fractional)[:3])
