@@ -18,6 +18,7 @@ from sklearn.utils import check_random_state
 
 from smotekit._optional import import_optional
 from smotekit._threads import worker_count
+from smotekit.exceptions import LowRecallWarning
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 from smotekit.neighbors._flat import faiss_threads
 
@@ -104,7 +105,7 @@ class ApproximateNeighbors(BaseEstimator):
 
     Warns
     -----
-    UserWarning
+    smotekit.exceptions.LowRecallWarning
         When ``recall_`` is below 0.9, or below ``target_recall`` once ``ef_search`` has reached
         its cap, naming the recall and the settings to raise.
 
@@ -212,7 +213,7 @@ class ApproximateNeighbors(BaseEstimator):
                 f"{self._n_recall_queries} queries with ef_search={self.ef_search_}: "
                 f"raise ef_search or M (now {self.M}) or ef_construction (now "
                 f"{self.ef_construction}), or use exact search (an int k_neighbors).",
-                UserWarning,
+                LowRecallWarning,
                 stacklevel=2,
             )
         return self

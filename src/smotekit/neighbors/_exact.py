@@ -83,6 +83,22 @@ def _working_data(X: NDArray) -> tuple[NDArray, int]:
     return np.ldexp(data, -exponent), exponent
 
 
+def _working_sparse(X: Any, exponent: int | None = None) -> tuple[Any, int]:
+    """Sparse ``X`` as float CSR (integers would wrap in the differences), scaled like dense.
+
+    ``exponent`` is the power of two found at fit time, for queries; None finds it.
+    """
+    X = X.tocsr()
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    if exponent is None:
+        exponent = _working_data(X.data)[1]
+    if exponent:
+        X = X.copy()
+        X.data = np.ldexp(X.data, -exponent)
+    return X, exponent
+
+
 def _exact_rerank(
     queries: NDArray, data: NDArray, candidates: NDArray[np.intp], k: int, workers: int = 1
 ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]]:
@@ -226,8 +242,8 @@ class ExactNeighbors(BaseEstimator):
             from sklearn.neighbors import NearestNeighbors
 
             self.method_ = "sklearn"
-            X = X.tocsr()
-            self._fit_X, self._exponent = X, 0
+            self._fit_X, self._exponent = _working_sparse(X)
+            X = self._fit_X
             self.n_samples_fit_ = X.shape[0]
             self._sk = NearestNeighbors(algorithm="brute", n_jobs=self.n_jobs).fit(X)
             return self
@@ -373,7 +389,7 @@ class ExactNeighbors(BaseEstimator):
 
     def _as_queries(self, X: Any) -> Any:
         if self.method_ == "sklearn":
-            return X.tocsr() if hasattr(X, "tocsr") else X
+            return _working_sparse(X, self._exponent)[0] if hasattr(X, "tocsr") else X
         queries = np.asarray(X)
         if queries.dtype not in (np.float32, np.float64):
             queries = queries.astype(np.float64)
