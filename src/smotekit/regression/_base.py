@@ -116,17 +116,20 @@ class BaseRegressionSampler(BaseEstimator):
         (ascending target). pandas and polars frames come back in the same library, with their
         column names and dtypes (integer columns, and an integer target, are rounded).
         """
-        from smotekit._frames import _numeric_kind, frame_round_trip
+        from smotekit._frames import frame_round_trip
 
         _check_target_present(y)
-        trip = frame_round_trip(X, y)
+        trip = frame_round_trip(X, y, type(self).__name__, False)
         if trip is None:
             return self._fit_resample(X, y)
         X_res, y_res = self._fit_resample(trip.X, trip.y)
-        y_kind = _numeric_kind(trip.y_dtype) if trip.y_dtype is not None else None
-        if y_kind == "int" or getattr(trip.y_dtype, "is_integer", lambda: False)():
-            y_res = np.rint(y_res)
-        return trip.restore(X_res, y_res)
+        trip.name_features(self)
+        if np.asarray(trip.y).dtype.kind in "biu":
+            y_res = np.rint(y_res)  # a Series cast to an integer dtype would truncate
+        # Kept originals (taken from the caller's frame as they were), then the new rows.
+        n_new = np.shape(X_res)[0] - self.sample_indices_.size
+        origin = np.r_[self.sample_indices_, np.full(n_new, -1, dtype=np.intp)]
+        return trip.restore(X_res, y_res, origin, "nearest")
 
     def _check_X_y(self, X: Any, y: Any) -> tuple[NDArray, NDArray[np.float64]]:
         if hasattr(X, "tocsr"):
