@@ -9,9 +9,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Dataset", "dataset_names", "list_datasets", "load_dataset", "load_file", "to_binary"]
+__all__ = [
+    "Dataset",
+    "MissingTargetError",
+    "check_dataset_name",
+    "dataset_names",
+    "list_datasets",
+    "load_dataset",
+    "load_file",
+    "to_binary",
+]
 
 TUTORIAL = "tutorial"
+
+
+class MissingTargetError(ValueError):
+    """The target column named is not in the file."""
 
 
 @dataclass
@@ -48,6 +61,12 @@ def to_binary(y: Any, name: str = "y") -> tuple[NDArray[np.int64], Any]:
     (array([0, 1, 1, 0, 0]), np.str_('b'))
     """
     labels, codes, counts = np.unique(np.asarray(y), return_inverse=True, return_counts=True)
+    if labels.size < 2:
+        what = f"a single class ({labels[0]})" if labels.size else "no value"
+        raise ValueError(
+            f"{name} has {what}; evaluation compares how a minority class is found: "
+            "choose a target with two classes."
+        )
     if labels.size != 2:
         raise ValueError(
             f"{name} has {labels.size} classes ({', '.join(map(str, labels[:5]))}"
@@ -85,6 +104,26 @@ def dataset_names() -> list[str]:
     return [TUTORIAL, *list_datasets()["name"]]
 
 
+def check_dataset_name(name: str, shipped: list[str]) -> None:
+    """Raise a ValueError with close names when ``name`` is not among ``shipped``.
+
+    Examples
+    --------
+    >>> check_dataset_name("ecoli", ["ecoli1", "glass1"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: dataset='ecoli' is not a shipped data set. Did you mean: ecoli1? ...
+    """
+    if name in shipped:
+        return
+    close = [n for n in shipped if name.lower() in n.lower()][:5]
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise ValueError(
+        f"dataset={name!r} is not a shipped data set.{hint} "
+        "`smotekit evaluate --dataset list` lists them."
+    )
+
+
 def _load_tutorial() -> Dataset:
     from smotekit.tutorial import make_data
 
@@ -107,15 +146,8 @@ def load_dataset(name: str) -> Dataset:
     if name == TUTORIAL:
         return _load_tutorial()
     s = _summary()
-    match = s[s["name"] == name]
-    if match.empty:
-        close = [n for n in s["name"] if name.lower() in n.lower()][:5]
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise ValueError(
-            f"dataset={name!r} is not a shipped data set.{hint} "
-            "`smotekit evaluate --dataset list` lists them."
-        )
-    raw = match["data_loader_function"].iloc[0]()
+    check_dataset_name(name, list(s["name"]))
+    raw = s.loc[s["name"] == name, "data_loader_function"].iloc[0]()
     X = np.asarray(raw["data"], dtype=np.float64)
     y, minority = to_binary(raw["target"], name=f"{name}'s target")
     names = [str(f) for f in raw.get("feature_names", [])] or [f"x{i}" for i in range(X.shape[1])]
@@ -137,18 +169,23 @@ def load_file(path: str | Path, target: str) -> Dataset:
     if not path.exists():
         raise FileNotFoundError(f"--data {path}: no such file.")
     suffix = path.suffix.lower()
-    if suffix in {".parquet", ".pq"}:
-        frame = pd.read_parquet(path)
-    elif suffix in {".csv", ".txt", ".gz"}:
-        frame = pd.read_csv(path)
-    else:
+    if suffix not in {".parquet", ".pq", ".csv", ".txt", ".gz"}:
         raise ValueError(f"--data {path}: unknown format {suffix!r}; use .csv or .parquet.")
-    if target not in frame.columns:
+    try:
+        frame = pd.read_parquet(path) if suffix in {".parquet", ".pq"} else pd.read_csv(path)
+    except UnicodeDecodeError as exc:
         raise ValueError(
+            f"--data {path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start}); save it as UTF-8, e.g. iconv -f latin1 -t utf-8."
+        ) from exc
+    except ValueError as exc:  # the readers' parse errors do not name the file
+        raise ValueError(f"--data {path}: {' '.join(str(exc).split())}") from exc
+    if target not in frame.columns:
+        raise MissingTargetError(
             f"--target {target!r} is not a column of {path.name}; columns: "
             f"{', '.join(map(str, frame.columns[:10]))}{', ...' if frame.shape[1] > 10 else ''}."
         )
-    y, minority = to_binary(frame[target].to_numpy(), name=f"column {target!r}")
+    y, minority = to_binary(frame[target].to_numpy(), name=f"column {target!r} of {path.name}")
     features = frame.drop(columns=[target])
     if features.shape[1] == 0:
         raise ValueError(f"{path.name} has no feature column besides --target {target!r}.")
