@@ -291,6 +291,7 @@ def _write_report(args: argparse.Namespace, out: Path, baselines: list[str]) -> 
 
 def _print_summary(table: Any, out: Path) -> None:
     from smotekit._optional import import_optional
+    from smotekit.evaluation._report import reading
 
     pd = import_optional("pandas", "report")
     n_sets = table["dataset"].nunique()
@@ -321,14 +322,10 @@ def _print_summary(table: Any, out: Path) -> None:
             cells = " ".join(f"{r[m]:>8.2f}" for m in metrics)
             print(f"{clf:<10} {strat:<18} {cells} {failed[(clf, strat)]:>7}")
         versus = pd.read_csv(out / "versus.csv")
-        for (baseline, metric), part in versus.groupby(["baseline", "metric"], sort=False):
-            verdicts = []
-            for verdict in ("better", "worse"):
-                hits = part[part["verdict"] == verdict]
-                if not hits.empty:
-                    pairs = ", ".join(f"{r.strategy}/{r.classifier}" for r in hits.itertuples())
-                    verdicts.append(f"{verdict}: {pairs}")
-            print(f"vs {baseline}, {metric}: " + ("; ".join(verdicts) or "no difference"))
+        for baseline in dict.fromkeys(versus["baseline"]):
+            print(f"against {baseline} (Wilcoxon, Holm-corrected, alpha 0.05):")
+            for line in reading(versus, baseline):
+                print("  " + line.replace("`", "").replace("**", ""))
     failed_fits = int((table["status"] != "ok").sum())
     if failed_fits:
         print(f"{failed_fits} of {len(table)} fits failed (see the report and results.csv)")

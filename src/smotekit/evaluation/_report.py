@@ -141,9 +141,9 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(f"`{i}`" for i in items)
 
 
-def reading(comparison: Any, baseline: str) -> list[str]:
-    """Plain-language sentences: which strategies differ significantly from ``baseline``."""
-    versus = comparison.versus
+def reading(versus: Any, baseline: str) -> list[str]:
+    """Plain-language sentences, one per metric: which strategies differ significantly from
+    ``baseline``, with which classifiers (``versus``: the table of :class:`Comparison`)."""
     out = []
     for metric in METRICS:
         part = versus[(versus["metric"] == metric) & (versus["baseline"] == baseline)]
@@ -256,9 +256,10 @@ def _many_datasets(
         f"critical difference (CD, alpha = {alpha:g}) separates the pairs whose mean ranks "
         "differ by more: in the diagrams, strategies joined by a bar are not significantly "
         "different. Against each baseline, every other strategy is paired with it data set by "
-        "data set (a failure scoring as the worst result of any strategy on that data set, so "
-        "it counts as a loss): the mean difference with its 95% BCa bootstrap interval, the "
-        "Wilcoxon signed-rank p value corrected by Holm's method over the strategies compared "
+        "data set (a failure scoring the metric's worst value, 0, or 1 for the Brier score: a "
+        "strategy that fails leaves no model, a loss): the mean difference with its 95% BCa "
+        "bootstrap interval, the Wilcoxon signed-rank p value corrected by Holm's method over "
+        "the strategies compared "
         f"with that baseline (bold with ↑/↓: significantly better/worse at alpha = {alpha:g}) "
         "and the wins/ties/losses."
     )
@@ -270,7 +271,7 @@ def _many_datasets(
     doc.heading(2, "Reading")
     for b in baselines:
         doc.heading(3, f"Against `{b}`")
-        doc.bullets(reading(comparison, b))
+        doc.bullets(reading(comparison.versus, b))
     doc.heading(2, "Mean ranks")
     if figures:
         from smotekit.evaluation._figures import ranks_figure, save

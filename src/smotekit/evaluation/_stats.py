@@ -237,12 +237,14 @@ def versus_baseline(
     confidence: float = 0.95,
     n_resamples: int = 2000,
     random_state: int = 0,
+    failure_score: float | None = None,
 ) -> Any:
     """Every other strategy against ``baseline``, paired by data set.
 
-    A failure scores as the worst score any strategy reached on that data set, so that it
-    counts as a loss (or a tie with a baseline that is itself the worst), as it ranks last in
-    :func:`rank_scores`; data sets where every strategy failed are left out.
+    A failure scores ``failure_score`` (default: the worst value of a metric in [0, 1], 0 when
+    higher is better and 1 otherwise): choosing a strategy that fails leaves no model, so it
+    counts as a loss against a baseline that ran, as it ranks last in :func:`rank_scores`.
+    Data sets where every strategy failed are left out.
 
     Columns: ``strategy``, ``n`` (data sets compared), ``failed`` (data sets where the strategy
     failed), ``wins``/``ties``/``losses`` (of the strategy), ``mean_diff`` (strategy minus
@@ -254,11 +256,10 @@ def versus_baseline(
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"none": [0.6, 0.7, 0.8], "other": [0.5, 0.65, 0.7],
-    ...                   "new": [0.7, float("nan"), 0.9]})   # "new" failed on data set 2
-    >>> r = versus_baseline(s, "none").set_index("strategy").loc["new"]
+    >>> s = pd.DataFrame({"none": [0.6, 0.7, 0.8], "new": [0.7, float("nan"), 0.9]})
+    >>> r = versus_baseline(s, "none").iloc[0]   # "new" failed on the second data set
     >>> int(r["failed"]), int(r["wins"]), int(r["losses"]), round(float(r["mean_diff"]), 3)
-    (1, 2, 1, 0.05)
+    (1, 2, 1, -0.167)
     """
     import pandas as pd
 
@@ -266,8 +267,9 @@ def versus_baseline(
     values = scores.to_numpy(dtype=np.float64)
     ran = ~np.isnan(values).all(axis=1)
     failed = np.isnan(values[ran])
-    worst = np.nanmin(sign * values[ran], axis=1, keepdims=True) * sign
-    filled = np.where(failed, worst, values[ran])
+    if failure_score is None:
+        failure_score = 0.0 if higher_is_better else 1.0
+    filled = np.where(failed, failure_score, values[ran])
     base = filled[:, list(scores.columns).index(baseline)]
     rows = []
     for j, strategy in enumerate(scores.columns):
