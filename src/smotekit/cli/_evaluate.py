@@ -332,9 +332,9 @@ def _print_summary(table: Any, out: Path) -> None:
 
 
 def _run_units(args: argparse.Namespace, config: Any, out: Path) -> Any:
-    from smotekit.evaluation._runs import prepare_run, run_units, too_small
+    from smotekit.evaluation._runs import prepare_run, run_units, unusable
 
-    skipped = too_small(config)
+    skipped = unusable(config)
     for name, why in skipped.items():
         print(f"smotekit evaluate: skipped {name}: {why}", file=sys.stderr)
     if len(skipped) == len(config.datasets):
@@ -347,7 +347,7 @@ def _run_units(args: argparse.Namespace, config: Any, out: Path) -> Any:
         raise UsageError(f"--out {out}: cannot write there ({exc.strerror}).") from exc
     units = len(config.units()) - len(skipped) * len(config.strategies)
     print(
-        f"evaluate: {len(config.datasets) - len(skipped)} data sets x "
+        f"smotekit evaluate: {len(config.datasets) - len(skipped)} data sets x "
         f"{len(config.strategies)} strategies = {units} units of "
         f"{config.fits_per_unit()} fits, {args.n_jobs} process(es), saved in {out}",
         file=sys.stderr,
@@ -358,7 +358,7 @@ def _run_units(args: argparse.Namespace, config: Any, out: Path) -> Any:
             config,
             skipped=set(skipped),
             n_jobs=args.n_jobs,
-            on_error=lambda m: print(f"smotekit evaluate: failed: {m}", file=sys.stderr),
+            log=lambda line: print(f"smotekit evaluate: {line}", file=sys.stderr),
         )
     except KeyboardInterrupt:
         print(
@@ -368,7 +368,7 @@ def _run_units(args: argparse.Namespace, config: Any, out: Path) -> Any:
         )
         raise
     if outcome.reused:
-        print(f"evaluate: {outcome.reused} units reused from {out}", file=sys.stderr)
+        print(f"smotekit evaluate: {outcome.reused} units reused from {out}", file=sys.stderr)
     return outcome
 
 

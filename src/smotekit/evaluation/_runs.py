@@ -16,6 +16,8 @@ import json
 import re
 import shutil
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +36,7 @@ __all__ = [
     "load_run",
     "prepare_run",
     "run_units",
-    "too_small",
+    "unusable",
 ]
 
 _TEXT = ["dataset", "classifier", "strategy", "status", "warning", "error"]
@@ -168,23 +170,20 @@ def _check_folder(out: Path) -> None:
         raise FileExistsError(f"--out {out} is a file: give a folder name.")
 
 
-def too_small(config: RunConfig) -> dict[str, str]:
-    """The data sets that cannot be cross-validated with ``n_splits`` folds, and why."""
-    from smotekit.evaluation._data import list_datasets
-
-    shipped = [s for s in config.datasets if s.path is None and s.name != "tutorial"]
-    n_minority = {}
-    if shipped:
-        listing = list_datasets()
-        n_minority = dict(zip(listing["name"], listing["n_minority"], strict=True))
+def unusable(config: RunConfig) -> dict[str, str]:
+    """The data sets that cannot be evaluated, and why: not loadable, or fewer minority rows
+    than folds. Each is loaded once here, so that no worker meets the problem mid-run."""
     out = {}
     for source in config.datasets:
-        n = n_minority.get(source.name) if source.path is None else None
-        if n is None:
+        try:
             n = int(source.load().y.sum())
+        except Exception as exc:  # one broken data set must not stop a run over a hundred
+            out[source.name] = f"cannot be loaded ({type(exc).__name__}: {exc})"
+            continue
         if n < config.n_splits:
+            rows = "row" if n == 1 else "rows"
             out[source.name] = (
-                f"{n} minority rows, fewer than the {config.n_splits} folds "
+                f"{n} minority {rows}, fewer than the {config.n_splits} folds "
                 "(every test fold needs one)"
             )
     return out
@@ -278,13 +277,14 @@ def run_units(
     skipped: Collection[str] = (),
     n_jobs: int = 1,
     progress: bool | None = None,
-    on_error: Callable[[str], None] | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     """Compute every unit whose part is missing, saving each as soon as it is done.
 
-    ``skipped`` names the data sets not to run (see :func:`too_small`). Units run in-process
+    ``skipped`` names the data sets not to run (see :func:`unusable`). Units run in-process
     with ``n_jobs=1``, else in ``n_jobs`` worker processes (joblib); either way each process
-    uses one thread. ``on_error`` is called with a unit's error text as soon as it fails.
+    uses one thread. ``progress``: a tqdm bar (None: when stderr is a terminal); ``log`` gets a
+    line for each unit that fails and, without a bar, for each data set finished.
     """
     outcome = RunOutcome()
     todo = []
@@ -297,6 +297,8 @@ def run_units(
             todo.append((index, strategy))
     if not todo:
         return outcome
+    left = Counter(index for index, _ in todo)
+    start = time.monotonic()
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show:
@@ -317,11 +319,12 @@ def run_units(
     try:
         for index, strategy, table, error in results:
             name = config.datasets[index].name
+            left[index] -= 1
             if error:
                 message = f"{name} / {strategy}: {error}"
                 outcome.errors.append(message)
-                if on_error is not None:
-                    on_error(message)
+                if log is not None:
+                    log(f"failed: {message}")
             else:
                 path = part_path(out, config, index, strategy)
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -330,6 +333,10 @@ def run_units(
             if bar is not None:
                 bar.set_postfix_str(f"{name} {strategy}", refresh=False)
                 bar.update(config.fits_per_unit())
+            elif log is not None and not left[index]:
+                done = sum(1 for n in left.values() if not n)
+                minutes = (time.monotonic() - start) / 60
+                log(f"done: {name} ({done} of {len(left)} data sets, {minutes:.0f} min)")
     finally:
         if bar is not None:
             bar.close()
