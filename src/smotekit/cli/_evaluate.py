@@ -260,11 +260,9 @@ def _report_lines(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_report(args: argparse.Namespace, out: Path, baselines: list[str]) -> tuple[Any, Any]:
+def _write_report(args: argparse.Namespace, saved: Any, out: Path, baselines: list[str]) -> Path:
     from smotekit.evaluation import write_report
-    from smotekit.evaluation._runs import load_run
 
-    saved = load_run(out)
     if saved.table.empty:
         raise DataError(f"--out {out}: no data set x strategy has been computed yet.")
     notes = []
@@ -276,17 +274,16 @@ def _write_report(args: argparse.Namespace, out: Path, baselines: list[str]) -> 
             "without every strategy count those as failed. Rerun the same command with "
             "`--resume` to complete it."
         )
-    report = write_report(
+    return write_report(
         saved.table,
         out,
-        config=_report_lines(saved.config.record()),
+        config=_report_lines(saved.record),
         figures=not args.no_figures,
         baselines=baselines,
         skipped=saved.skipped,
         notes=notes,
         random_state=saved.config.random_state,
     )
-    return saved, report
 
 
 def _print_summary(table: Any, out: Path) -> None:
@@ -378,21 +375,22 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file: give a folder name.")
-    try:
-        if args.report_only:
-            from smotekit.evaluation._runs import load_run
+    from smotekit.evaluation._runs import load_run
 
+    try:
+        outcome = None
+        if args.report_only:
             try:
-                strategies = list(load_run(out).config.strategies)
+                saved = load_run(out)
             except FileNotFoundError as exc:
                 raise UsageError(str(exc)) from exc
-            outcome = None
-            baselines = _baselines(args, strategies)
+            baselines = _baselines(args, list(saved.config.strategies))
         else:
             _check_numbers(args)
             config, baselines = _config(args)
             outcome = _run_units(args, config, out)
-        saved, report = _write_report(args, out, baselines)
+            saved = load_run(out)
+        report = _write_report(args, saved, out, baselines)
     except OSError as exc:
         where = exc.filename or out
         raise DataError(f"{where}: {exc.strerror or exc}") from exc

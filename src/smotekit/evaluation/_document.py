@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +84,7 @@ class Document:
         if items:
             self.blocks.append(list(items))
 
-    def table(self, header: list[str], rows: list[list[object]]) -> None:
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         self.blocks.append(_Table(list(header), [list(r) for r in rows]))
 
     def figure(self, path: str, alt: str) -> None:

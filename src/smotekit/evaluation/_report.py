@@ -98,18 +98,11 @@ def _failures_section(doc: Document, table: Any) -> None:
         "it is never averaged over the data sets it survived."
     )
     rows = []
-    for (strat, clf), part in failed.groupby(["strategy", "classifier"], sort=False):
+    for strat, part in failed.groupby("strategy", sort=False):
         errors = part["error"].value_counts()
-        rows.append(
-            [
-                strat,
-                clf,
-                part["dataset"].nunique(),
-                len(part),
-                f"{errors.index[0]}" + (f" (+{len(errors) - 1} other)" if len(errors) > 1 else ""),
-            ]
-        )
-    doc.table(["strategy", "classifier", "data sets", "fits", "most frequent error"], rows)
+        others = f" (and {len(errors) - 1} other errors)" if len(errors) > 1 else ""
+        rows.append([strat, part["dataset"].nunique(), len(part), f"{errors.index[0]}{others}"])
+    doc.table(["strategy", "data sets", "fits", "most frequent error"], rows)
 
 
 def _single_dataset(doc: Document, table: Any, out: Path, figures: bool) -> None:
@@ -141,39 +134,64 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(f"`{i}`" for i in items)
 
 
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def reading(versus: Any, baseline: str) -> list[str]:
     """Plain-language sentences, one per metric: which strategies differ significantly from
-    ``baseline``, with which classifiers (``versus``: the table of :class:`Comparison`)."""
+    ``baseline``, with which classifiers (``versus``: the table of :class:`Comparison`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> v = pd.DataFrame({"baseline": "none", "metric": "f1", "classifier": ["a", "b", "a", "b"],
+    ...                   "strategy": ["s", "s", "t", "t"],
+    ...                   "verdict": ["better", "better", "worse", "no difference"]})
+    >>> reading(v, "none")
+    ['**f1**: better with every classifier: `s`; worse with a: `t`.']
+    """
+    part = versus[versus["baseline"] == baseline]
+    everyone = tuple(dict.fromkeys(part["classifier"]))
     out = []
     for metric in METRICS:
-        part = versus[(versus["metric"] == metric) & (versus["baseline"] == baseline)]
-        if part.empty:
+        rows = part[part["metric"] == metric]
+        if rows.empty:
             continue
         clauses = []
-        quiet = []
         for verdict in ("better", "worse"):
-            every, some = [], []
-            for strategy, rows in part.groupby("strategy", sort=False):
-                hits = rows.loc[rows["verdict"] == verdict, "classifier"].tolist()
-                if hits and len(hits) == len(rows):
-                    every.append(str(strategy))
-                elif hits:
-                    some.append(f"`{strategy}` ({', '.join(hits)})")
-            if every:
-                clauses.append(f"{verdict} with every classifier: {_names(every)}")
-            if some:
-                clauses.append(f"{verdict} with some: {', '.join(some)}")
-        for strategy, rows in part.groupby("strategy", sort=False):
-            if (rows["verdict"] == "no difference").all():
-                quiet.append(str(strategy))
-        if not clauses:
-            out.append(f"**{metric}**: no strategy differs significantly from `{baseline}`.")
-            continue
-        text = f"**{metric}**: " + "; ".join(clauses)
-        if quiet:
-            text += f"; no significant difference: {_names(quiet)}"
-        out.append(text + ".")
+            hits = rows[rows["verdict"] == verdict]
+            groups: dict[tuple[str, ...], list[str]] = {}
+            for strategy, by in hits.groupby("strategy", sort=False):
+                groups.setdefault(tuple(by["classifier"]), []).append(f"`{strategy}`")
+            phrases = [
+                ("every classifier" if clfs == everyone else _and(clfs))
+                + ": "
+                + ", ".join(strategies)
+                for clfs, strategies in sorted(groups.items(), key=lambda g: -len(g[0]))
+            ]
+            if phrases:
+                clauses.append(f"{verdict} with " + "; with ".join(phrases))
+        text = "; ".join(clauses) if clauses else "no strategy differs significantly"
+        out.append(f"**{metric}**: {text}.")
     return out
+
+
+def significance_table(versus: Any, baseline: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: per strategy and metric, one mark per classifier (↑ significantly
+    better than ``baseline``, ↓ worse, · no significant difference, - not run)."""
+    part = versus[versus["baseline"] == baseline]
+    classifiers = list(dict.fromkeys(part["classifier"]))
+    marks = {"better": "↑", "worse": "↓", "no difference": "·"}
+    verdict = {(r.strategy, r.metric, r.classifier): marks[r.verdict] for r in part.itertuples()}
+    rows = []
+    for strategy in dict.fromkeys(part["strategy"]):
+        cells = [
+            " ".join(verdict.get((strategy, metric, clf), "-") for clf in classifiers)
+            for metric in METRICS
+        ]
+        rows.append([f"`{strategy}`", *cells])
+    return [f"vs `{baseline}`", *METRICS], rows
 
 
 def _versus_cells(row: Any) -> list[str]:
@@ -269,8 +287,15 @@ def _many_datasets(
             f"{_FEW_DATASETS}); read the ranks and differences, not the absence of significance."
         )
     doc.heading(2, "Reading")
+    classifiers = ", ".join(dict.fromkeys(table["classifier"]))
     for b in baselines:
         doc.heading(3, f"Against `{b}`")
+        doc.paragraph(
+            f"Per metric, one mark per classifier ({classifiers}): ↑ significantly better than "
+            f"`{b}`, ↓ significantly worse, · no significant difference, - not run "
+            f"(Wilcoxon signed-rank, Holm-corrected, alpha = {alpha:g})."
+        )
+        doc.table(*significance_table(comparison.versus, b))
         doc.bullets(reading(comparison.versus, b))
     doc.heading(2, "Mean ranks")
     if figures:

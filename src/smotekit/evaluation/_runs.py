@@ -352,6 +352,7 @@ class SavedRun:
     table: Any
     skipped: dict[str, str]
     missing: list[tuple[str, str]]
+    record: dict[str, Any]  # run.json's configuration, with the versions of the run
 
 
 def load_run(out: Path) -> SavedRun:
@@ -381,4 +382,4 @@ def load_run(out: Path) -> SavedRun:
         if len(frame):  # k-nearest neighbours with class weights: a part with no row
             frames.append(frame.fillna(dict.fromkeys(["warning", "error"], "")))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-    return SavedRun(config, table, skipped, missing)
+    return SavedRun(config, table, skipped, missing, saved["config"])
