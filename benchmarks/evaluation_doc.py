@@ -50,6 +50,8 @@ def generated(run_dir: Path) -> str:
         if line.startswith("#"):
             line = "#" + line
         body.append(line.replace("](figures/", f"]({FIGURES}/"))
+    while body and not body[0]:
+        body.pop(0)
     hours = saved.table["fit_seconds"].sum() / 3600
     head = [
         "The command (`RUN_DIR`: any folder; `--resume` continues it if it stops):",
