@@ -204,6 +204,16 @@ def load_file(path: str | Path, target: str) -> Dataset:
         ) from exc
     except ValueError as exc:  # the readers' parse errors do not name the file
         raise ValueError(f"--data {path}: {' '.join(str(exc).split())}") from exc
+    for col in frame.columns:
+        values = frame[col].dropna()
+        if pd.api.types.is_object_dtype(values) and len(values):
+            first = values.iloc[0]
+            if isinstance(first, list | tuple | dict | np.ndarray):
+                raise ValueError(
+                    f"--data {path}: column {col!r} holds nested values "
+                    f"({type(first).__name__}); evaluation needs numbers or text in each cell: "
+                    "flatten or drop the column."
+                )
     if target not in frame.columns:
         raise MissingTargetError(
             f"--target {target!r} is not a column of {path.name}; columns: "
