@@ -59,8 +59,18 @@ class Friedman:
 def score_matrix(table: Any, classifier: str, metric: str) -> Any:
     """One score per data set (rows) and strategy (columns): the mean of ``metric`` over folds.
 
-    A (data set, strategy) whose folds did not all succeed is NaN (failed); strategies and data
-    sets keep their order of appearance in ``table`` (the tidy table of :func:`evaluate`).
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The tidy table of :func:`evaluate` (one row per fit), several data sets concatenated.
+    classifier, metric : str
+        Which rows and which column to score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Data sets x strategies, in their order of appearance in ``table``; NaN where a strategy
+        did not succeed on every fold of a data set (it failed there).
 
     Examples
     --------
@@ -85,6 +95,18 @@ def score_matrix(table: Any, classifier: str, metric: str) -> Any:
 def rank_scores(scores: Any, higher_is_better: bool = True) -> Any:
     """Rank the strategies within each data set: 1 = best, ties averaged, NaN (failed) last.
 
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Data sets x strategies, as from :func:`score_matrix`.
+    higher_is_better : bool, default=True
+        False for a loss such as the Brier score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ranks, same shape and labels (``scipy.stats.rankdata`` per row).
+
     Examples
     --------
     >>> import pandas as pd
@@ -105,6 +127,19 @@ def rank_scores(scores: Any, higher_is_better: bool = True) -> Any:
 def iman_davenport(chi2: float, n_datasets: int, n_strategies: int) -> tuple[float, float]:
     """Iman and Davenport's F from Friedman's chi-square, and its p value.
 
+    Parameters
+    ----------
+    chi2 : float
+        Friedman's statistic.
+    n_datasets, n_strategies : int
+        N and k.
+
+    Returns
+    -------
+    (float, float)
+        ``F = (N - 1) chi2 / (N (k - 1) - chi2)`` and its p value from the F distribution with
+        ``k - 1`` and ``(k - 1)(N - 1)`` degrees of freedom.
+
     Examples
     --------
     >>> f, p = iman_davenport(9.28, 14, 4)   # Demsar (2006), section 3.2.2
@@ -124,7 +159,21 @@ def iman_davenport(chi2: float, n_datasets: int, n_strategies: int) -> tuple[flo
 def friedman(ranks: Any) -> Friedman:
     """The Friedman test (``scipy.stats.friedmanchisquare``) on per-data-set ranks.
 
-    Needs at least 3 strategies and 2 data sets; otherwise every number is NaN.
+    Parameters
+    ----------
+    ranks : array-like of shape (n_datasets, n_strategies)
+        From :func:`rank_scores` (or scores: the test ranks them again).
+
+    Returns
+    -------
+    Friedman
+        Needs at least 3 strategies and 2 data sets; otherwise every number is NaN.
+
+    Examples
+    --------
+    >>> result = friedman([[1, 2, 3], [1, 3, 2], [1, 2, 3], [1, 2, 3]])
+    >>> round(result.statistic, 2), round(result.p_value, 3)
+    (6.5, 0.039)
     """
     from scipy.stats import friedmanchisquare
 
@@ -145,8 +194,19 @@ def friedman(ranks: Any) -> Friedman:
 def critical_difference(n_strategies: int, n_datasets: int, alpha: float = 0.05) -> float:
     """Nemenyi's critical difference of mean ranks (Demsar 2006, section 3.2.2).
 
-    ``q_alpha * sqrt(k (k + 1) / (6 N))`` with ``q_alpha`` the studentized range quantile for
-    ``k`` groups and infinite degrees of freedom, divided by ``sqrt(2)``.
+    Parameters
+    ----------
+    n_strategies, n_datasets : int
+        k and N.
+    alpha : float, default=0.05
+        Significance level.
+
+    Returns
+    -------
+    float
+        ``q_alpha * sqrt(k (k + 1) / (6 N))``, with ``q_alpha`` the studentized range quantile
+        (``scipy.stats.studentized_range``) for ``k`` groups and infinite degrees of freedom,
+        divided by ``sqrt(2)``.
 
     Examples
     --------
@@ -161,7 +221,18 @@ def critical_difference(n_strategies: int, n_datasets: int, alpha: float = 0.05)
 
 
 def nemenyi_pvalues(ranks: Any) -> Any:
-    """Nemenyi's p value for every pair of strategies (``scikit_posthocs``), a square DataFrame."""
+    """Nemenyi's p value for every pair of strategies.
+
+    Parameters
+    ----------
+    ranks : pandas.DataFrame
+        Data sets x strategies, from :func:`rank_scores`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Strategies x strategies (``scikit_posthocs.posthoc_nemenyi_friedman``).
+    """
     from smotekit._optional import import_optional
 
     sp = import_optional("scikit_posthocs", "stats")
@@ -171,6 +242,18 @@ def nemenyi_pvalues(ranks: Any) -> Any:
 
 def holm(p_values: ArrayLike, alpha: float = 0.05) -> NDArray[np.float64]:
     """Holm's step-down adjusted p values (``statsmodels``); NaN stays NaN.
+
+    Parameters
+    ----------
+    p_values : array-like of float
+        One p value per hypothesis of the family.
+    alpha : float, default=0.05
+        Passed to ``statsmodels.stats.multitest.multipletests``.
+
+    Returns
+    -------
+    ndarray
+        The adjusted p values, in the order given.
 
     Examples
     --------
@@ -252,6 +335,28 @@ def versus_baseline(
     ``p`` (Wilcoxon signed-rank, two-sided), ``p_holm`` (Holm-corrected over the strategies
     compared with this baseline) and ``verdict``: "better", "worse" or "no difference" at
     ``alpha`` after correction.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Data sets x strategies, as from :func:`score_matrix` (NaN: failed).
+    baseline : str
+        The column every other is compared with.
+    higher_is_better : bool, default=True
+        False for a loss such as the Brier score.
+    alpha : float, default=0.05
+        Significance level after Holm's correction.
+    confidence : float, default=0.95
+        Level of the bootstrap intervals (``scipy.stats.bootstrap``, BCa).
+    n_resamples, random_state : int, default=2000, 0
+        Bootstrap resamples and their seed.
+    failure_score : float or None, default=None
+        What a failure scores; None: 0, or 1 when lower is better.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strategy other than ``baseline``, the columns above.
 
     Examples
     --------
