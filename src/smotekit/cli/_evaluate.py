@@ -297,6 +297,9 @@ def _print_summary(table: Any, out: Path) -> None:
         means = ok.groupby(["classifier", "strategy"], sort=False)[
             ["roc_auc", "pr_auc", "balanced_accuracy", "brier"]
         ].mean()
+        # the parts come strategy by strategy: show them classifier by classifier
+        order = list(dict.fromkeys(table["classifier"]))
+        means = means.sort_index(level=0, key=lambda c: c.map(order.index), sort_remaining=False)
         print("mean over folds:")
         print(f"{'classifier':<10} {'strategy':<18} {'ROC AUC':>8} {'PR AUC':>8} "
               f"{'bal acc':>8} {'Brier':>8}")  # fmt: skip
@@ -328,6 +331,10 @@ def _print_summary(table: Any, out: Path) -> None:
         print(f"{failed_fits} of {len(table)} fits failed (see the report and results.csv)")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _run_units(args: argparse.Namespace, config: Any, out: Path) -> Any:
     from smotekit.evaluation._runs import prepare_run, run_units, unusable
 
@@ -344,7 +351,7 @@ def _run_units(args: argparse.Namespace, config: Any, out: Path) -> Any:
         raise UsageError(f"--out {out}: cannot write there ({exc.strerror}).") from exc
     units = len(config.units()) - len(skipped) * len(config.strategies)
     print(
-        f"smotekit evaluate: {len(config.datasets) - len(skipped)} data sets x "
+        f"smotekit evaluate: {_count(len(config.datasets) - len(skipped), 'data set')} x "
         f"{len(config.strategies)} strategies = {units} units of "
         f"{config.fits_per_unit()} fits, {args.n_jobs} process(es), saved in {out}",
         file=sys.stderr,
