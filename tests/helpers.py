@@ -1,4 +1,4 @@
-"""Assertions shared by the sampler tests."""
+"""Assertions shared by the sampler and evaluation tests."""
 
 from __future__ import annotations
 
@@ -18,3 +18,14 @@ def reconstruct(X, provenance):
     base = X[provenance["base"]].astype(np.float64)
     nbr = X[provenance["neighbor"]].astype(np.float64)
     return base + provenance["gap"][:, None] * (nbr - base)
+
+
+def check_resampled_training_folds_only(seen, splits):
+    """Each resampling saw exactly one training fold, in order, and no row of its test fold.
+
+    ``seen``: the row ids each resampling received; ``splits``: (train ids, test ids) per fold.
+    """
+    assert len(seen) == len(splits)
+    for rows, (train, test) in zip(seen, splits, strict=True):
+        assert not rows & test, f"resampling saw {len(rows & test)} test-fold rows"
+        assert rows == train

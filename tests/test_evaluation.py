@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import check_resampled_training_folds_only
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
@@ -76,14 +77,6 @@ def _splits(data, n_splits, n_repeats, seed):
     return [(frozenset(tr.tolist()), frozenset(te.tolist())) for tr, te in cv.split(data.X, data.y)]
 
 
-def _check_resampled_training_folds_only(seen, splits):
-    """Each resampling saw exactly one training fold, in order, and no row of its test fold."""
-    assert len(seen) == len(splits)
-    for rows, (train, test) in zip(seen, splits, strict=True):
-        assert not rows & test, f"resampling saw {len(rows & test)} test-fold rows"
-        assert rows == train
-
-
 def test_resampling_sees_training_fold_rows_only():
     data = _id_data()
     spy = Strategy("spy", "sampler", "spy", lambda rs, cat: SpySampler(random_state=rs))
@@ -93,7 +86,7 @@ def test_resampling_sees_training_fold_rows_only():
     )
     assert (table["status"] == "ok").all()
     resampled = [rows for kind, rows in SEEN if kind == "resample"]
-    _check_resampled_training_folds_only(resampled, _splits(data, 4, 2, 0))
+    check_resampled_training_folds_only(resampled, _splits(data, 4, 2, 0))
 
 
 def test_leak_check_catches_resampling_before_the_split():
@@ -102,7 +95,7 @@ def test_leak_check_catches_resampling_before_the_split():
     SpySampler(random_state=0).fit_resample(data.X, data.y)
     leaky = [SEEN.pop()[1]] * 8
     with pytest.raises(AssertionError, match="test-fold rows"):
-        _check_resampled_training_folds_only(leaky, _splits(data, 4, 2, 0))
+        check_resampled_training_folds_only(leaky, _splits(data, 4, 2, 0))
 
 
 def test_threshold_is_chosen_without_the_test_fold():

@@ -29,26 +29,45 @@ def add_parser(subparsers: Any) -> None:
             "Scaling, resampling and the threshold are fitted on the training folds only. "
             "Over several data sets: mean ranks, Friedman and Nemenyi tests with "
             "critical-difference diagrams, and Holm-corrected Wilcoxon tests against the "
-            "baselines. Each data set x strategy is saved in --out as soon as it is done; "
+            "baselines. With --task regression: a numeric target, folds stratified by rarity, "
+            "no resampling against random over-sampling, Gaussian noise, SMOTER and SMOGN, with "
+            "ridge, k-nearest neighbours, a tree and gradient boosting, scored by RMSE and MAE "
+            "overall and on the rare cases, and SERA. "
+            "Each data set x strategy is saved in --out as soon as it is done; "
             "--resume continues a stopped run. Writes results.csv (one row per fit), "
             "summary.csv, the statistics, report.md, report.html and figures."
         ),
+    )
+    parser.add_argument(
+        "--task",
+        choices=("classification", "regression"),
+        default="classification",
+        help="classification (a binary target, default) or regression (a numeric target)",
     )
     src = parser.add_argument_group("data (default: the tutorial notebook's training data)")
     src.add_argument(
         "--dataset",
         action="append",
         metavar="NAMES",
-        help="shipped KEEL/KRNN data sets (needs smotekit[data]): a name, a comma list, a glob "
-        "such as 'ecoli*', 'all', or 'tutorial'; 'list' lists them; may be repeated",
+        help="shipped data sets (needs smotekit[data]; KEEL/KRNN binary sets, or with --task "
+        "regression the regression sets): a name, a comma list, a glob such as 'ecoli*', "
+        "'all', or 'tutorial'; 'list' lists them; may be repeated",
     )
     src.add_argument("--data", metavar="FILE", help="a .csv or .parquet file")
-    src.add_argument("--target", metavar="COL", help="the binary target column of --data")
+    src.add_argument(
+        "--target", metavar="COL", help="the target column of --data (binary, or numeric)"
+    )
     parser.add_argument(
         "--classifiers",
         type=_csv_list,
         metavar="LIST",
         help="comma-separated subset of logreg,knn,tree,hgb (default: all)",
+    )
+    parser.add_argument(
+        "--regressors",
+        type=_csv_list,
+        metavar="LIST",
+        help="with --task regression: comma-separated subset of ridge,knn,tree,hgb (default: all)",
     )
     parser.add_argument(
         "--strategies",
@@ -60,7 +79,7 @@ def add_parser(subparsers: Any) -> None:
         "--baselines",
         type=_csv_list,
         metavar="LIST",
-        help="strategies every other is tested against (default: none,threshold)",
+        help="strategies every other is tested against (default: none,threshold; regression: none)",
     )
     parser.add_argument("--folds", type=int, default=5, help="folds per repeat (default 5)")
     parser.add_argument("--repeats", type=int, default=2, help="repeats (default 2)")
@@ -92,9 +111,24 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _list_datasets() -> int:
+def _list_regression_datasets() -> int:
+    from smotekit.regression._data import _summary
+
+    try:
+        table = _summary().sort_values(["n", "name"])
+    except ImportError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{'name':<34} {'rows':>6} {'cols':>5}")
+    for _, r in table.iterrows():
+        print(f"{r['name']:<34} {r['n']:>6} {r['n_col']:>5}")
+    return EXIT_OK
+
+
+def _list_datasets(task: str) -> int:
     from smotekit.evaluation import list_datasets
 
+    if task == "regression":
+        return _list_regression_datasets()
     try:
         table = list_datasets()
     except ImportError as exc:
@@ -122,11 +156,22 @@ def _check_numbers(args: argparse.Namespace) -> None:
         raise UsageError("--n-jobs 0: give a number of processes, or -1 for one per core.")
 
 
-def _shipped_names(tokens: list[str]) -> list[str]:
+def _shipped(task: str) -> list[str]:
+    from smotekit.evaluation import list_datasets
+    from smotekit.regression import regression_dataset_names
+
+    try:
+        if task == "regression":
+            return regression_dataset_names()
+        return list(list_datasets()["name"])
+    except ImportError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _shipped_names(tokens: list[str], task: str = "classification") -> list[str]:
     """Expand --dataset values: comma lists, 'all', globs and names, in order, once each."""
     import fnmatch
 
-    from smotekit.evaluation import list_datasets
     from smotekit.evaluation._data import TUTORIAL, check_dataset_name
 
     parts = [p for token in tokens for p in _csv_list(token)]
@@ -134,15 +179,17 @@ def _shipped_names(tokens: list[str]) -> list[str]:
         raise UsageError("--dataset: give a data set name, a glob, 'all' or 'list'.")
     shipped: list[str] = []
     if any(p != TUTORIAL for p in parts):
-        try:
-            shipped = list(list_datasets()["name"])
-        except ImportError as exc:
-            raise UsageError(str(exc)) from exc
+        shipped = _shipped(task)
     names: list[str] = []
     for part in parts:
         if part == "all":
             names += shipped
         elif part == TUTORIAL:
+            if task == "regression":
+                raise UsageError(
+                    "--dataset tutorial: the tutorial's data is a classification problem; "
+                    "give shipped regression sets (--dataset list --task regression) or --data."
+                )
             names.append(part)
         elif any(c in part for c in "*?["):
             matches = fnmatch.filter(shipped, part)
@@ -156,23 +203,28 @@ def _shipped_names(tokens: list[str]) -> list[str]:
             try:
                 check_dataset_name(part, shipped)
             except ValueError as exc:
-                raise UsageError(f"--dataset: {exc}") from exc
+                message = str(exc)
+                if task == "regression":
+                    message = message.replace("--dataset list", "--dataset list --task regression")
+                raise UsageError(f"--dataset: {message}") from exc
             names.append(part)
     return list(dict.fromkeys(names))
 
 
 def _sources(args: argparse.Namespace) -> list[Any]:
-    from smotekit.evaluation._data import MissingTargetError, load_file
+    from smotekit.evaluation._data import MissingTargetError
     from smotekit.evaluation._runs import Source
 
+    regression = args.task == "regression"
     if args.data is not None:
         if args.dataset:
             raise UsageError("give either --data FILE or --dataset NAME, not both.")
         if not args.target:
-            raise UsageError("--data needs --target COL (the binary label column).")
+            what = "numeric target" if regression else "binary label"
+            raise UsageError(f"--data needs --target COL (the {what} column).")
         path = str(Path(args.data).resolve())
         try:
-            dataset = load_file(path, args.target)
+            dataset = Source(Path(path).stem, path, args.target).load(args.task)
         except MissingTargetError as exc:
             raise UsageError(str(exc)) from exc
         except (OSError, ValueError) as exc:
@@ -180,12 +232,38 @@ def _sources(args: argparse.Namespace) -> list[Any]:
         return [Source(dataset.name, path, args.target)]
     if args.target:
         raise UsageError("--target is only used with --data FILE.")
-    return [Source(name) for name in _shipped_names(args.dataset or ["tutorial"])]
+    if regression and not args.dataset:
+        raise UsageError(
+            "--task regression: give --dataset NAMES (shipped regression sets; --dataset list "
+            "lists them) or --data FILE --target COL."
+        )
+    return [Source(name) for name in _shipped_names(args.dataset or ["tutorial"], args.task)]
+
+
+def _regression_strategies(args: argparse.Namespace) -> list[str]:
+    from smotekit.evaluation._regression_strategies import REGRESSION_STRATEGIES
+
+    keys = [s.key for s in REGRESSION_STRATEGIES]
+    if args.strategies is None:
+        return keys
+    if not args.strategies:
+        raise UsageError(
+            f"--strategies {','.join(args.strategies)!r}: give at least one strategy, "
+            f"e.g. none,smogn; available: {', '.join(keys)}."
+        )
+    for key in args.strategies:
+        if key not in keys:
+            raise UsageError(
+                f"--strategies: {key!r} is not a regression strategy; available: {', '.join(keys)}."
+            )
+    return list(dict.fromkeys(args.strategies))
 
 
 def _strategies(args: argparse.Namespace, sources: list[Any]) -> list[str]:
     from smotekit.evaluation import available_strategies
 
+    if args.task == "regression":
+        return _regression_strategies(args)
     per_source = []
     for source in sources:
         if source.path is None:  # the shipped sets are numeric
@@ -213,9 +291,11 @@ def _strategies(args: argparse.Namespace, sources: list[Any]) -> list[str]:
     return list(dict.fromkeys(args.strategies))
 
 
-def _baselines(args: argparse.Namespace, strategies: list[str]) -> list[str]:
+def _baselines(args: argparse.Namespace, strategies: list[str], task: str) -> list[str]:
+    from smotekit.evaluation._task import get_task
+
     if args.baselines is None:
-        return [b for b in ("none", "threshold") if b in strategies]
+        return [b for b in get_task(task).baselines if b in strategies]
     for b in args.baselines:
         if b not in strategies:
             raise UsageError(
@@ -224,37 +304,59 @@ def _baselines(args: argparse.Namespace, strategies: list[str]) -> list[str]:
     return list(args.baselines)
 
 
+def _models(args: argparse.Namespace) -> list[str]:
+    from smotekit.evaluation._task import get_task
+
+    spec = get_task(args.task)
+    option = f"--{spec.model_column}s"
+    other, other_task = (
+        ("--classifiers", "classification")
+        if args.task == "regression"
+        else ("--regressors", "regression")
+    )
+    if getattr(args, other[2:]) is not None:
+        raise UsageError(
+            f"{other} is for --task {other_task}; with --task {args.task} use {option}."
+        )
+    chosen = getattr(args, option[2:])
+    models = chosen if chosen is not None else list(spec.models)
+    if not models:
+        raise UsageError(f"{option}: give at least one of " + ", ".join(spec.models) + ".")
+    for model in models:
+        if model not in spec.models:
+            raise UsageError(
+                f"{option}: {model!r} is unknown; choose from {', '.join(spec.models)}."
+            )
+    return list(dict.fromkeys(models))
+
+
 def _config(args: argparse.Namespace) -> tuple[Any, list[str]]:
-    from smotekit.evaluation import CLASSIFIERS
     from smotekit.evaluation._runs import RunConfig
 
-    classifiers = args.classifiers if args.classifiers is not None else list(CLASSIFIERS)
-    if not classifiers:
-        raise UsageError("--classifiers: give at least one of " + ", ".join(CLASSIFIERS) + ".")
-    for clf in classifiers:
-        if clf not in CLASSIFIERS:
-            raise UsageError(
-                f"--classifiers: {clf!r} is unknown; choose from {', '.join(CLASSIFIERS)}."
-            )
+    models = _models(args)
     sources = _sources(args)
     strategies = _strategies(args, sources)
     config = RunConfig(
         tuple(sources),
-        tuple(dict.fromkeys(classifiers)),
+        tuple(models),
         tuple(strategies),
         args.folds,
         args.repeats,
         args.random_state,
+        args.task,
     )
-    return config, _baselines(args, strategies)
+    return config, _baselines(args, strategies, args.task)
 
 
 def _report_lines(record: dict[str, Any]) -> dict[str, Any]:
+    regression = record.get("task") == "regression"
+    models = "regressors" if regression else "classifiers"
+    stratified = "stratified by rarity" if regression else "stratified"
     return {
-        "cross-validation": f"{record['folds']}-fold stratified, repeated {record['repeats']}"
+        "cross-validation": f"{record['folds']}-fold {stratified}, repeated {record['repeats']}"
         + (" times" if record["repeats"] > 1 else " time"),
         "random_state": record["random_state"],
-        "classifiers": ", ".join(record["classifiers"]),
+        models: ", ".join(record[models]),
         "strategies": ", ".join(record["strategies"]),
         "versions": ", ".join(f"{k} {v}" for k, v in record["versions"].items()),
     }
@@ -283,48 +385,50 @@ def _write_report(args: argparse.Namespace, saved: Any, out: Path, baselines: li
         skipped=saved.skipped,
         notes=notes,
         random_state=saved.config.random_state,
+        task=saved.config.task,
     )
 
 
-def _print_summary(table: Any, out: Path) -> None:
+def _print_summary(table: Any, out: Path, task: str) -> None:
     from smotekit._optional import import_optional
     from smotekit.evaluation._report import reading
+    from smotekit.evaluation._task import get_task
 
     pd = import_optional("pandas", "report")
+    spec = get_task(task)
+    column = spec.model_column
+    metrics = [m for m, _ in spec.summary]
+    width = max(10, len(column))
+    cell = max(8, *(len(label) for _, label in spec.summary))
+    labels = " ".join(f"{label:>{cell}}" for _, label in spec.summary)
     n_sets = table["dataset"].nunique()
     if n_sets == 1:
         ok = table[table["status"] == "ok"]
-        means = ok.groupby(["classifier", "strategy"], sort=False)[
-            ["roc_auc", "pr_auc", "balanced_accuracy", "brier"]
-        ].mean()
-        # the parts come strategy by strategy: show them classifier by classifier
-        order = list(dict.fromkeys(table["classifier"]))
+        means = ok.groupby([column, "strategy"], sort=False)[metrics].mean()
+        # the parts come strategy by strategy: show them model by model
+        order = list(dict.fromkeys(table[column]))
         means = means.sort_index(level=0, key=lambda c: c.map(order.index), sort_remaining=False)
+        number = f"{{:>{cell}.3f}}" if spec.name == "classification" else f"{{:>{cell}.4g}}"
         print("mean over folds:")
-        print(f"{'classifier':<10} {'strategy':<18} {'ROC AUC':>8} {'PR AUC':>8} "
-              f"{'bal acc':>8} {'Brier':>8}")  # fmt: skip
-        for (clf, strat), r in means.iterrows():
-            print(
-                f"{clf:<10} {strat:<18} {r['roc_auc']:>8.3f} {r['pr_auc']:>8.3f} "
-                f"{r['balanced_accuracy']:>8.3f} {r['brier']:>8.3f}"
-            )
+        print(f"{column:<{width}} {'strategy':<18} {labels}")
+        for (model, strat), r in means.iterrows():
+            cells = " ".join(number.format(r[m]) for m in metrics)
+            print(f"{model:<{width}} {strat:<18} {cells}")
     else:
         ranks = pd.read_csv(out / "ranks.csv")
         pivot = ranks.pivot_table(
-            index=["classifier", "strategy"], columns="metric", values="mean_rank", sort=False
+            index=[column, "strategy"], columns="metric", values="mean_rank", sort=False
         )
-        failed = ranks.groupby(["classifier", "strategy"], sort=False)["failed"].max()
-        metrics = ["roc_auc", "pr_auc", "balanced_accuracy", "brier"]
+        failed = ranks.groupby([column, "strategy"], sort=False)["failed"].max()
         print(f"mean rank over {n_sets} data sets (1 = best; failed: data sets with a failure):")
-        print(f"{'classifier':<10} {'strategy':<18} {'ROC AUC':>8} {'PR AUC':>8} "
-              f"{'bal acc':>8} {'Brier':>8} {'failed':>7}")  # fmt: skip
-        for (clf, strat), r in pivot.iterrows():
-            cells = " ".join(f"{r[m]:>8.2f}" for m in metrics)
-            print(f"{clf:<10} {strat:<18} {cells} {failed[(clf, strat)]:>7}")
+        print(f"{column:<{width}} {'strategy':<18} {labels} {'failed':>7}")
+        for (model, strat), r in pivot.iterrows():
+            cells = " ".join(f"{r[m]:>{cell}.2f}" for m in metrics)
+            print(f"{model:<{width}} {strat:<18} {cells} {failed[(model, strat)]:>7}")
         versus = pd.read_csv(out / "versus.csv")
         for baseline in dict.fromkeys(versus["baseline"]):
             print(f"against {baseline} (Wilcoxon, Holm-corrected, alpha 0.05):")
-            for line in reading(versus, baseline):
+            for line in reading(versus, baseline, spec):
                 print("  " + line.replace("`", "").replace("**", ""))
     failed_fits = int((table["status"] != "ok").sum())
     if failed_fits:
@@ -378,7 +482,7 @@ def _run_units(args: argparse.Namespace, config: Any, out: Path) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     if args.dataset and "list" in [p for t in args.dataset for p in _csv_list(t)]:
-        return _list_datasets()
+        return _list_datasets(args.task)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file: give a folder name.")
@@ -391,7 +495,7 @@ def run(args: argparse.Namespace) -> int:
                 saved = load_run(out)
             except FileNotFoundError as exc:
                 raise UsageError(str(exc)) from exc
-            baselines = _baselines(args, list(saved.config.strategies))
+            baselines = _baselines(args, list(saved.config.strategies), saved.config.task)
         else:
             _check_numbers(args)
             config, baselines = _config(args)
@@ -401,7 +505,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = exc.filename or out
         raise DataError(f"{where}: {exc.strerror or exc}") from exc
-    _print_summary(saved.table, out)
+    _print_summary(saved.table, out, saved.config.task)
     print(f"report: {report} (and {report.with_suffix('.html').name})")
     print(f"per-fold results: {report.parent / 'results.csv'}")
     if outcome is not None and outcome.errors:

@@ -6,6 +6,10 @@ no resampling, class weights and threshold moving. Metrics from scores (ROC AUC,
 labels (balanced accuracy, G-mean, F1) and of calibration (Brier score), with their spread.
 Over several data sets: mean ranks and the tests of Demsar (2006), Friedman, Nemenyi's critical
 difference and Holm-corrected Wilcoxon tests against a baseline, with bootstrap intervals.
+
+The same machinery evaluates imbalanced regression (:func:`evaluate_regression`): the samplers
+of :mod:`smotekit.regression` against no resampling, with four regressors, scored by RMSE and MAE
+overall and on the rare targets, and SERA.
 """
 
 from smotekit.evaluation._compare import Comparison, compare
@@ -16,9 +20,19 @@ from smotekit.evaluation._data import (
     list_datasets,
     load_dataset,
     load_file,
+    load_regression,
+    load_regression_file,
     to_binary,
 )
 from smotekit.evaluation._metrics import METRICS, fold_metrics, g_mean
+from smotekit.evaluation._regression_cv import REGRESSION_COLUMNS, evaluate_regression
+from smotekit.evaluation._regression_strategies import (
+    REGRESSION_METRICS,
+    REGRESSION_STRATEGIES,
+    REGRESSORS,
+    make_regressor,
+    regression_fold_metrics,
+)
 from smotekit.evaluation._report import summarize, write_report
 from smotekit.evaluation._stats import (
     Friedman,
@@ -44,6 +58,10 @@ __all__ = [
     "CLASSIFIERS",
     "COLUMNS",
     "METRICS",
+    "REGRESSION_COLUMNS",
+    "REGRESSION_METRICS",
+    "REGRESSION_STRATEGIES",
+    "REGRESSORS",
     "STRATEGIES",
     "Comparison",
     "Dataset",
@@ -55,6 +73,7 @@ __all__ = [
     "critical_difference",
     "dataset_names",
     "evaluate",
+    "evaluate_regression",
     "fold_metrics",
     "friedman",
     "g_mean",
@@ -63,9 +82,13 @@ __all__ = [
     "list_datasets",
     "load_dataset",
     "load_file",
+    "load_regression",
+    "load_regression_file",
     "make_classifier",
+    "make_regressor",
     "nemenyi_pvalues",
     "rank_scores",
+    "regression_fold_metrics",
     "resolve_strategies",
     "score_matrix",
     "summarize",

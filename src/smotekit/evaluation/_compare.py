@@ -1,4 +1,4 @@
-"""Every classifier x metric of a tidy table compared over data sets, as tidy tables."""
+"""Every model x metric of a tidy table compared over data sets, as tidy tables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from smotekit.evaluation._metrics import METRICS
 from smotekit.evaluation._stats import (
     critical_difference,
     friedman,
@@ -15,6 +14,7 @@ from smotekit.evaluation._stats import (
     score_matrix,
     versus_baseline,
 )
+from smotekit.evaluation._task import get_task
 
 __all__ = ["Comparison", "compare"]
 
@@ -37,6 +37,9 @@ class Comparison:
         classifier, metric, a, b, p: Nemenyi's p value of every pair.
     alpha : float
         The significance level used.
+    task : str
+        ``"classification"``, or ``"regression"``: there the model column of every table is
+        ``regressor``, and ``versus`` compares by ratios (see :func:`versus_baseline`).
     """
 
     ranks: Any
@@ -44,6 +47,7 @@ class Comparison:
     versus: Any
     nemenyi: Any
     alpha: float
+    task: str = "classification"
 
 
 def compare(
@@ -53,6 +57,7 @@ def compare(
     alpha: float = 0.05,
     n_resamples: int = 2000,
     random_state: int = 0,
+    task: str = "classification",
 ) -> Comparison:
     """Mean ranks, Friedman, Nemenyi and Wilcoxon-Holm per classifier and metric.
 
@@ -66,6 +71,8 @@ def compare(
         Significance level of the critical difference and of the Holm-corrected tests.
     n_resamples, random_state : int
         Bootstrap resamples of each confidence interval (95%), and their seed.
+    task : {"classification", "regression"}, default="classification"
+        Which metrics, model column and comparison (differences, or ratios of errors).
 
     Returns
     -------
@@ -74,6 +81,7 @@ def compare(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from smotekit.evaluation import METRICS
     >>> base = np.random.RandomState(0).uniform(size=8)   # one score level per data set
     >>> rows = [{"dataset": f"d{i}", "classifier": "c", "strategy": s, "status": "ok",
     ...          **{m: base[i] + 0.01 * j for m in METRICS}}
@@ -88,11 +96,13 @@ def compare(
     """
     import pandas as pd
 
+    spec = get_task(task)
+    column = spec.model_column
     ranks, tests, versus, pairs = [], [], [], []
-    for classifier in dict.fromkeys(table["classifier"]):
-        for metric, (higher, _) in METRICS.items():
-            key = {"classifier": classifier, "metric": metric}
-            scores = score_matrix(table, classifier, metric)
+    for model in dict.fromkeys(table[column]):
+        for metric, (higher, _) in spec.metrics.items():
+            key = {column: model, "metric": metric}
+            scores = score_matrix(table, model, metric, column=column)
             if scores.empty:
                 continue
             ranked = rank_scores(scores, higher)
@@ -137,12 +147,18 @@ def compare(
                     alpha=alpha,
                     n_resamples=n_resamples,
                     random_state=random_state,
+                    relative=spec.relative,
                 )
                 versus.append(part.assign(**key, baseline=baseline))
     versus_table = pd.concat(versus, ignore_index=True) if versus else pd.DataFrame()
     if not versus_table.empty:
-        first = ["classifier", "metric", "baseline"]
+        first = [column, "metric", "baseline"]
         versus_table = versus_table[first + [c for c in versus_table if c not in first]]
     return Comparison(
-        pd.DataFrame(ranks), pd.DataFrame(tests), versus_table, pd.DataFrame(pairs), alpha
+        pd.DataFrame(ranks),
+        pd.DataFrame(tests),
+        versus_table,
+        pd.DataFrame(pairs),
+        alpha,
+        spec.name,
     )

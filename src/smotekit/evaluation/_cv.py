@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from smotekit.evaluation._strategies import (
     make_classifier,
 )
 
-__all__ = ["COLUMNS", "evaluate", "resolve_strategies"]
+__all__ = ["COLUMNS", "evaluate", "fit_and_score", "resolve_strategies", "run_all"]
 
 #: Columns of :func:`evaluate`'s table: one row per fitted (dataset, classifier, strategy,
 #: repeat, fold).
@@ -94,6 +95,47 @@ def _n_synthetic(estimator: Any, n_train: int) -> float:
     return float(sum(counts.values())) if counts else float("nan")
 
 
+def fit_and_score(
+    row: dict[str, Any],
+    model: Any,
+    X: NDArray[Any],
+    y: NDArray[Any],
+    train: NDArray[np.intp],
+    test: NDArray[np.intp],
+    score: Callable[[Any, NDArray[Any], NDArray[Any], NDArray[Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """Fit ``model`` on the training rows, then fill ``row`` with ``score(model, X_test, y_test,
+    y_train)``, the fit time, the rows synthesised and the first warning. A fit or score that
+    raises makes the row ``status="failed"`` with the error on one line: a strategy that cannot
+    run on a fold is a result, not a crash. Shared by the classification and regression tasks.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            start = time.perf_counter()
+            model.fit(X[train], y[train])
+            row["fit_seconds"] = time.perf_counter() - start
+            row.update(score(model, X[test], y[test], y[train]))
+        except Exception as exc:  # a strategy that cannot run on this fold is a result too
+            row["status"] = "failed"
+            row["error"] = _one_line(f"{type(exc).__name__}: {exc}")
+            return row
+    row["n_synthetic"] = _n_synthetic(model, int(train.size))
+    relevant = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
+    if relevant:
+        row["warning"] = _one_line(str(relevant[0].message))
+    return row
+
+
+def _classification_score(
+    model: Any, X_test: NDArray[Any], y_test: NDArray[Any], y_train: NDArray[Any]
+) -> dict[str, Any]:
+    score = model.predict_proba(X_test)[:, list(model.classes_).index(1)]
+    metrics: dict[str, Any] = fold_metrics(y_test, score, model.predict(X_test))
+    metrics["threshold"] = float(getattr(model, "best_threshold_", 0.5))
+    return metrics
+
+
 def _run_task(task: _Task, dataset: Dataset, estimator: Any, scale: bool) -> dict[str, Any]:
     X, y = dataset.X, dataset.y
     row: dict[str, Any] = {
@@ -123,25 +165,7 @@ def _run_task(task: _Task, dataset: Dataset, estimator: Any, scale: bool) -> dic
     if model is None:  # filtered out by _tasks; kept for a direct caller
         row["status"] = "not applicable"
         return row
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            start = time.perf_counter()
-            model.fit(X[task.train], y[task.train])
-            row["fit_seconds"] = time.perf_counter() - start
-            score = model.predict_proba(X[task.test])[:, list(model.classes_).index(1)]
-            pred = model.predict(X[task.test])
-            row.update(fold_metrics(y[task.test], score, pred))
-        except Exception as exc:  # a strategy that cannot run on this fold is a result too
-            row["status"] = "failed"
-            row["error"] = _one_line(f"{type(exc).__name__}: {exc}")
-            return row
-    row["threshold"] = float(getattr(model, "best_threshold_", 0.5))
-    row["n_synthetic"] = _n_synthetic(model, int(task.train.size))
-    relevant = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
-    if relevant:
-        row["warning"] = _one_line(str(relevant[0].message))
-    return row
+    return fit_and_score(row, model, X, y, task.train, task.test, _classification_score)
 
 
 def _tasks(
@@ -162,6 +186,40 @@ def _tasks(
                 if strategy.kind == "class_weight" and "class_weight" not in clf.get_params():
                     continue  # e.g. k-nearest neighbours: no loss to weight
                 yield _Task(clf_key, strategy, repeat, fold, train, test, random_state + i)
+
+
+def run_all(
+    calls: Sequence[Callable[[], dict[str, Any]]],
+    *,
+    n_jobs: int = 1,
+    progress: bool | None = None,
+    desc: str = "",
+) -> list[dict[str, Any]]:
+    """Run the fits (``calls``, each returning a table row) in order, in-process with
+    ``n_jobs=1``, else in parallel with joblib; a tqdm bar on stderr when ``progress`` (None: when
+    stderr is a terminal)."""
+    from smotekit._optional import import_optional
+
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show:
+        tqdm = import_optional("tqdm", "report").tqdm
+        bar = tqdm(total=len(calls), desc=desc, unit="fit", file=sys.stderr)
+    results: Any
+    if n_jobs == 1:
+        results = (call() for call in calls)
+    else:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(call)() for call in calls)
+    rows = []
+    for row in results:
+        rows.append(row)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return rows
 
 
 def evaluate(
@@ -236,24 +294,10 @@ def evaluate(
     chosen = resolve_strategies(strategies, dataset)
     tasks = list(_tasks(dataset, classifiers, chosen, n_splits, n_repeats, random_state))
 
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = None
-    if show:
-        tqdm = import_optional("tqdm", "report").tqdm
-        bar = tqdm(total=len(tasks), desc=dataset.name, unit="fit", file=sys.stderr)
-    rows = []
-    if n_jobs == 1:
-        results: Any = (_run_task(t, dataset, classifiers[t.classifier], scale) for t in tasks)
-    else:
-        from joblib import Parallel, delayed
-
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_run_task)(t, dataset, classifiers[t.classifier], scale) for t in tasks
-        )
-    for row in results:
-        rows.append(row)
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+    rows = run_all(
+        [partial(_run_task, t, dataset, classifiers[t.classifier], scale) for t in tasks],
+        n_jobs=n_jobs,
+        progress=progress,
+        desc=dataset.name,
+    )
     return pd.DataFrame(rows, columns=COLUMNS)

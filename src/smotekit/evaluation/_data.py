@@ -17,6 +17,8 @@ __all__ = [
     "list_datasets",
     "load_dataset",
     "load_file",
+    "load_regression",
+    "load_regression_file",
     "to_binary",
 ]
 
@@ -29,15 +31,16 @@ class MissingTargetError(ValueError):
 
 @dataclass
 class Dataset:
-    """A binary problem ready for evaluation.
+    """A problem ready for evaluation.
 
     ``X`` holds the numeric columns first, then the categorical ones as integer codes
-    (``n_categorical`` of them); ``y`` is 1 for the minority class and 0 otherwise.
+    (``n_categorical`` of them). For classification ``y`` is 1 for the minority class and 0
+    otherwise; for regression it is the numeric target (float64).
     """
 
     name: str
     X: NDArray[np.float64]
-    y: NDArray[np.int64]
+    y: NDArray[Any]
     n_categorical: int = 0
     feature_names: list[str] = field(default_factory=list)
     minority_label: Any = 1
@@ -178,18 +181,11 @@ def load_dataset(name: str) -> Dataset:
     return Dataset(name, X, y, feature_names=names, minority_label=minority)
 
 
-def load_file(path: str | Path, target: str) -> Dataset:
-    """A CSV or Parquet file with a binary ``target`` column.
-
-    Numeric and boolean columns are used as they are; text and categorical columns become
-    integer codes (placed after the numeric columns), so that SMOTE-NC can treat them as
-    categories and the other samplers show what interpolating codes does. Rows with missing
-    values are an error: impute them first.
-    """
+def _read_frame(path: Path, target: str) -> Any:
+    """The file as a DataFrame, checked: readable, no nested cells, the target a column."""
     from smotekit._optional import import_optional
 
     pd = import_optional("pandas", "report")
-    path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"--data {path}: no such file.")
     suffix = path.suffix.lower()
@@ -219,7 +215,13 @@ def load_file(path: str | Path, target: str) -> Dataset:
             f"--target {target!r} is not a column of {path.name}; columns: "
             f"{', '.join(map(str, frame.columns[:10]))}{', ...' if frame.shape[1] > 10 else ''}."
         )
-    y, minority = to_binary(frame[target].to_numpy(), name=f"column {target!r} of {path.name}")
+    return frame
+
+
+def _features(frame: Any, target: str, path: Path) -> tuple[NDArray[np.float64], list[str], int]:
+    """The feature matrix (numeric columns, then categorical codes), names, categorical count."""
+    import pandas as pd
+
     features = frame.drop(columns=[target])
     if features.shape[1] == 0:
         raise ValueError(f"{path.name} has no feature column besides --target {target!r}.")
@@ -235,11 +237,66 @@ def load_file(path: str | Path, target: str) -> Dataset:
     for col in categorical:
         parts.append(pd.factorize(features[col], sort=True)[0].astype(np.float64)[:, None])
     X = np.hstack(parts) if len(parts) > 1 else parts[0]
+    return X, [str(c) for c in numeric + categorical], len(categorical)
+
+
+def load_file(path: str | Path, target: str) -> Dataset:
+    """A CSV or Parquet file with a binary ``target`` column.
+
+    Numeric and boolean columns are used as they are; text and categorical columns become
+    integer codes (placed after the numeric columns), so that SMOTE-NC can treat them as
+    categories and the other samplers show what interpolating codes does. Rows with missing
+    values are an error: impute them first.
+    """
+    path = Path(path)
+    frame = _read_frame(path, target)
+    y, minority = to_binary(frame[target].to_numpy(), name=f"column {target!r} of {path.name}")
+    X, names, n_categorical = _features(frame, target, path)
     return Dataset(
         path.stem,
         X,
         y,
-        n_categorical=len(categorical),
-        feature_names=[str(c) for c in numeric + categorical],
+        n_categorical=n_categorical,
+        feature_names=names,
         minority_label=minority,
     )
+
+
+def load_regression_file(path: str | Path, target: str) -> Dataset:
+    """A CSV or Parquet file with a numeric ``target`` column, for the regression task.
+
+    The features are read as by :func:`load_file` (categorical codes after the numeric columns,
+    one-hot encoded after resampling); the target must be numbers, finite, with two distinct
+    values at least.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    frame = _read_frame(path, target)
+    column = frame[target]
+    where = f"column {target!r} of {path.name}"
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        raise ValueError(
+            f"{where} is not numeric ({column.dtype}): the regression task needs a numeric "
+            "target; use --task classification for labels."
+        )
+    y = column.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(y)
+    if bad.any():
+        raise ValueError(
+            f"{where} has {int(bad.sum())} missing or infinite values (first at row "
+            f"{int(np.flatnonzero(bad)[0])}): drop or impute those rows first."
+        )
+    if np.unique(y).size < 2:
+        raise ValueError(f"{where} is constant: there is nothing to predict.")
+    X, names, n_categorical = _features(frame, target, path)
+    return Dataset(path.stem, X, y, n_categorical=n_categorical, feature_names=names)
+
+
+def load_regression(name: str) -> Dataset:
+    """A shipped regression data set (``smotekit.regression.load_regression_dataset``) as a
+    :class:`Dataset` for the regression task."""
+    from smotekit.regression import load_regression_dataset
+
+    data = load_regression_dataset(name)
+    return Dataset(data.name, data.X, data.y, feature_names=list(data.feature_names))

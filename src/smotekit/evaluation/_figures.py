@@ -7,12 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from smotekit.evaluation._metrics import METRICS
+from smotekit.evaluation._task import Task, get_task
 
 __all__ = ["critical_difference_figure", "folds_figure", "ranks_figure", "save"]
-
-# the metrics drawn per fold: ranking (2), decision (1), calibration (1)
-_FOLD_METRICS = ["roc_auc", "pr_auc", "balanced_accuracy", "brier"]
 
 
 def _figure(width: float, height: float, nrows: int = 1, ncols: int = 1) -> tuple[Any, Any]:
@@ -33,17 +30,20 @@ def save(fig: Any, path: Path) -> None:
         fig.savefig(tmp, format="png", dpi=80, bbox_inches="tight", pad_inches=0.3)
 
 
-def folds_figure(table: Any) -> Any:
-    """Per metric: each strategy's mean and spread over folds, one colour per classifier."""
+def folds_figure(table: Any, task: str | Task = "classification") -> Any:
+    """Per metric (the task's summary metrics: for classification ranking, decision and
+    calibration), each strategy's mean and spread over folds, one colour per model."""
+    spec = get_task(task)
+    metrics = [m for m, _ in spec.summary]
     ok = table[table["status"] == "ok"]
     strategies = list(dict.fromkeys(table["strategy"]))
-    classifiers = list(dict.fromkeys(table["classifier"]))
-    fig, axes = _figure(3.2 * len(_FOLD_METRICS), 4, 1, len(_FOLD_METRICS))
+    classifiers = list(dict.fromkeys(table[spec.model_column]))
+    fig, axes = _figure(3.2 * len(metrics), 4, 1, len(metrics))
     ypos = np.arange(len(strategies))
     width = 0.8 / max(len(classifiers), 1)
-    for ax, metric in zip(axes[0], _FOLD_METRICS, strict=True):
+    for ax, metric in zip(axes[0], metrics, strict=True):
         for j, clf in enumerate(classifiers):
-            sub = ok[ok["classifier"] == clf].groupby("strategy")[metric]
+            sub = ok[ok[spec.model_column] == clf].groupby("strategy")[metric]
             offset = (j - (len(classifiers) - 1) / 2) * width
             ax.errorbar(
                 sub.mean().reindex(strategies),
@@ -54,7 +54,8 @@ def folds_figure(table: Any) -> Any:
                 lw=1,
                 label=clf,
             )
-        ax.set_title(metric + (" (lower is better)" if not METRICS[metric][0] else ""), fontsize=9)
+        lower = not spec.metrics[metric][0]
+        ax.set_title(metric + (" (lower is better)" if lower else ""), fontsize=9)
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(labelsize=8)
         ax.set_yticks(ypos, strategies if ax is axes[0][0] else [])
@@ -64,18 +65,19 @@ def folds_figure(table: Any) -> Any:
     return fig
 
 
-def ranks_figure(ranks: Any) -> Any:
-    """Heat map of mean ranks (rows: strategies, columns: metrics), one panel per classifier.
+def ranks_figure(ranks: Any, task: str | Task = "classification") -> Any:
+    """Heat map of mean ranks (rows: strategies, columns: metrics), one panel per model.
 
     ``ranks`` is the ``ranks`` table of :class:`Comparison`.
     """
-    classifiers = list(dict.fromkeys(ranks["classifier"]))
+    spec = get_task(task)
+    classifiers = list(dict.fromkeys(ranks[spec.model_column]))
     fig, axes = _figure(3.3 * len(classifiers), 4.2, 1, len(classifiers))
     image = None
     for ax, clf in zip(axes[0], classifiers, strict=True):
-        part = ranks[ranks["classifier"] == clf].pivot_table(
+        part = ranks[ranks[spec.model_column] == clf].pivot_table(
             index="strategy", columns="metric", values="mean_rank", sort=False
-        )[list(METRICS)]
+        )[list(spec.metrics)]
         values = part.to_numpy()
         image = ax.imshow(values, cmap="viridis_r", aspect="auto")
         ax.set_xticks(range(part.shape[1]), part.columns, rotation=60, fontsize=7, ha="right")
@@ -91,7 +93,7 @@ def ranks_figure(ranks: Any) -> Any:
 
 
 def critical_difference_figure(comparison: Any, metric: str) -> Any:
-    """Demsar's critical-difference diagram of ``metric``, one panel per classifier.
+    """Demsar's critical-difference diagram of ``metric``, one panel per model.
 
     Mean ranks on the axis (the best, rank 1, on the left), strategies that Nemenyi's test does
     not separate joined by a bar (``scikit_posthocs.critical_difference_diagram``), the critical
@@ -101,16 +103,21 @@ def critical_difference_figure(comparison: Any, metric: str) -> Any:
 
     sp = import_optional("scikit_posthocs", "stats")
     pd = import_optional("pandas", "report")
+    column = get_task(comparison.task).model_column
     tests = comparison.friedman[comparison.friedman["metric"] == metric]
-    classifiers = list(tests["classifier"])
+    classifiers = list(tests[column])
     fig, axes = _figure(8.5, 2.6 * len(classifiers), len(classifiers), 1)
     # one colour per strategy in every panel
     tab20 = import_optional("matplotlib", "report").colormaps["tab20"].colors
     strategies = dict.fromkeys(comparison.ranks["strategy"])
     colour = {s: tab20[(2 * i) % 20 + (2 * i) // 20] for i, s in enumerate(strategies)}
     for ax, clf in zip(axes[:, 0], classifiers, strict=True):
-        ranks = comparison.ranks.query("classifier == @clf and metric == @metric")
-        pairs = comparison.nemenyi.query("classifier == @clf and metric == @metric")
+        ranks = comparison.ranks[
+            (comparison.ranks[column] == clf) & (comparison.ranks["metric"] == metric)
+        ]
+        pairs = comparison.nemenyi[
+            (comparison.nemenyi[column] == clf) & (comparison.nemenyi["metric"] == metric)
+        ]
         label = {
             r.strategy: r.strategy + (f" [failed on {r.failed}]" if r.failed else "")
             for r in ranks.itertuples()
@@ -119,7 +126,7 @@ def critical_difference_figure(comparison: Any, metric: str) -> Any:
         matrix = pd.DataFrame(np.ones((len(names), len(names))), index=names, columns=names)
         for r in pairs.itertuples():
             matrix.loc[label[r.a], label[r.b]] = matrix.loc[label[r.b], label[r.a]] = r.p
-        test = tests[tests["classifier"] == clf].iloc[0]
+        test = tests[tests[column] == clf].iloc[0]
         sp.critical_difference_diagram(
             pd.Series(ranks["mean_rank"].to_numpy(), index=names),
             matrix,

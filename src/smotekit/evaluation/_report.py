@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from smotekit.evaluation._document import Document
-from smotekit.evaluation._metrics import METRICS
+from smotekit.evaluation._task import Task, get_task
 
 __all__ = ["atomic_write_text", "summarize", "write_report"]
 
@@ -25,10 +25,11 @@ def atomic_write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def summarize(table: Any) -> Any:
-    """Mean and standard deviation over folds per dataset, classifier and strategy.
+def summarize(table: Any, task: str | Task = "classification") -> Any:
+    """Mean and standard deviation over folds per dataset, model and strategy.
 
-    Failed fits are counted (``n_failed``) and left out of the means.
+    Failed fits are counted (``n_failed``) and left out of the means. ``task`` says which
+    metrics and model column (``"regression"``: ``regressor``) the table has.
 
     Examples
     --------
@@ -41,9 +42,10 @@ def summarize(table: Any) -> Any:
     >>> round(float(s["roc_auc_mean"].iloc[0]), 3), int(s["n_ok"].iloc[0])
     (0.85, 2)
     """
-    keys = ["dataset", "classifier", "strategy"]
+    spec = get_task(task)
+    keys = ["dataset", spec.model_column, "strategy"]
     ok = table[table["status"] == "ok"]
-    grouped = ok.groupby(keys, sort=False)[list(METRICS)]
+    grouped = ok.groupby(keys, sort=False)[list(spec.metrics)]
     mean = grouped.mean().add_suffix("_mean")
     std = grouped.std(ddof=1).add_suffix("_std")
     counts = table.groupby(keys, sort=False)["status"].agg(
@@ -58,23 +60,28 @@ def _p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+# how a score is printed: classification scores lie in [0, 1]; errors have the target's units
+_FORMAT = {"classification": "{:.3f}", "regression": "{:.4g}"}
+
+
 def _num(value: float, fmt: str = "{:.3f}") -> str:
     return "n/a" if np.isnan(value) else fmt.format(value)
 
 
-def _mean_sd(mean: float, std: float) -> str:
+def _mean_sd(mean: float, std: float, fmt: str = "{:.3f}") -> str:
     if np.isnan(mean):
         return "failed"
-    return f"{mean:.3f} ± {std:.3f}" if not np.isnan(std) else f"{mean:.3f}"
+    return f"{fmt.format(mean)} ± {fmt.format(std)}" if not np.isnan(std) else fmt.format(mean)
 
 
 def _config_section(
-    doc: Document, config: Mapping[str, Any], datasets: list[str], skipped: Mapping[str, str]
+    doc: Document,
+    config: Mapping[str, Any],
+    datasets: list[str],
+    skipped: Mapping[str, str],
+    spec: Task,
 ) -> None:
-    doc.paragraph(
-        "Repeated stratified k-fold cross-validation; scaling, resampling and threshold choice "
-        "are fitted on each training fold only, and every test fold is left untouched."
-    )
+    doc.paragraph(spec.design)
     lines = [f"{key}: {value}" for key, value in config.items()]
     lines.append(f"data sets ({len(datasets)}): {', '.join(datasets)}")
     if skipped:
@@ -83,8 +90,10 @@ def _config_section(
             + "; ".join(f"{name}: {why}" for name, why in skipped.items())
         )
     doc.bullets(lines)
-    doc.paragraph("Metrics (minority = positive class):")
-    doc.bullets([f"`{m}`: {desc}" for m, (_, desc) in METRICS.items()])
+    doc.paragraph(
+        "Metrics (minority = positive class):" if spec.name == "classification" else "Metrics:"
+    )
+    doc.bullets([f"`{m}`: {desc}" for m, (_, desc) in spec.metrics.items()])
 
 
 def _failures_section(doc: Document, table: Any) -> None:
@@ -105,28 +114,31 @@ def _failures_section(doc: Document, table: Any) -> None:
     doc.table(["strategy", "data sets", "fits", "most frequent error"], rows)
 
 
-def _single_dataset(doc: Document, table: Any, out: Path, figures: bool) -> None:
-    summary = summarize(table)
+def _single_dataset(doc: Document, table: Any, out: Path, figures: bool, spec: Task) -> None:
+    summary = summarize(table, spec)
     doc.heading(2, "Mean ± standard deviation over folds")
     doc.paragraph(
         "One data set: the spread is over folds, which share training rows, so no significance "
         "test is made; run several data sets (`--dataset all`) for mean ranks and tests."
     )
-    for clf, part in summary.groupby("classifier", sort=False):
+    for clf, part in summary.groupby(spec.model_column, sort=False):
         doc.heading(3, str(clf))
         rows = [
             [
                 r["strategy"],
-                *(_mean_sd(r[f"{m}_mean"], r[f"{m}_std"]) for m in METRICS),
+                *(
+                    _mean_sd(r[f"{m}_mean"], r[f"{m}_std"], _FORMAT[spec.name])
+                    for m in spec.metrics
+                ),
                 r["n_failed"],
             ]
             for _, r in part.iterrows()
         ]
-        doc.table(["strategy", *METRICS, "failed folds"], rows)
+        doc.table(["strategy", *spec.metrics, "failed folds"], rows)
     if figures:
         from smotekit.evaluation._figures import folds_figure, save
 
-        save(folds_figure(table), out / "figures" / "folds.png")
+        save(folds_figure(table, spec), out / "figures" / "folds.png")
         doc.figure("figures/folds.png", "mean and spread over folds")
 
 
@@ -138,9 +150,9 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def reading(versus: Any, baseline: str) -> list[str]:
+def reading(versus: Any, baseline: str, task: str | Task = "classification") -> list[str]:
     """Plain-language sentences, one per metric: which strategies differ significantly from
-    ``baseline``, with which classifiers (``versus``: the table of :class:`Comparison`).
+    ``baseline``, with which models (``versus``: the table of :class:`Comparison`).
 
     Examples
     --------
@@ -151,10 +163,11 @@ def reading(versus: Any, baseline: str) -> list[str]:
     >>> reading(v, "none")
     ['**f1**: better with every classifier: `s`; worse with a: `t`.']
     """
+    spec = get_task(task)
     part = versus[versus["baseline"] == baseline]
-    everyone = tuple(dict.fromkeys(part["classifier"]))
+    everyone = tuple(dict.fromkeys(part[spec.model_column]))
     out = []
-    for metric in METRICS:
+    for metric in spec.metrics:
         rows = part[part["metric"] == metric]
         if rows.empty:
             continue
@@ -163,9 +176,9 @@ def reading(versus: Any, baseline: str) -> list[str]:
             hits = rows[rows["verdict"] == verdict]
             groups: dict[tuple[str, ...], list[str]] = {}
             for strategy, by in hits.groupby("strategy", sort=False):
-                groups.setdefault(tuple(by["classifier"]), []).append(f"`{strategy}`")
+                groups.setdefault(tuple(by[spec.model_column]), []).append(f"`{strategy}`")
             phrases = [
-                ("every classifier" if clfs == everyone else _and(clfs))
+                (f"every {spec.model_column}" if clfs == everyone else _and(clfs))
                 + ": "
                 + ", ".join(strategies)
                 for clfs, strategies in sorted(groups.items(), key=lambda g: -len(g[0]))
@@ -177,27 +190,36 @@ def reading(versus: Any, baseline: str) -> list[str]:
     return out
 
 
-def significance_table(versus: Any, baseline: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: per strategy and metric, one mark per classifier (↑ significantly
+def significance_table(
+    versus: Any, baseline: str, task: str | Task = "classification"
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: per strategy and metric, one mark per model (↑ significantly
     better than ``baseline``, ↓ worse, · no significant difference, - not run)."""
+    spec = get_task(task)
     part = versus[versus["baseline"] == baseline]
-    classifiers = list(dict.fromkeys(part["classifier"]))
+    models = list(dict.fromkeys(part[spec.model_column]))
     marks = {"better": "↑", "worse": "↓", "no difference": "·"}
-    verdict = {(r.strategy, r.metric, r.classifier): marks[r.verdict] for r in part.itertuples()}
+    verdict = {
+        (r["strategy"], r["metric"], r[spec.model_column]): marks[r["verdict"]]
+        for _, r in part.iterrows()
+    }
     rows = []
     for strategy in dict.fromkeys(part["strategy"]):
         cells = [
-            " ".join(verdict.get((strategy, metric, clf), "-") for clf in classifiers)
-            for metric in METRICS
+            " ".join(verdict.get((strategy, metric, model), "-") for model in models)
+            for metric in spec.metrics
         ]
         rows.append([f"`{strategy}`", *cells])
-    return [f"vs `{baseline}`", *METRICS], rows
+    return [f"vs `{baseline}`", *spec.metrics], rows
 
 
-def _versus_cells(row: Any) -> list[str]:
+def _versus_cells(row: Any, relative: bool) -> list[str]:
     if row is None:
         return ["—", "—", "—"]
-    diff = f"{row['mean_diff']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}]"
+    if relative:
+        diff = f"{row['mean_diff']:+.1%} [{row['ci_low']:+.1%}, {row['ci_high']:+.1%}]"
+    else:
+        diff = f"{row['mean_diff']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}]"
     p = _p(row["p_holm"])
     if row["verdict"] != "no difference":
         p = f"**{p}** {'↑' if row['verdict'] == 'better' else '↓'}"
@@ -207,15 +229,17 @@ def _versus_cells(row: Any) -> list[str]:
 def _metric_section(
     doc: Document, comparison: Any, metric: str, baselines: list[str], figure: str | None
 ) -> None:
-    higher, description = METRICS[metric]
+    spec = get_task(comparison.task)
+    column = spec.model_column
+    higher, description = spec.metrics[metric]
     doc.heading(3, metric)
     doc.paragraph(f"{description}; {'higher' if higher else 'lower'} is better.")
     tests = comparison.friedman[comparison.friedman["metric"] == metric]
     doc.table(
-        ["classifier", "N", "k", "Friedman χ²", "p", "Iman-Davenport F", "p", "Nemenyi CD"],
+        [column, "N", "k", "Friedman χ²", "p", "Iman-Davenport F", "p", "Nemenyi CD"],
         [
             [
-                t.classifier,
+                getattr(t, column),
                 t.n_datasets,
                 t.n_strategies,
                 _num(t.chi2, "{:.1f}"),
@@ -231,19 +255,24 @@ def _metric_section(
         doc.figure(figure, f"critical-difference diagrams for {metric}")
     versus = comparison.versus
     versus = versus[versus["metric"] == metric] if not versus.empty else versus
-    header = ["classifier", "strategy", "mean rank", "failed on", "mean where it ran"]
+    # a mean over data sets is meaningful for scores in [0, 1], not for errors in their units
+    header = [column, "strategy", "mean rank", "failed on"]
+    header += [] if spec.relative else ["mean where it ran"]
+    change = "change" if spec.relative else "Δ"
     for b in baselines:
-        header += [f"vs {b}: Δ [95% CI]", "p (Holm)", "W/T/L"]
+        header += [f"vs {b}: {change} [95% CI]", "p (Holm)", "W/T/L"]
     rows = []
     for r in comparison.ranks[comparison.ranks["metric"] == metric].itertuples():
-        cells = [r.classifier, r.strategy, f"{r.mean_rank:.2f}", r.failed, _num(r.mean)]
+        model = getattr(r, column)
+        cells = [model, r.strategy, f"{r.mean_rank:.2f}", r.failed]
+        cells += [] if spec.relative else [_num(r.mean)]
         for b in baselines:
             match = versus[
-                (versus["classifier"] == r.classifier)
+                (versus[column] == model)
                 & (versus["baseline"] == b)
                 & (versus["strategy"] == r.strategy)
             ]
-            cells += _versus_cells(None if match.empty else match.iloc[0])
+            cells += _versus_cells(None if match.empty else match.iloc[0], spec.relative)
         rows.append(cells)
     doc.table(header, rows)
 
@@ -256,26 +285,29 @@ def _many_datasets(
     baselines: Sequence[str],
     alpha: float,
     seed: int,
+    spec: Task,
 ) -> None:
     from smotekit.evaluation._compare import compare
 
     present = set(table["strategy"])
     baselines = [b for b in baselines if b in present]
-    comparison = compare(table, baselines=baselines, alpha=alpha, random_state=seed)
+    comparison = compare(table, baselines=baselines, alpha=alpha, random_state=seed, task=spec.name)
+    column = spec.model_column
     for name in ("ranks", "friedman", "versus", "nemenyi"):
         atomic_write_text(out / f"{name}.csv", getattr(comparison, name).to_csv(index=False))
     n = table["dataset"].nunique()
     doc.heading(2, "How the strategies compare over data sets")
     doc.paragraph(
-        "Each strategy gets one score per data set and classifier: its mean over folds. "
+        f"Each strategy gets one score per data set and {column}: its mean over folds. "
         "Strategies are ranked within each data set (1 = best; a strategy that failed on any "
         "fold of a data set ranks last there). The Friedman test (scipy) asks whether any mean "
         "rank differs, Iman and Davenport's F is its less conservative form, and Nemenyi's "
         f"critical difference (CD, alpha = {alpha:g}) separates the pairs whose mean ranks "
         "differ by more: in the diagrams, strategies joined by a bar are not significantly "
         "different. Against each baseline, every other strategy is paired with it data set by "
-        "data set (a failure scoring the metric's worst value, 0, or 1 for the Brier score: a "
-        "strategy that fails leaves no model, a loss): the mean difference with its 95% BCa "
+        f"data set ({spec.failure}): the mean "
+        + ("relative change" if spec.relative else "difference")
+        + " with its 95% BCa "
         "bootstrap interval, the Wilcoxon signed-rank p value corrected by Holm's method over "
         "the strategies compared "
         f"with that baseline (bold with ↑/↓: significantly better/worse at alpha = {alpha:g}) "
@@ -287,34 +319,34 @@ def _many_datasets(
             f"{_FEW_DATASETS}); read the ranks and differences, not the absence of significance."
         )
     doc.heading(2, "Reading")
-    classifiers = ", ".join(dict.fromkeys(table["classifier"]))
+    models = ", ".join(dict.fromkeys(table[column]))
     for b in baselines:
         doc.heading(3, f"Against `{b}`")
         doc.paragraph(
-            f"Per metric, one mark per classifier ({classifiers}): ↑ significantly better than "
+            f"Per metric, one mark per {column} ({models}): ↑ significantly better than "
             f"`{b}`, ↓ significantly worse, · no significant difference, - not run "
             f"(Wilcoxon signed-rank, Holm-corrected, alpha = {alpha:g})."
         )
-        doc.table(*significance_table(comparison.versus, b))
-        doc.bullets(reading(comparison.versus, b))
+        doc.table(*significance_table(comparison.versus, b, spec))
+        doc.bullets(reading(comparison.versus, b, spec))
     doc.heading(2, "Mean ranks")
     if figures:
         from smotekit.evaluation._figures import ranks_figure, save
 
-        save(ranks_figure(comparison.ranks), out / "figures" / "ranks.png")
-        doc.figure("figures/ranks.png", "mean ranks per classifier and metric")
+        save(ranks_figure(comparison.ranks, spec), out / "figures" / "ranks.png")
+        doc.figure("figures/ranks.png", f"mean ranks per {column} and metric")
     pivot = comparison.ranks.pivot_table(
-        index=["classifier", "strategy"], columns="metric", values="mean_rank", sort=False
-    )[list(METRICS)]
+        index=[column, "strategy"], columns="metric", values="mean_rank", sort=False
+    )[list(spec.metrics)]
     doc.table(
-        ["classifier", "strategy", *METRICS],
+        [column, "strategy", *spec.metrics],
         [
             [*key, *(f"{v:.2f}" for v in row)]
             for key, row in zip(pivot.index, pivot.to_numpy(), strict=True)
         ],
     )
     doc.heading(2, "Per metric")
-    for metric in METRICS:
+    for metric in spec.metrics:
         figure = None
         if figures:
             from smotekit.evaluation._figures import critical_difference_figure, save
@@ -335,6 +367,7 @@ def write_report(
     skipped: Mapping[str, str] | None = None,
     notes: Sequence[str] = (),
     random_state: int = 0,
+    task: str | Task = "classification",
 ) -> Path:
     """Write the tables, ``report.md``, ``report.html`` and figures into ``out_dir``.
 
@@ -363,27 +396,32 @@ def write_report(
         Paragraphs to show after the configuration (say, that a run is incomplete).
     random_state : int, default=0
         Seeds the bootstrap.
+    task : {"classification", "regression"}, default="classification"
+        The task the table comes from (:func:`evaluate` or :func:`evaluate_regression`).
 
     Returns
     -------
     Path
         The path of ``report.md``.
     """
+    spec = get_task(task)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "results.csv", table.to_csv(index=False))
-    atomic_write_text(out / "summary.csv", summarize(table).to_csv(index=False))
+    atomic_write_text(out / "summary.csv", summarize(table, spec).to_csv(index=False))
     datasets = [str(d) for d in dict.fromkeys(table["dataset"])]
     doc = Document()
-    doc.heading(1, "smotekit evaluate")
-    _config_section(doc, config or {}, datasets, skipped or {})
+    doc.heading(
+        1, "smotekit evaluate" + ("" if spec.name == "classification" else f" --task {spec.name}")
+    )
+    _config_section(doc, config or {}, datasets, skipped or {}, spec)
     for note in notes:
         doc.paragraph(note)
     _failures_section(doc, table)
     if len(datasets) > 1:
-        _many_datasets(doc, table, out, figures, baselines, alpha, random_state)
+        _many_datasets(doc, table, out, figures, baselines, alpha, random_state, spec)
     else:
-        _single_dataset(doc, table, out, figures)
+        _single_dataset(doc, table, out, figures, spec)
     doc.paragraph(
         "Files: `results.csv` (one row per fit), `summary.csv` (mean and sd per data set)"
         + (

@@ -25,8 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from smotekit.evaluation._cv import COLUMNS, evaluate
-from smotekit.evaluation._data import Dataset, load_dataset, load_file
+from smotekit.evaluation._data import (
+    Dataset,
+    load_dataset,
+    load_file,
+    load_regression,
+    load_regression_file,
+)
+from smotekit.evaluation._regression_cv import REGRESSION_COLUMNS, evaluate_regression, why_unusable
 from smotekit.evaluation._report import atomic_write_text
+from smotekit.evaluation._task import get_task
 
 __all__ = [
     "RunConfig",
@@ -39,7 +47,7 @@ __all__ = [
     "unusable",
 ]
 
-_TEXT = ["dataset", "classifier", "strategy", "status", "warning", "error"]
+_TEXT = ["dataset", "strategy", "status", "warning", "error"]
 
 RUN_FILE = "run.json"
 PARTS = "parts"
@@ -59,8 +67,8 @@ class Source:
     path: str | None = None
     target: str | None = None
 
-    def load(self) -> Dataset:
-        return _load(self)
+    def load(self, task: str = "classification") -> Dataset:
+        return _load(self, task)
 
     def record(self) -> Any:
         if self.path is None:
@@ -76,8 +84,12 @@ class Source:
 
 
 @lru_cache(maxsize=2)
-def _load(source: Source) -> Dataset:
+def _load(source: Source, task: str) -> Dataset:
     # a worker runs the strategies of one data set one after another: load it once
+    if task == "regression":
+        if source.path is None:
+            return load_regression(source.name)
+        return load_regression_file(source.path, source.target or "")
     if source.path is None:
         return load_dataset(source.name)
     return load_file(source.path, source.target or "")
@@ -100,20 +112,27 @@ def _versions(shipped: bool) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """What a run computes; two runs with equal records give equal results."""
+    """What a run computes; two runs with equal records give equal results.
+
+    ``models`` are classifiers or regressors, as ``task`` says.
+    """
 
     datasets: tuple[Source, ...]
-    classifiers: tuple[str, ...]
+    models: tuple[str, ...]
     strategies: tuple[str, ...]
     n_splits: int = 5
     n_repeats: int = 2
     random_state: int = 0
+    task: str = "classification"
 
     def record(self) -> dict[str, Any]:
         shipped = any(s.path is None for s in self.datasets)
+        # a classification record has no "task": run folders made before it existed resume
+        task = {} if self.task == "classification" else {"task": self.task}
         return {
+            **task,
             "datasets": [s.record() for s in self.datasets],
-            "classifiers": list(self.classifiers),
+            f"{get_task(self.task).model_column}s": list(self.models),
             "strategies": list(self.strategies),
             "folds": self.n_splits,
             "repeats": self.n_repeats,
@@ -123,13 +142,15 @@ class RunConfig:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> RunConfig:
+        task = record.get("task", "classification")
         return cls(
             tuple(Source.from_record(r) for r in record["datasets"]),
-            tuple(record["classifiers"]),
+            tuple(record[f"{get_task(task).model_column}s"]),
             tuple(record["strategies"]),
             record["folds"],
             record["repeats"],
             record["random_state"],
+            task,
         )
 
     def units(self) -> list[tuple[int, str]]:
@@ -138,7 +159,7 @@ class RunConfig:
 
     def fits_per_unit(self) -> int:
         # k-nearest neighbours takes no class weights: that unit has no row for it
-        return self.n_splits * self.n_repeats * len(self.classifiers)
+        return self.n_splits * self.n_repeats * len(self.models)
 
 
 def _safe(name: str) -> str:
@@ -152,6 +173,9 @@ def part_path(out: Path, config: RunConfig, index: int, strategy: str) -> Path:
 
 
 def _describe_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    tasks = [r.get("task", "classification") for r in (old, new)]
+    if tasks[0] != tasks[1]:  # every other setting differs then: say only this
+        return f"--task was {tasks[0]}, now {tasks[1]}"
     keys = [k for k in new if old.get(k) != new.get(k)]
     parts = []
     for key in keys:
@@ -172,14 +196,21 @@ def _check_folder(out: Path) -> None:
 
 def unusable(config: RunConfig) -> dict[str, str]:
     """The data sets that cannot be evaluated, and why: not loadable, or fewer minority rows
-    than folds. Each is loaded once here, so that no worker meets the problem mid-run."""
+    than folds (regression: no rare case, see :func:`why_unusable`). Each is loaded once here,
+    so that no worker meets the problem mid-run."""
     out = {}
     for source in config.datasets:
         try:
-            n = int(source.load().y.sum())
+            dataset = source.load(config.task)
         except Exception as exc:  # one broken data set must not stop a run over a hundred
             out[source.name] = f"cannot be loaded ({type(exc).__name__}: {exc})"
             continue
+        if config.task == "regression":
+            reason = why_unusable(dataset, config.n_splits, config.n_repeats, config.random_state)
+            if reason is not None:
+                out[source.name] = reason
+            continue
+        n = int(dataset.y.sum())
         if n < config.n_splits:
             rows = "row" if n == 1 else "rows"
             out[source.name] = (
@@ -254,17 +285,20 @@ def _single_thread() -> Any:
 
 def _run_unit(config: RunConfig, index: int, strategy: str) -> tuple[int, str, Any, str]:
     """Evaluate one unit; an exception is returned as text so that the other units go on."""
+    settings: dict[str, Any] = {
+        "strategies": [strategy],
+        "n_splits": config.n_splits,
+        "n_repeats": config.n_repeats,
+        "random_state": config.random_state,
+        "progress": False,
+    }
     try:
         with _single_thread():
-            table = evaluate(
-                _load(config.datasets[index]),
-                classifiers=list(config.classifiers),
-                strategies=[strategy],
-                n_splits=config.n_splits,
-                n_repeats=config.n_repeats,
-                random_state=config.random_state,
-                progress=False,
-            )
+            dataset = _load(config.datasets[index], config.task)
+            if config.task == "regression":
+                table = evaluate_regression(dataset, regressors=list(config.models), **settings)
+            else:
+                table = evaluate(dataset, classifiers=list(config.models), **settings)
     except Exception as exc:
         return index, strategy, None, f"{type(exc).__name__}: {exc}"
     return index, strategy, table, ""
@@ -365,6 +399,7 @@ def load_run(out: Path) -> SavedRun:
         raise FileNotFoundError(f"--out {out} holds no evaluation run (no {RUN_FILE}).")
     saved = json.loads(run_file.read_text(encoding="utf-8"))
     config = RunConfig.from_record(saved["config"])
+    column = get_task(config.task).model_column
     skipped = dict(saved.get("skipped", {}))
     frames, missing = [], []
     for index, strategy in config.units():
@@ -375,11 +410,12 @@ def load_run(out: Path) -> SavedRun:
             continue
         frame = pd.read_csv(
             path,
-            dtype=dict.fromkeys(_TEXT, str),
+            dtype=dict.fromkeys([*_TEXT, column], str),
             keep_default_na=False,  # a data set may be called "NA"; only empty cells are missing
             na_values=[""],
         )
         if len(frame):  # k-nearest neighbours with class weights: a part with no row
             frames.append(frame.fillna(dict.fromkeys(["warning", "error"], "")))
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    columns = REGRESSION_COLUMNS if config.task == "regression" else COLUMNS
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     return SavedRun(config, table, skipped, missing, saved["config"])

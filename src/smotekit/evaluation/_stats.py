@@ -56,7 +56,7 @@ class Friedman:
     n_strategies: int
 
 
-def score_matrix(table: Any, classifier: str, metric: str) -> Any:
+def score_matrix(table: Any, classifier: str, metric: str, *, column: str = "classifier") -> Any:
     """One score per data set (rows) and strategy (columns): the mean of ``metric`` over folds.
 
     Parameters
@@ -64,7 +64,10 @@ def score_matrix(table: Any, classifier: str, metric: str) -> Any:
     table : pandas.DataFrame
         The tidy table of :func:`evaluate` (one row per fit), several data sets concatenated.
     classifier, metric : str
-        Which rows and which column to score.
+        Which rows and which column to score; NaN values of ``metric`` (a rare-case error on a
+        fold without rare cases) are left out of the mean.
+    column : str, default="classifier"
+        The column that names the model (``"regressor"`` for the regression task).
 
     Returns
     -------
@@ -81,7 +84,7 @@ def score_matrix(table: Any, classifier: str, metric: str) -> Any:
     >>> score_matrix(t, "c", "f1").round(2).to_dict("list")
     {'s': [0.6], 't': [nan]}
     """
-    part = table[table["classifier"] == classifier]
+    part = table[table[column] == classifier]
     keys = ["dataset", "strategy"]
     grouped = part.groupby(keys, sort=False)
     mean = grouped[metric].mean()
@@ -321,13 +324,21 @@ def versus_baseline(
     n_resamples: int = 2000,
     random_state: int = 0,
     failure_score: float | None = None,
+    relative: bool = False,
 ) -> Any:
     """Every other strategy against ``baseline``, paired by data set.
 
     A failure scores ``failure_score`` (default: the worst value of a metric in [0, 1], 0 when
-    higher is better and 1 otherwise): choosing a strategy that fails leaves no model, so it
-    counts as a loss against a baseline that ran, as it ranks last in :func:`rank_scores`.
-    Data sets where every strategy failed are left out.
+    higher is better and 1 otherwise; with ``relative``, the worst score of any strategy on that
+    data set): choosing a strategy that fails leaves no model, so it counts as a loss against a
+    baseline that ran, as it ranks last in :func:`rank_scores`. Data sets where every strategy
+    failed are left out.
+
+    With ``relative`` (positive scores in units that differ between data sets, such as errors
+    in the target's units), each pair is compared by ``log(strategy / baseline)``, so that no
+    data set weighs more for its units: the Wilcoxon test and the bootstrap run on the log
+    ratios, and ``mean_diff``, ``ci_low`` and ``ci_high`` are the relative change
+    ``exp(mean log ratio) - 1`` (a geometric mean: -0.05 is 5% lower than the baseline).
 
     Columns: ``strategy``, ``n`` (data sets compared), ``failed`` (data sets where the strategy
     failed), ``wins``/``ties``/``losses`` (of the strategy), ``mean_diff`` (strategy minus
@@ -351,7 +362,10 @@ def versus_baseline(
     n_resamples, random_state : int, default=2000, 0
         Bootstrap resamples and their seed.
     failure_score : float or None, default=None
-        What a failure scores; None: 0, or 1 when lower is better.
+        What a failure scores; None: 0, or 1 when lower is better (with ``relative``, the
+        data set's worst score).
+    relative : bool, default=False
+        Compare by the log ratio of positive scores, as above.
 
     Returns
     -------
@@ -365,6 +379,10 @@ def versus_baseline(
     >>> r = versus_baseline(s, "none").iloc[0]   # "new" failed on the second data set
     >>> int(r["failed"]), int(r["wins"]), int(r["losses"]), round(float(r["mean_diff"]), 3)
     (1, 2, 1, -0.167)
+    >>> errors = pd.DataFrame({"none": [2.0, 200.0], "new": [1.0, 100.0]})   # halved twice
+    >>> round(float(versus_baseline(errors, "none", higher_is_better=False,
+    ...                             relative=True)["mean_diff"].iloc[0]), 3)
+    -0.5
     """
     import pandas as pd
 
@@ -372,9 +390,16 @@ def versus_baseline(
     values = scores.to_numpy(dtype=np.float64)
     ran = ~np.isnan(values).all(axis=1)
     failed = np.isnan(values[ran])
-    if failure_score is None:
-        failure_score = 0.0 if higher_is_better else 1.0
-    filled = np.where(failed, failure_score, values[ran])
+    worst: Any = failure_score
+    if worst is None and relative:
+        pick = np.nanmin if higher_is_better else np.nanmax
+        worst = pick(values[ran], axis=1, keepdims=True)
+    elif worst is None:
+        worst = 0.0 if higher_is_better else 1.0
+    filled = np.where(failed, worst, values[ran])
+    if relative:
+        # a log ratio of errors: a zero error (a perfect fit) counts as the smallest float
+        filled = np.log(np.maximum(filled, np.finfo(np.float64).tiny))
     base = filled[:, list(scores.columns).index(baseline)]
     rows = []
     for j, strategy in enumerate(scores.columns):
@@ -402,6 +427,9 @@ def versus_baseline(
     out = pd.DataFrame(rows)
     if out.empty:
         return out
+    if relative:
+        for name in ("mean_diff", "ci_low", "ci_high"):
+            out[name] = np.expm1(out[name])
     out["p_holm"] = holm(out["p"].to_numpy(), alpha)
     significant = out["p_holm"] < alpha
     direction = out.pop("direction")
