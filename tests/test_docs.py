@@ -1,4 +1,4 @@
-"""The Python examples of README.md and docs/dataframes.md run as written."""
+"""The Python examples of README.md, docs/dataframes.md and docs/regression.md run as written."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch):
         exec(compile(block, "README.md", "exec"), namespace)
 
 
-@pytest.mark.parametrize("name", ["docs/dataframes.md"])
+@pytest.mark.parametrize("name", ["docs/dataframes.md", "docs/regression.md"])
 def test_doc_python_blocks_run(name):
     namespace: dict = {}
     for block in python_blocks(name):
