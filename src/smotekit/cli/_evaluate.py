@@ -408,11 +408,10 @@ def _print_summary(table: Any, out: Path, task: str) -> None:
         # the parts come strategy by strategy: show them model by model
         order = list(dict.fromkeys(table[column]))
         means = means.sort_index(level=0, key=lambda c: c.map(order.index), sort_remaining=False)
-        number = f"{{:>{cell}.3f}}" if spec.name == "classification" else f"{{:>{cell}.4g}}"
         print("mean over folds:")
         print(f"{column:<{width}} {'strategy':<18} {labels}")
         for (model, strat), r in means.iterrows():
-            cells = " ".join(number.format(r[m]) for m in metrics)
+            cells = " ".join(f"{spec.number_format.format(r[m]):>{cell}}" for m in metrics)
             print(f"{model:<{width}} {strat:<18} {cells}")
     else:
         ranks = pd.read_csv(out / "ranks.csv")

@@ -60,10 +60,6 @@ def _p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-# how a score is printed: classification scores lie in [0, 1]; errors have the target's units
-_FORMAT = {"classification": "{:.3f}", "regression": "{:.4g}"}
-
-
 def _num(value: float, fmt: str = "{:.3f}") -> str:
     return "n/a" if np.isnan(value) else fmt.format(value)
 
@@ -90,9 +86,7 @@ def _config_section(
             + "; ".join(f"{name}: {why}" for name, why in skipped.items())
         )
     doc.bullets(lines)
-    doc.paragraph(
-        "Metrics (minority = positive class):" if spec.name == "classification" else "Metrics:"
-    )
+    doc.paragraph(spec.metrics_heading)
     doc.bullets([f"`{m}`: {desc}" for m, (_, desc) in spec.metrics.items()])
 
 
@@ -127,7 +121,7 @@ def _single_dataset(doc: Document, table: Any, out: Path, figures: bool, spec: T
             [
                 r["strategy"],
                 *(
-                    _mean_sd(r[f"{m}_mean"], r[f"{m}_std"], _FORMAT[spec.name])
+                    _mean_sd(r[f"{m}_mean"], r[f"{m}_std"], spec.number_format)
                     for m in spec.metrics
                 ),
                 r["n_failed"],

@@ -32,6 +32,11 @@ class Task:
         Model key -> description.
     metrics : mapping
         Metric name -> (higher is better, description), in the order of every table.
+    metrics_heading : str
+        The line above the metrics' descriptions in the report.
+    number_format : str
+        How a score is printed: scores in [0, 1] to three decimals, errors in the target's
+        units to four significant digits.
     relative : bool
         Compare two strategies on a data set by the ratio of their scores (errors in the
         target's units, which differ between data sets) rather than by their difference
@@ -50,6 +55,8 @@ class Task:
     model_column: str
     models: Mapping[str, str]
     metrics: Mapping[str, tuple[bool, str]]
+    metrics_heading: str
+    number_format: str
     relative: bool
     baselines: tuple[str, ...]
     summary: tuple[tuple[str, str], ...]
@@ -62,6 +69,8 @@ CLASSIFICATION = Task(
     model_column="classifier",
     models=CLASSIFIERS,
     metrics=METRICS,
+    metrics_heading="Metrics (minority = positive class):",
+    number_format="{:.3f}",
     relative=False,
     baselines=("none", "threshold"),
     summary=(
@@ -85,6 +94,8 @@ REGRESSION = Task(
     model_column="regressor",
     models=REGRESSORS,
     metrics=REGRESSION_METRICS,
+    metrics_heading="Metrics (rare: phi >= 0.5):",
+    number_format="{:.4g}",
     relative=True,
     baselines=("none",),
     summary=(
