@@ -23,7 +23,14 @@ from smotekit.evaluation._strategies import (
     make_classifier,
 )
 
-__all__ = ["COLUMNS", "evaluate", "fit_and_score", "resolve_strategies", "run_all"]
+__all__ = [
+    "COLUMNS",
+    "check_folds",
+    "evaluate",
+    "fit_and_score",
+    "resolve_strategies",
+    "run_all",
+]
 
 #: Columns of :func:`evaluate`'s table: one row per fitted (dataset, classifier, strategy,
 #: repeat, fold).
@@ -188,6 +195,14 @@ def _tasks(
                 yield _Task(clf_key, strategy, repeat, fold, train, test, random_state + i)
 
 
+def check_folds(n_splits: int, n_repeats: int) -> None:
+    """Refuse fewer than 2 folds or 1 repeat, naming the parameter."""
+    if n_splits < 2:
+        raise ValueError(f"n_splits={n_splits} must be at least 2.")
+    if n_repeats < 1:
+        raise ValueError(f"n_repeats={n_repeats} must be at least 1.")
+
+
 def run_all(
     calls: Sequence[Callable[[], dict[str, Any]]],
     *,
@@ -277,10 +292,7 @@ def evaluate(
     from smotekit._optional import import_optional
 
     pd = import_optional("pandas", "report")
-    if n_splits < 2:
-        raise ValueError(f"n_splits={n_splits} must be at least 2.")
-    if n_repeats < 1:
-        raise ValueError(f"n_repeats={n_repeats} must be at least 1.")
+    check_folds(n_splits, n_repeats)
     n_min = int(dataset.y.sum())
     if n_min < n_splits:
         raise ValueError(

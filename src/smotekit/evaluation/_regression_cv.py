@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit.evaluation._cv import fit_and_score, run_all
+from smotekit.evaluation._cv import check_folds, fit_and_score, run_all
 from smotekit.evaluation._data import Dataset
 from smotekit.evaluation._regression_strategies import (
     REGRESSION_METRICS,
@@ -223,10 +223,7 @@ def evaluate_regression(
     from smotekit._optional import import_optional
 
     pd = import_optional("pandas", "report")
-    if n_splits < 2:
-        raise ValueError(f"n_splits={n_splits} must be at least 2.")
-    if n_repeats < 1:
-        raise ValueError(f"n_repeats={n_repeats} must be at least 1.")
+    check_folds(n_splits, n_repeats)
     reason = why_unusable(dataset, n_splits, n_repeats, random_state)
     if reason is not None:
         raise ValueError(f"{dataset.name!r} cannot be evaluated: {reason}.")
