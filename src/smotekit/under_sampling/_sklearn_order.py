@@ -1,0 +1,214 @@
+"""Neighbour lists as scikit-learn's ``NearestNeighbors`` orders them, at smotekit's speed.
+
+imbalanced-learn's cleaners ask ``NearestNeighbors.kneighbors`` for each row's nearest rows,
+the row itself included, and drop column 0 as "self". Which rows a cleaner keeps can therefore
+depend on how scikit-learn orders *tied* neighbours: with duplicate rows column 0 need not be the
+row itself, and a tie at the last place decides which neighbour is in. That order comes from the
+tree's traversal (or the brute-force scan's chunks and threads) and cannot be reproduced by
+another search.
+
+Untied neighbours, though, every exact method ranks alike. So smotekit searches every row's
+``width`` nearest rows with its own exact search (:class:`~smotekit.neighbors.ExactNeighbors`,
+exact float64 distances), the cleaner finds the few rows whose outcome could depend on how
+scikit-learn breaks ties (:class:`RankedWindow`: exact ties, and near-ties within scikit-learn's
+rounding), and only those rows are asked of scikit-learn itself (:func:`sklearn_kneighbors`),
+exactly as imbalanced-learn's full query would have answered them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from smotekit.neighbors import ExactNeighbors
+
+__all__ = [
+    "RankedWindow",
+    "fast_path_applies",
+    "is_plain_euclidean",
+    "mixed_labels",
+    "mostly_tied",
+    "sklearn_kneighbors",
+    "sklearn_uses_brute",
+]
+
+# scikit-learn's trees rank by float64 squared distances summed feature by feature, as smotekit's
+# re-rank does; a fused multiply-add (other platforms) or the square of a rounded square root
+# moves a value by a few units in the last place per feature. Two squared distances closer than
+# this many machine epsilons per feature, relative to their size, count as possibly swapped.
+TREE_SLACK_ULPS_PER_FEATURE = 4
+# scikit-learn's brute force ranks by ||x||^2 - 2 x.q + ||q||^2 (BLAS), whose error grows with
+# the norms, not the distance: a generous multiple of the bound (d + 4) eps (||x||^2 + ||q||^2).
+BRUTE_SLACK_FACTOR = 8
+# Before searching every row, this many rows spread over the queries are searched: where more
+# than MOSTLY_TIED of them would have to be asked of scikit-learn anyway (data of a few distinct
+# rows, say), scikit-learn answers all of them at once instead, as fast as imbalanced-learn.
+PROBE_ROWS = 2000
+MOSTLY_TIED = 0.5
+
+
+def is_plain_euclidean(nn: Any) -> bool:
+    """Whether ``nn`` is scikit-learn's ``NearestNeighbors`` with the Euclidean distance.
+
+    Only for those is the ranking of untied neighbours known, so that smotekit's search can
+    stand in for it.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    if type(nn) is not NearestNeighbors or nn.metric_params:
+        return False
+    return nn.metric in ("euclidean", "l2") or (nn.metric == "minkowski" and nn.p == 2)
+
+
+def sklearn_uses_brute(nn: Any, n_samples: int, n_features: int) -> bool:
+    """Whether ``nn.fit`` on dense data of this shape picks brute force (scikit-learn's rule)."""
+    if nn.algorithm != "auto":
+        return bool(nn.algorithm == "brute")
+    return n_features > 15 or nn.n_neighbors >= n_samples // 2
+
+
+def fast_path_applies(nn: Any, X: Any, n_neighbors: int) -> bool:
+    """Whether smotekit's search can stand in for ``nn`` on ``X`` (see the module's note)."""
+    return (
+        is_plain_euclidean(nn)
+        and not sparse.issparse(X)
+        and isinstance(X, np.ndarray)
+        and X.dtype.kind in "iuf"
+        and X.dtype.itemsize >= 4
+        and 1 <= n_neighbors <= X.shape[0]
+    )
+
+
+@dataclass
+class RankedWindow:
+    """Each query's ``width`` nearest indexed rows in exact ascending distance.
+
+    Attributes
+    ----------
+    ind : ndarray of shape (n_queries, width)
+        Row indices; exact ties in index order (the query's own row included).
+    dist2 : ndarray of shape (n_queries, width)
+        Their squared distances.
+    slack : ndarray of shape (n_queries, 1)
+        Two squared distances of a query closer than this may be ranked either way by
+        scikit-learn (exact ties, or rounding in its distance computation).
+    complete : bool
+        Whether the window holds every indexed row (nothing lies beyond its last column).
+    """
+
+    ind: NDArray[np.intp]
+    dist2: NDArray[np.float64]
+    slack: NDArray[np.float64]
+    complete: bool
+
+    @classmethod
+    def search(
+        cls, searcher: ExactNeighbors, X: NDArray[Any], queries: NDArray[Any], brute: bool
+    ) -> RankedWindow:
+        """Search ``queries`` with ``searcher`` (fitted on ``X``); ``brute``: scikit-learn's way."""
+        n, d = X.shape
+        dist, ind = searcher.kneighbors(queries)
+        dist2 = np.square(dist)
+        eps = np.finfo(np.float64).eps
+        if brute:
+            q_sq = np.einsum("ij,ij->i", queries, queries, dtype=np.float64)
+            x_sq_max = float(np.einsum("ij,ij->i", X, X, dtype=np.float64).max())
+            slack = BRUTE_SLACK_FACTOR * (d + 4) * eps * (q_sq + x_sq_max)
+        else:
+            slack = TREE_SLACK_ULPS_PER_FEATURE * (d + 2) * eps * dist2[:, -1]
+        return cls(ind, dist2, slack[:, np.newaxis], complete=ind.shape[1] == n)
+
+    def near(self, low: int, high: int) -> NDArray[np.bool_]:
+        """Entries scikit-learn may rank between columns ``low`` and ``high`` (either way)."""
+        lower = self.dist2[:, low, np.newaxis] - self.slack
+        upper = self.dist2[:, high, np.newaxis] + self.slack
+        return (self.dist2 >= lower) & (self.dist2 <= upper)
+
+    def swappable(self, column: int) -> NDArray[np.bool_]:
+        """Queries whose entries at ``column - 1`` and ``column`` scikit-learn may swap."""
+        if column >= self.dist2.shape[1]:
+            return np.zeros(self.dist2.shape[0], dtype=bool)
+        gap = self.dist2[:, column] - self.dist2[:, column - 1]
+        return np.asarray(gap <= self.slack[:, 0])
+
+    def open_ended(self, entries: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Queries whose ``entries`` reach the last column: rows beyond may belong to them."""
+        if self.complete:
+            return np.zeros(entries.shape[0], dtype=bool)
+        return np.asarray(entries[:, -1])
+
+
+def mixed_labels(labels: NDArray[np.intp], entries: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Per row, whether the ``entries`` (a non-empty mask per row, or none) differ in label."""
+    first = labels[np.arange(labels.shape[0]), np.argmax(entries, axis=1)]
+    return np.asarray(((labels != first[:, np.newaxis]) & entries).any(axis=1))
+
+
+def mostly_tied(rows: NDArray[np.intp], search: Any, unsure: Any) -> bool:
+    """Whether most of a sample of ``rows`` would be asked of scikit-learn (``PROBE_ROWS``).
+
+    ``search(sample)`` gives the sample's :class:`RankedWindow`, ``unsure(window, sample)`` the
+    mask of rows whose outcome hangs on scikit-learn's ties.
+    """
+    if rows.size <= PROBE_ROWS:
+        return False
+    sample = rows[np.linspace(0, rows.size - 1, PROBE_ROWS).astype(np.intp)]
+    return bool(np.mean(unsure(search(sample), sample)) > MOSTLY_TIED)
+
+
+def _brute_strategy(n_queries: int, n_fit: int) -> str:
+    """The parallel strategy scikit-learn's brute-force ``kneighbors`` picks for this query.
+
+    It decides per call from the number of queries, and the order of tied neighbours differs
+    between its two strategies; this is its rule (``BaseDistancesReduction``), so that a query
+    of a few rows is answered as the same rows were in the full query.
+    """
+    from sklearn import get_config
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
+    config = get_config()
+    strategy = str(config.get("pairwise_dist_parallel_strategy", "auto"))
+    if strategy != "auto":
+        return strategy
+    chunk = int(config.get("pairwise_dist_chunk_size", 256))
+    if n_fit < n_queries or 4 * chunk * _openmp_effective_n_threads() < n_queries:
+        return "parallel_on_X"
+    return "parallel_on_Y"
+
+
+def sklearn_kneighbors(
+    nn: Any, X: NDArray[Any], query_rows: NDArray[np.intp], wanted: NDArray[np.intp]
+) -> NDArray[np.intp]:
+    """``nn.kneighbors(X[query_rows])[wanted]``, computed for the ``wanted`` rows only.
+
+    ``nn`` is fitted on ``X``. A tree answers each query on its own; scikit-learn's brute force
+    orders ties by a strategy chosen from the size of the whole query, which is replayed here
+    (where its private interface has moved, the whole query is run instead).
+    """
+    queries = X[query_rows[wanted]]
+    if nn._fit_method != "brute":
+        return np.asarray(nn.kneighbors(queries, return_distance=False), dtype=np.intp)
+    try:
+        from sklearn.metrics._pairwise_distances_reduction import ArgKmin
+
+        queries = np.ascontiguousarray(queries)
+        if ArgKmin.is_usable_for(queries, nn._fit_X, nn.effective_metric_):
+            ind = ArgKmin.compute(
+                X=queries,
+                Y=nn._fit_X,
+                k=nn.n_neighbors,
+                metric=nn.effective_metric_,
+                metric_kwargs=nn.effective_metric_params_,
+                strategy=_brute_strategy(len(query_rows), nn.n_samples_fit_),
+                return_distance=False,
+            )
+            return np.asarray(ind, dtype=np.intp)
+        # scikit-learn's other brute-force path ranks each query on its own, as the trees do.
+        return np.asarray(nn.kneighbors(queries, return_distance=False), dtype=np.intp)
+    except (ImportError, AttributeError, TypeError):
+        full = nn.kneighbors(X[query_rows], return_distance=False)
+        return np.asarray(full[wanted], dtype=np.intp)
