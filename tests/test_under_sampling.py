@@ -267,6 +267,25 @@ def test_mostly_tied_data_is_asked_of_scikit_learn_at_once(monkeypatch):
     assert_same_cleaning(TomekLinks(), ImbTomekLinks(), X, y)
 
 
+def test_queries_searched_block_by_block(monkeypatch):
+    import smotekit.under_sampling._sklearn_order as order
+
+    monkeypatch.setattr(order, "BLOCK_ROWS", 97)
+    X, y = classification(15, n=500)
+    X = np.vstack([X, X[:30]])  # duplicates, so that some rows of later blocks are asked
+    y = np.concatenate([y, (y[:30] + 1) % 3])
+    for strategy in ("all", "not majority"):
+        assert_same_cleaning(
+            EditedNearestNeighbours(sampling_strategy=strategy),
+            ImbENN(sampling_strategy=strategy),
+            X,
+            y,
+        )
+        assert_same_cleaning(
+            TomekLinks(sampling_strategy=strategy), ImbTomekLinks(sampling_strategy=strategy), X, y
+        )
+
+
 def test_nn_is_fitted_only_where_scikit_learn_was_asked():
     X, y = classification(11)
     enn = EditedNearestNeighbours()

@@ -17,6 +17,7 @@ exactly as imbalanced-learn's full query would have answered them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +29,10 @@ from smotekit.neighbors import ExactNeighbors
 
 __all__ = [
     "RankedWindow",
+    "WindowSearch",
     "fast_path_applies",
     "is_plain_euclidean",
     "mixed_labels",
-    "mostly_tied",
     "sklearn_kneighbors",
     "sklearn_uses_brute",
 ]
@@ -49,6 +50,8 @@ BRUTE_SLACK_FACTOR = 8
 # rows, say), scikit-learn answers all of them at once instead, as fast as imbalanced-learn.
 PROBE_ROWS = 2000
 MOSTLY_TIED = 0.5
+# Queries searched at a time.
+BLOCK_ROWS = 2**18
 
 
 def is_plain_euclidean(nn: Any) -> bool:
@@ -85,7 +88,7 @@ def fast_path_applies(nn: Any, X: Any, n_neighbors: int) -> bool:
 
 @dataclass
 class RankedWindow:
-    """Each query's ``width`` nearest indexed rows in exact ascending distance.
+    """Some queries' ``width`` nearest indexed rows in exact ascending distance.
 
     Attributes
     ----------
@@ -104,23 +107,6 @@ class RankedWindow:
     dist2: NDArray[np.float64]
     slack: NDArray[np.float64]
     complete: bool
-
-    @classmethod
-    def search(
-        cls, searcher: ExactNeighbors, X: NDArray[Any], queries: NDArray[Any], brute: bool
-    ) -> RankedWindow:
-        """Search ``queries`` with ``searcher`` (fitted on ``X``); ``brute``: scikit-learn's way."""
-        n, d = X.shape
-        dist, ind = searcher.kneighbors(queries)
-        dist2 = np.square(dist)
-        eps = np.finfo(np.float64).eps
-        if brute:
-            q_sq = np.einsum("ij,ij->i", queries, queries, dtype=np.float64)
-            x_sq_max = float(np.einsum("ij,ij->i", X, X, dtype=np.float64).max())
-            slack = BRUTE_SLACK_FACTOR * (d + 4) * eps * (q_sq + x_sq_max)
-        else:
-            slack = TREE_SLACK_ULPS_PER_FEATURE * (d + 2) * eps * dist2[:, -1]
-        return cls(ind, dist2, slack[:, np.newaxis], complete=ind.shape[1] == n)
 
     def near(self, low: int, high: int) -> NDArray[np.bool_]:
         """Entries scikit-learn may rank between columns ``low`` and ``high`` (either way)."""
@@ -142,22 +128,70 @@ class RankedWindow:
         return np.asarray(entries[:, -1])
 
 
+class WindowSearch:
+    """smotekit's exact search of ``X``, giving :class:`RankedWindow` s block by block.
+
+    Parameters
+    ----------
+    X : ndarray
+        The indexed rows.
+    width : int
+        Neighbours per query (capped at the rows of ``X``).
+    brute : bool
+        Whether scikit-learn ranks by brute force (its rounding differs from the trees').
+    n_jobs : int or None
+        Threads of the search.
+    """
+
+    def __init__(self, X: NDArray[Any], width: int, brute: bool, n_jobs: Any) -> None:
+        self.X = X
+        self.searcher = ExactNeighbors(n_neighbors=min(width, X.shape[0]), n_jobs=n_jobs).fit(X)
+        self.brute = brute
+        self.x_sq_max = 0.0
+        if brute:
+            self.x_sq_max = float(np.einsum("ij,ij->i", X, X, dtype=np.float64).max())
+
+    def window(self, rows: NDArray[np.intp]) -> RankedWindow:
+        """The window of the indexed ``rows`` (each row's own index among its neighbours)."""
+        n, d = self.X.shape
+        queries = self.X[rows]
+        dist, ind = self.searcher.kneighbors(queries)
+        dist2 = np.square(dist, out=dist)
+        eps = np.finfo(np.float64).eps
+        if self.brute:
+            q_sq = np.einsum("ij,ij->i", queries, queries, dtype=np.float64)
+            slack = BRUTE_SLACK_FACTOR * (d + 4) * eps * (q_sq + self.x_sq_max)
+        else:
+            slack = TREE_SLACK_ULPS_PER_FEATURE * (d + 2) * eps * dist2[:, -1]
+        return RankedWindow(ind, dist2, slack[:, np.newaxis], complete=ind.shape[1] == n)
+
+    def blocks(self, rows: NDArray[np.intp]) -> Iterator[tuple[slice, RankedWindow]]:
+        """The windows of ``rows`` in blocks of ``BLOCK_ROWS``, with their place in ``rows``.
+
+        Blocks bound the memory to a few arrays of ``BLOCK_ROWS x width``, however many rows.
+        """
+        for start in range(0, rows.size, BLOCK_ROWS):
+            place = slice(start, min(start + BLOCK_ROWS, rows.size))
+            yield place, self.window(rows[place])
+
+    def mostly_tied(
+        self, rows: NDArray[np.intp], hangs_on_ties: Callable[[RankedWindow, NDArray], Any]
+    ) -> bool:
+        """Whether most of a sample of ``rows`` would have to be asked of scikit-learn.
+
+        ``hangs_on_ties(window, sample)`` marks the rows whose outcome depends on scikit-learn's
+        tie order (see ``PROBE_ROWS``).
+        """
+        if rows.size <= PROBE_ROWS:
+            return False
+        sample = rows[np.linspace(0, rows.size - 1, PROBE_ROWS).astype(np.intp)]
+        return bool(np.mean(hangs_on_ties(self.window(sample), sample)) > MOSTLY_TIED)
+
+
 def mixed_labels(labels: NDArray[np.intp], entries: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Per row, whether the ``entries`` (a non-empty mask per row, or none) differ in label."""
     first = labels[np.arange(labels.shape[0]), np.argmax(entries, axis=1)]
     return np.asarray(((labels != first[:, np.newaxis]) & entries).any(axis=1))
-
-
-def mostly_tied(rows: NDArray[np.intp], search: Any, unsure: Any) -> bool:
-    """Whether most of a sample of ``rows`` would be asked of scikit-learn (``PROBE_ROWS``).
-
-    ``search(sample)`` gives the sample's :class:`RankedWindow`, ``unsure(window, sample)`` the
-    mask of rows whose outcome hangs on scikit-learn's ties.
-    """
-    if rows.size <= PROBE_ROWS:
-        return False
-    sample = rows[np.linspace(0, rows.size - 1, PROBE_ROWS).astype(np.intp)]
-    return bool(np.mean(unsure(search(sample), sample)) > MOSTLY_TIED)
 
 
 def _brute_strategy(n_queries: int, n_fit: int) -> str:

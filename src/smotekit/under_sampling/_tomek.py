@@ -9,20 +9,19 @@ from imblearn.under_sampling import TomekLinks as _ImblearnTomekLinks
 from numpy.typing import NDArray
 from sklearn.utils import _safe_indexing
 
-from smotekit.neighbors import ExactNeighbors
 from smotekit.under_sampling._sklearn_order import (
     RankedWindow,
+    WindowSearch,
     fast_path_applies,
-    mostly_tied,
     sklearn_kneighbors,
     sklearn_uses_brute,
 )
 
 __all__ = ["TomekLinks"]
 
-# imbalanced-learn takes column 1 of a 2-neighbour query; the columns after it show whether the
-# second place is tied with later ones, and with which classes (duplicate rows come in groups).
-WINDOW = 4
+# imbalanced-learn takes column 1 of a 2-neighbour query; one more column shows whether the
+# second place is tied with the third (every extra column costs search time on every row).
+WINDOW = 3
 
 
 class TomekLinks(_ImblearnTomekLinks):
@@ -117,27 +116,24 @@ class TomekLinks(_ImblearnTomekLinks):
             return np.asarray(nn.kneighbors(X, return_distance=False)[:, 1], dtype=np.intp)
 
         brute = sklearn_uses_brute(nn, *X.shape)
-        searcher = ExactNeighbors(n_neighbors=min(WINDOW, X.shape[0]), n_jobs=self.n_jobs).fit(X)
+        search = WindowSearch(X, WINDOW, brute, self.n_jobs)
         codes = np.unique(y, return_inverse=True)[1]
         all_rows = np.arange(X.shape[0])
-
-        def search(query_rows: NDArray[np.intp]) -> RankedWindow:
-            queries = X if query_rows.size == X.shape[0] else X[query_rows]
-            return RankedWindow.search(searcher, X, queries, brute)
-
-        def unsure(window: RankedWindow, query_rows: NDArray[np.intp]) -> NDArray[np.bool_]:
-            return self._hangs_on_ties(window, codes, codes[query_rows])
-
-        if mostly_tied(all_rows, search, unsure):
+        if search.mostly_tied(
+            all_rows, lambda window, rows: self._hangs_on_ties(window, codes, codes[rows])
+        ):
             nn.fit(X)
             return np.asarray(nn.kneighbors(X, return_distance=False)[:, 1], dtype=np.intp)
-        window = search(all_rows)
-        nearest = window.ind[:, 1].copy()
-        asked = np.flatnonzero(unsure(window, all_rows))
-        del window
-        if asked.size:
+        nearest = np.empty(X.shape[0], dtype=np.intp)
+        asked = []
+        for place, window in search.blocks(all_rows):
+            nearest[place] = window.ind[:, 1]
+            unsure = self._hangs_on_ties(window, codes, codes[place])
+            asked.append(place.start + np.flatnonzero(unsure))
+        unsure_rows = np.concatenate(asked)
+        if unsure_rows.size:
             nn.fit(X)
-            nearest[asked] = sklearn_kneighbors(nn, X, all_rows, asked)[:, 1]
+            nearest[unsure_rows] = sklearn_kneighbors(nn, X, all_rows, unsure_rows)[:, 1]
         return nearest
 
     @staticmethod
