@@ -14,7 +14,6 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
 import smotekit.under_sampling
-
 from smotekit import (
     ADASYN,
     SMOTE,

@@ -65,6 +65,10 @@ DATA = {
     "integer 3 classes": lambda seed: integer_grid(seed, n=900, d=3, values=4, n_classes=3),
     "integer 18 features": integer_many_features,
     "float32": float32_data,
+    "int64 18 features": lambda seed: (
+        integer_many_features(seed)[0].astype(np.int64),
+        integer_many_features(seed)[1],
+    ),
 }
 STRATEGIES = ["auto", "all", "majority", "not majority"]
 

@@ -144,7 +144,9 @@ class WindowSearch:
     """
 
     def __init__(self, X: NDArray[Any], width: int, brute: bool, n_jobs: Any) -> None:
-        self.X = X
+        # scikit-learn measures integer rows as float64 too.
+        self.X = X if X.dtype.kind == "f" else X.astype(np.float64)
+        X = self.X
         self.searcher = ExactNeighbors(n_neighbors=min(width, X.shape[0]), n_jobs=n_jobs).fit(X)
         self.brute = brute
         self.x_sq_max = 0.0
