@@ -30,6 +30,7 @@ from smotekit.neighbors import ExactNeighbors
 __all__ = [
     "RankedWindow",
     "WindowSearch",
+    "class_codes",
     "fast_path_applies",
     "is_plain_euclidean",
     "mixed_labels",
@@ -153,7 +154,7 @@ class WindowSearch:
         if brute:
             self.x_sq_max = float(np.einsum("ij,ij->i", X, X, dtype=np.float64).max())
 
-    def window(self, rows: NDArray[np.intp]) -> RankedWindow:
+    def window(self, rows: NDArray[np.intp] | slice) -> RankedWindow:
         """The window of the indexed ``rows`` (each row's own index among its neighbours)."""
         n, d = self.X.shape
         queries = self.X[rows]
@@ -172,9 +173,12 @@ class WindowSearch:
 
         Blocks bound the memory to a few arrays of ``BLOCK_ROWS x width``, however many rows.
         """
+        # Consecutive rows are taken as a view, not copied.
+        consecutive = rows.size > 0 and rows[-1] - rows[0] + 1 == rows.size
         for start in range(0, rows.size, BLOCK_ROWS):
             place = slice(start, min(start + BLOCK_ROWS, rows.size))
-            yield place, self.window(rows[place])
+            block = rows[place]
+            yield place, self.window(slice(block[0], block[-1] + 1) if consecutive else block)
 
     def mostly_tied(
         self, rows: NDArray[np.intp], hangs_on_ties: Callable[[RankedWindow, NDArray], Any]
@@ -190,7 +194,13 @@ class WindowSearch:
         return bool(np.mean(hangs_on_ties(self.window(sample), sample)) > MOSTLY_TIED)
 
 
-def mixed_labels(labels: NDArray[np.intp], entries: NDArray[np.bool_]) -> NDArray[np.bool_]:
+def class_codes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.unsignedinteger]]:
+    """The sorted classes of ``y`` and each row's position among them, in the smallest dtype."""
+    classes, codes = np.unique(y, return_inverse=True)
+    return classes, codes.astype(np.min_scalar_type(max(classes.size - 1, 0)))
+
+
+def mixed_labels(labels: NDArray[Any], entries: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Per row, whether the ``entries`` (a non-empty mask per row, or none) differ in label."""
     first = labels[np.arange(labels.shape[0]), np.argmax(entries, axis=1)]
     return np.asarray(((labels != first[:, np.newaxis]) & entries).any(axis=1))

@@ -12,6 +12,7 @@ from sklearn.utils import _safe_indexing
 from smotekit.under_sampling._sklearn_order import (
     RankedWindow,
     WindowSearch,
+    class_codes,
     fast_path_applies,
     sklearn_kneighbors,
     sklearn_uses_brute,
@@ -117,7 +118,7 @@ class TomekLinks(_ImblearnTomekLinks):
 
         brute = sklearn_uses_brute(nn, *X.shape)
         search = WindowSearch(X, WINDOW, brute, self.n_jobs)
-        codes = np.unique(y, return_inverse=True)[1]
+        codes = class_codes(y)[1]
         all_rows = np.arange(X.shape[0])
         if search.mostly_tied(
             all_rows, lambda window, rows: self._hangs_on_ties(window, codes, codes[rows])
@@ -138,7 +139,7 @@ class TomekLinks(_ImblearnTomekLinks):
 
     @staticmethod
     def _hangs_on_ties(
-        window: RankedWindow, codes: NDArray[np.intp], own: NDArray[np.intp]
+        window: RankedWindow, codes: NDArray[Any], own: NDArray[Any]
     ) -> NDArray[np.bool_]:
         """Rows whose second entry depends on how scikit-learn orders ties, and matters.
 
