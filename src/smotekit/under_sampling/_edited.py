@@ -60,10 +60,7 @@ class EditedNearestNeighbours(_ImblearnENN):
 
     With an int ``n_neighbors`` (or a Euclidean ``sklearn.neighbors.NearestNeighbors``) the
     neighbours of every row are found by smotekit's exact search over all cores and the rule is
-    applied to all rows at once. imbalanced-learn drops each row's first neighbour as "self";
-    where duplicate rows or tied distances make its outcome depend on how scikit-learn orders
-    ties, that row alone is asked of scikit-learn, as imbalanced-learn asks it, so the result is
-    the same. Any other neighbours object is used as imbalanced-learn uses it.
+    applied to all rows at once. Any other neighbours object is used as imbalanced-learn uses it.
 
     Parameters
     ----------
@@ -94,6 +91,17 @@ class EditedNearestNeighbours(_ImblearnENN):
 
     Notes
     -----
+    **Ties.** imbalanced-learn's outcome for a row can hang on the order scikit-learn gives to
+    tied neighbours, which no other search reproduces (it follows the kd-tree's traversal, or
+    above 15 features the brute-force scan's split over threads): the neighbour dropped as
+    "self" is whichever row scikit-learn lists first among those at distance 0, so with a
+    duplicate of another class it decides the vote; and among rows equally far at the last
+    place, scikit-learn decides which one is in. smotekit finds the rows where such a tie (or a
+    near-tie within scikit-learn's rounding) involves different classes and asks scikit-learn
+    about those rows only, as imbalanced-learn's query would answer them. The output is always
+    imbalanced-learn's; on data where most rows are tied across classes (a few distinct rows
+    repeated), scikit-learn answers every row and the speed is imbalanced-learn's.
+
     ``kind_sel="mode"`` works for string labels too, where imbalanced-learn's (through
     ``scipy.stats.mode``) raises.
 

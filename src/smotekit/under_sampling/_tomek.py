@@ -34,10 +34,7 @@ class TomekLinks(_ImblearnTomekLinks):
     the classes to clean are removed.
 
     Each row's nearest neighbour is found by smotekit's exact search over all cores, and the
-    links are found for all rows at once. imbalanced-learn takes the second entry of each row's
-    2-nearest list (the first being "self"); where duplicate rows or tied distances make that
-    entry depend on how scikit-learn orders ties, and the choice could change a link, that row
-    alone is asked of scikit-learn, as imbalanced-learn asks it, so the result is the same.
+    links are found for all rows at once.
 
     Parameters
     ----------
@@ -54,6 +51,17 @@ class TomekLinks(_ImblearnTomekLinks):
         Indices of the rows kept, in input order.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
+
+    Notes
+    -----
+    **Ties.** imbalanced-learn takes the second entry of each row's 2-nearest list, the first
+    being taken for "self". With duplicate rows or tied distances that entry is whichever row
+    scikit-learn's search lists second (the row itself, possibly), an order no other search
+    reproduces. smotekit finds the rows where that choice could make or break a link (a tied
+    candidate of another class) and asks scikit-learn about those rows only, as
+    imbalanced-learn's query would answer them; a tie among rows of the row's own class cannot
+    change any link. The output is always imbalanced-learn's; on data where most rows are tied
+    across classes, scikit-learn answers every row and the speed is imbalanced-learn's.
 
     Examples
     --------
