@@ -25,6 +25,11 @@ __all__ = ["TomekLinks"]
 WINDOW = 3
 
 
+def _second_entries(nn: Any, X: Any) -> NDArray[np.intp]:
+    """imbalanced-learn's own query: column 1 of every row's 2-nearest list."""
+    return np.asarray(nn.kneighbors(X, return_distance=False)[:, 1], dtype=np.intp)
+
+
 class TomekLinks(_ImblearnTomekLinks):
     """Remove Tomek links: imbalanced-learn's, faster, same rows.
 
@@ -121,8 +126,7 @@ class TomekLinks(_ImblearnTomekLinks):
 
         nn = NearestNeighbors(n_neighbors=2, n_jobs=self.n_jobs)
         if not fast_path_applies(nn, X, 2):
-            nn.fit(X)
-            return np.asarray(nn.kneighbors(X, return_distance=False)[:, 1], dtype=np.intp)
+            return _second_entries(nn.fit(X), X)
 
         brute = sklearn_uses_brute(nn, *X.shape)
         search = WindowSearch(X, WINDOW, brute, self.n_jobs)
@@ -131,8 +135,7 @@ class TomekLinks(_ImblearnTomekLinks):
         if search.mostly_tied(
             all_rows, lambda window, rows: self._hangs_on_ties(window, codes, codes[rows])
         ):
-            nn.fit(X)
-            return np.asarray(nn.kneighbors(X, return_distance=False)[:, 1], dtype=np.intp)
+            return _second_entries(nn.fit(X), X)
         nearest = np.empty(X.shape[0], dtype=np.intp)
         asked = []
         for place, window in search.blocks(all_rows):
