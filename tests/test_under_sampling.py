@@ -25,7 +25,7 @@ import smotekit.under_sampling._tomek as tomek_module
 from smotekit import ExactNeighbors
 from smotekit.under_sampling import EditedNearestNeighbours, TomekLinks
 from smotekit.under_sampling._edited import smallest_mode
-from smotekit.under_sampling._sklearn_order import sklearn_uses_brute
+from smotekit.under_sampling._sklearn_order import sklearn_uses_brute, spatial_order
 
 
 def gaussian(seed, n=600, d=3, n_classes=3):
@@ -271,10 +271,11 @@ def test_mostly_tied_data_is_asked_of_scikit_learn_at_once(monkeypatch):
     assert_same_cleaning(TomekLinks(), ImbTomekLinks(), X, y)
 
 
-def test_queries_searched_block_by_block(monkeypatch):
+def test_queries_searched_block_by_block_in_spatial_order(monkeypatch):
     import smotekit.under_sampling._sklearn_order as order
 
     monkeypatch.setattr(order, "BLOCK_ROWS", 97)
+    monkeypatch.setattr(order, "ORDERED_MIN_ROWS", 50)  # blocks in spatial order
     X, y = classification(15, n=500)
     X = np.vstack([X, X[:30]])  # duplicates, so that some rows of later blocks are asked
     y = np.concatenate([y, (y[:30] + 1) % 3])
@@ -288,6 +289,18 @@ def test_queries_searched_block_by_block(monkeypatch):
         assert_same_cleaning(
             TomekLinks(sampling_strategy=strategy), ImbTomekLinks(sampling_strategy=strategy), X, y
         )
+
+
+def test_spatial_order_is_a_permutation_that_keeps_near_rows_near():
+    rng = np.random.RandomState(16)
+    for d in (1, 3, 10, 70):
+        X = rng.normal(size=(2000, d))
+        X[:, 0] = 5.0  # a constant feature
+        order = spatial_order(X)
+        np.testing.assert_array_equal(np.sort(order), np.arange(2000))
+    X = rng.uniform(size=(4000, 2))
+    steps = np.linalg.norm(np.diff(X[spatial_order(X)], axis=0), axis=1)
+    assert np.median(steps) < 0.25 * np.median(np.linalg.norm(np.diff(X, axis=0), axis=1))
 
 
 def test_nn_is_fitted_only_where_scikit_learn_was_asked():

@@ -157,8 +157,8 @@ class EditedNearestNeighbours(_ImblearnENN):
         asked = []
         for place, window in search.blocks(rows):
             labels[place] = codes[window.ind[:, 1:k]]
-            asked.append(place.start + np.flatnonzero(self._hangs_on_ties(window, codes, k)))
-        unsure = np.concatenate(asked)
+            asked.append(place[self._hangs_on_ties(window, codes, k)])
+        unsure = np.sort(np.concatenate(asked))
         if unsure.size:
             nn.fit(X)
             # imbalanced-learn queries one class at a time; scikit-learn's brute force orders

@@ -140,9 +140,8 @@ class TomekLinks(_ImblearnTomekLinks):
         asked = []
         for place, window in search.blocks(all_rows):
             nearest[place] = window.ind[:, 1]
-            unsure = self._hangs_on_ties(window, codes, codes[place])
-            asked.append(place.start + np.flatnonzero(unsure))
-        unsure_rows = np.concatenate(asked)
+            asked.append(place[self._hangs_on_ties(window, codes, codes[place])])
+        unsure_rows = np.sort(np.concatenate(asked))
         if unsure_rows.size:
             nn.fit(X)
             nearest[unsure_rows] = sklearn_kneighbors(nn, X, all_rows, unsure_rows)[:, 1]
