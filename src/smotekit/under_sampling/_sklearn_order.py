@@ -182,7 +182,7 @@ class WindowSearch:
         """
         places = np.arange(rows.size)
         if self.searcher.method_ == "kd_tree" and rows.size >= ORDERED_MIN_ROWS:
-            places = spatial_order(self.X[rows])
+            places = spatial_order(self.X if rows.size == self.X.shape[0] else self.X[rows])
         for start in range(0, rows.size, BLOCK_ROWS):
             place = places[start : start + BLOCK_ROWS]
             yield place, self.window(rows[place])
@@ -224,16 +224,16 @@ def spatial_order(X: NDArray[Any]) -> NDArray[np.intp]:
     spread = np.ptp(X, axis=0).astype(np.float64)
     bits = max(1, ORDER_KEY_BITS // d)
     features = np.argsort(-spread, kind="stable")[: max(1, ORDER_KEY_BITS // bits)]
-    key = np.zeros(n, dtype=np.uint64)
+    step_type = np.min_scalar_type((1 << bits) - 1)
     steps = []
     for j in features:
         scale = ((1 << bits) - 1) / spread[j] if spread[j] > 0 else 0.0
-        steps.append(((X[:, j] - X[:, j].min()) * scale).astype(np.uint64))
-    one = np.uint64(1)
+        steps.append(((X[:, j] - X[:, j].min()) * scale).astype(step_type))
+    key = np.zeros(n, dtype=np.uint64)
     for bit in range(bits - 1, -1, -1):
         for step in steps:
-            key <<= one
-            key |= (step >> np.uint64(bit)) & one
+            key <<= np.uint64(1)
+            key |= ((step >> bit) & 1).astype(np.uint64)
     return np.argsort(key, kind="stable")
 
 
