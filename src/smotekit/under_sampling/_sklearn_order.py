@@ -52,8 +52,8 @@ BRUTE_SLACK_FACTOR = 8
 # rows, say), scikit-learn answers all of them at once instead, as fast as imbalanced-learn.
 PROBE_ROWS = 2000
 MOSTLY_TIED = 0.5
-# Queries searched at a time: a few MiB of windows and shortlists per block.
-BLOCK_ROWS = 2**16
+# Queries searched at a time: about a MiB of windows and shortlists per block.
+BLOCK_ROWS = 2**14
 # From this many queries on, a tree is searched in spatial order (below, the order costs more
 # than the cache saves). Bits of the Z-order key, spread over the features.
 ORDERED_MIN_ROWS = 2**16
