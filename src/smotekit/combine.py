@@ -5,10 +5,10 @@ constructor and the same output for the same ``random_state`` (their default ove
 smotekit's :class:`~smotekit.SMOTE`, identical to imbalanced-learn's, and their default cleaners
 are smotekit's :class:`~smotekit.under_sampling.TomekLinks` and
 :class:`~smotekit.under_sampling.EditedNearestNeighbours`, which keep imbalanced-learn's rows
-but search the whole resampled data many times faster). Where imbalanced-learn's
-accept only SMOTE, SMOTE-NC and SMOTE-N as ``smote``, these accept any oversampler with
-``fit_resample`` (BorderlineSMOTE, SVMSMOTE, ADASYN, KMeansSMOTE, ...), and they report which
-output rows are synthetic and where each came from.
+and search the whole resampled data with smotekit's exact neighbour search). Where
+imbalanced-learn's accept only SMOTE, SMOTE-NC and SMOTE-N as ``smote``, these accept any
+oversampler with ``fit_resample`` (BorderlineSMOTE, SVMSMOTE, ADASYN, KMeansSMOTE, ...), and
+they report which output rows are synthetic and where each came from.
 """
 
 from __future__ import annotations
