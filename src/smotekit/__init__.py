@@ -25,6 +25,8 @@ _LAZY = {
     "ProWSyn": "smotekit.over_sampling",
     "SMOTETomek": "smotekit.combine",
     "SMOTEENN": "smotekit.combine",
+    "EditedNearestNeighbours": "smotekit.under_sampling",
+    "TomekLinks": "smotekit.under_sampling",
     "smote": "smotekit._functional",
     "ExactNeighbors": "smotekit.neighbors",
     "ApproximateNeighbors": "smotekit.neighbors",
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
     from smotekit.over_sampling import KMeansSMOTE as KMeansSMOTE
     from smotekit.over_sampling import PolynomFitSMOTE as PolynomFitSMOTE
     from smotekit.over_sampling import ProWSyn as ProWSyn
+    from smotekit.under_sampling import EditedNearestNeighbours as EditedNearestNeighbours
+    from smotekit.under_sampling import TomekLinks as TomekLinks
 
 
 def __getattr__(name: str) -> Any:
