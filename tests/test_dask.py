@@ -21,8 +21,8 @@ from imblearn.utils import check_sampling_strategy  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 
 from smotekit import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE  # noqa: E402
+from smotekit._strategy import strategy_from_counts  # noqa: E402
 from smotekit.dask import fit_resample  # noqa: E402
-from smotekit.dask._strategy import strategy_from_counts  # noqa: E402
 
 
 @pytest.fixture(scope="module")

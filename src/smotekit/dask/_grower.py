@@ -2,7 +2,8 @@
 
 A class is selected partition by partition and cut into blocks of at most ``class_budget``
 bytes (one block if it fits); its neighbour graph is built blockwise with the exact search
-(:mod:`smotekit.dask._search`); synthetic rows are made in blocks (:mod:`smotekit.dask._generate`).
+(:mod:`smotekit.neighbors._blockwise`); synthetic rows are made in blocks
+(:mod:`smotekit.dask._generate`).
 The module-level functions are the tasks the workers run.
 """
 
@@ -17,8 +18,8 @@ from smotekit._optional import import_optional
 from smotekit._validation import check_finite
 from smotekit.dask import _generate as gen
 from smotekit.dask import _samplers as nc
-from smotekit.dask import _search as search
 from smotekit.dask._samplers import Rule
+from smotekit.neighbors import _blockwise as search
 from smotekit.neighbors import self_entries
 from smotekit.over_sampling._borderline import in_danger
 

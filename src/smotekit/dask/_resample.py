@@ -5,7 +5,8 @@ lazy graph of small tasks, run on the workers when the result is computed or wri
 
 1. each class to grow is selected partition by partition and cut into blocks of at most
    ``class_budget`` bytes (one block if it fits);
-2. its neighbour graph is built blockwise with the exact search (:mod:`smotekit.dask._search`);
+2. its neighbour graph is built blockwise with the exact search
+   (:mod:`smotekit.neighbors._blockwise`);
 3. synthetic rows are made in blocks of ``block_rows`` (:mod:`smotekit.dask._generate`).
 """
 
@@ -18,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from smotekit._optional import import_optional
+from smotekit._strategy import strategy_from_counts
 from smotekit._validation import check_class_large_enough
 from smotekit.dask import _generate as gen
 from smotekit.dask._collections import Source, labels_block
 from smotekit.dask._grower import ClassGrower
 from smotekit.dask._samplers import rule_for
-from smotekit.dask._strategy import strategy_from_counts
 
 __all__ = ["Synthesis", "fit_resample", "synthesize"]
 

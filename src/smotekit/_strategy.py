@@ -1,9 +1,10 @@
 """imbalanced-learn's over-sampling targets, computed from class counts alone.
 
-imbalanced-learn derives ``sampling_strategy_`` from the full target array; on Dask only the
-class counts are at hand (one pass over ``y``), which is all its rules use. The rules below are
-imbalanced-learn's over-sampling rules restated on counts; the test suite checks them against
-``imblearn.utils.check_sampling_strategy`` for every kind of strategy.
+imbalanced-learn derives ``sampling_strategy_`` from the full target array; an executor that
+streams partitions (Dask, files) has only the class counts (one pass over ``y``), which is all
+its rules use. The rules below are imbalanced-learn's over-sampling rules restated on counts;
+the test suite checks them against ``imblearn.utils.check_sampling_strategy`` for every kind of
+strategy.
 """
 
 from __future__ import annotations
