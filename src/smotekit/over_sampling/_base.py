@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn_compat.utils.validation import validate_data
 
-from smotekit._kernels import SyntheticPlan, concat_plans, interpolate, interpolate_sparse
+from smotekit._kernels import SyntheticPlan, concat_plans
 from smotekit._validation import check_class_large_enough, check_finite
+from smotekit.engine._memory import assemble
 from smotekit.neighbors import ExactNeighbors, within_class_neighbors
 
 __all__ = ["SyntheticSamplerMixin", "make_neighbors_estimator", "neighbors_count"]
@@ -173,31 +173,9 @@ class SyntheticSamplerMixin:
         self, X: Any, y: NDArray[Any], plans: list[SyntheticPlan], labels: list[Any]
     ) -> tuple[Any, NDArray[Any]]:
         """Original rows unchanged, then each class's synthetic block, in order."""
-        n = X.shape[0]
-        sizes = [len(p) for p in plans]
-        total = n + sum(sizes)
-        y_res = np.empty(total, dtype=y.dtype)
-        y_res[:n] = y
-        offset = n
-        for label, size in zip(labels, sizes, strict=True):
-            y_res[offset : offset + size] = label
-            offset += size
         # Compact in place, so the caller's list no longer holds the wide originals.
         plans[:] = [plan.compact() for plan in plans]
         self._keep_provenance(plans)
-
-        if sparse.issparse(X):
-            blocks = [X]
-            for plan in plans:
-                blocks.append(interpolate_sparse(X, plan))
-            return sparse.vstack(blocks, format=X.format), y_res
-
-        X_res = np.empty((total, X.shape[1]), dtype=X.dtype)
-        X_res[:n] = X
-        offset = n
-        for plan in plans:
-            block = X_res[offset : offset + len(plan)]
-            interpolate(X, plan, block)
-            self._finish_block(X, plan, block)
-            offset += len(plan)
-        return X_res, y_res
+        return assemble(
+            X, y, plans, labels, lambda i, plan, block: self._finish_block(X, plan, block)
+        )
