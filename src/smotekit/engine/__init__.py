@@ -25,6 +25,7 @@ from smotekit.engine._rule import (
     Segment,
     Uniform,
     Variate,
+    smote_triples,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "assemble",
     "run_blockwise",
     "run_in_memory",
+    "smote_triples",
 ]

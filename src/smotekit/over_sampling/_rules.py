@@ -14,8 +14,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan
-from smotekit.engine import ClassJob, NeighborQuery, PlanPiece, SamplerRule, Uniform, Variate
-from smotekit.engine._rule import smote_triples
+from smotekit.engine import (
+    ClassJob,
+    NeighborQuery,
+    PlanPiece,
+    SamplerRule,
+    Uniform,
+    Variate,
+    smote_triples,
+)
 from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_count
 from smotekit.over_sampling._borderline import in_danger, shown, warn_user
 
