@@ -1,6 +1,7 @@
 """The engine: a rule stated once runs in memory and blockwise with the same rows.
 
-* the memory executor gives today's samplers' rows and provenance exactly;
+* the memory executor gives today's samplers' rows and provenance exactly (SMOTE,
+  Borderline-SMOTE 1 and 2, SMOTE-NC on numeric arrays);
 * the blockwise executor with imbalanced-learn's seeding gives the memory executor's rows for
   any partitioning and block size; with block seeding, the same rows for any partitioning (and
   the Dask path's rows);
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import make_classification
 
-from smotekit import SMOTE, BorderlineSMOTE
+from smotekit import SMOTE, SMOTENC, BorderlineSMOTE
 from smotekit._kernels import SyntheticPlan, concat_plans
 from smotekit.engine import (
     Capabilities,
@@ -40,10 +41,13 @@ SAMPLERS = {
     "smote": lambda seed: SMOTE(random_state=seed),
     "borderline-1": lambda seed: BorderlineSMOTE(random_state=seed),
     "borderline-2": lambda seed: BorderlineSMOTE(random_state=seed, kind="borderline-2"),
+    # columns 1 and 3 hold 4 and 3 categories (see make_data): ties in the vote are common
+    "smotenc": lambda seed: SMOTENC(categorical_features=[1, 3], random_state=seed),
 }
 
 
 def make_data(n=900, weights=(0.75, 0.17, 0.08), seed=0, dtype=np.float64):
+    """Three classes; columns 1 and 3 are categories (as numbers), the others continuous."""
     X, y = make_classification(
         n_samples=n,
         n_features=5,
@@ -55,6 +59,8 @@ def make_data(n=900, weights=(0.75, 0.17, 0.08), seed=0, dtype=np.float64):
         class_sep=0.6,
         random_state=seed,
     )
+    X[:, 1] = np.digitize(X[:, 1], [-1.0, 0.0, 1.0])
+    X[:, 3] = np.digitize(X[:, 3], [-0.5, 0.5])
     return X.astype(dtype), y
 
 
@@ -104,15 +110,15 @@ def test_blockwise_with_imbalanced_learns_seeding_gives_the_memory_rows(name, cu
     np.testing.assert_array_equal(provenance, sampler.provenance_)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     name=st.sampled_from(sorted(SAMPLERS)),
-    cuts=st.lists(st.integers(0, 400), max_size=6).map(sorted),
-    block_rows=st.integers(1, 700),
+    cuts=st.lists(st.integers(0, 300), max_size=6).map(sorted),
+    block_rows=st.integers(1, 500),
     seed=st.integers(0, 2**31 - 1),
 )
 def test_any_partitioning_and_block_size_give_the_memory_rows(name, cuts, block_rows, seed):
-    X, y = make_data(n=400, weights=(0.7, 0.3), seed=2)
+    X, y = make_data(n=300, weights=(0.7, 0.3), seed=2)
     sampler = SAMPLERS[name](seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # a class may have no row in danger
@@ -137,7 +143,7 @@ def test_block_seeding_gives_the_same_rows_for_any_partitioning(name):
         np.testing.assert_array_equal(provenance, outputs[0][2])
 
 
-@pytest.mark.parametrize("name", SAMPLERS)
+@pytest.mark.parametrize("name", ["smote", "borderline-1", "borderline-2"])
 def test_block_seeding_gives_the_dask_paths_rows(name):
     da = pytest.importorskip("dask.array")
     from smotekit.dask import fit_resample

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._strategy import strategy_from_counts
-from smotekit.engine._memory import apply_extras, join_pieces
+from smotekit.engine._memory import apply_extras, class_space, join_pieces, overrides
 from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, SamplerRule
 from smotekit.engine._search import check_query, search_class
 from smotekit.engine._streams import (
@@ -138,7 +138,9 @@ def _known_k(query: NeighborQuery) -> int:
     return query.k
 
 
-def _answer(cls: _Class, query: NeighborQuery, asking: NDArray[np.intp] | None) -> Answer:
+def _answer(
+    rule: SamplerRule, cls: _Class, query: NeighborQuery, asking: NDArray[np.intp] | None
+) -> Answer:
     if query.scope == "all":
         answer = cls.answers[query.name]
         if asking is None:
@@ -146,7 +148,7 @@ def _answer(cls: _Class, query: NeighborQuery, asking: NDArray[np.intp] | None) 
         other = None if answer.other is None else answer.other[asking]
         return Answer(answer.graph[asking], other, answer.scope)
     check_query(query, cls.job.n_class, cls.job.label)
-    return search_class(query, cls.X, asking)
+    return search_class(query, class_space(rule, cls.job, cls.X), asking)
 
 
 def _fetch(partitions: Partitions, wanted: NDArray[np.int64]) -> NDArray[Any]:
@@ -208,17 +210,23 @@ def run_blockwise(
     for cls in classes:
         job = cls.job
         for query in rule.screening():
-            job.screened[query.name] = _answer(cls, query, None)
+            job.screened[query.name] = _answer(rule, cls, query, None)
         job.bases = rule.bases(job)
         if job.n_bases == 0:
             continue
         if partner_query is not None:
-            job.partners = _answer(cls, partner_query, job.bases)
+            job.partners = _answer(rule, cls, partner_query, job.bases)
         job.segments = rule.segments(job)
         if seeding == "imbalanced-learn":
             cls.index = DrawIndex(int(random_state), job.segments, block_rows)
             if rule.extras:
                 cls.index.index_extras(rule.extras, _flag_counter(rule, cls))
+            if overrides(rule, "prepare_finish"):
+                # A dry run of the plans: the finish's draws may depend on the whole class.
+                n_blocks = cls.index.n_blocks
+                plans = [_block_plan(rule, cls, b, 0, block_rows) for b in range(n_blocks)]
+                rng = np.random.RandomState(int(random_state))
+                job.stats["finish"] = rule.prepare_finish(job, plans, rng)
         ready.append(cls)
 
     fetched = None
@@ -226,8 +234,7 @@ def run_blockwise(
         wanted = np.unique(np.concatenate([c.job.partners.graph.ravel() for c in ready]))  # type: ignore[union-attr]
         fetched = (wanted, _fetch(partitions, wanted))
     entropy = 0 if seeding == "imbalanced-learn" else entropy_of(random_state)
-    blocks = _generate(rule, ready, fetched, entropy, block_rows)
-    return BlockwiseRun(counts, strategy, blocks)
+    return BlockwiseRun(counts, strategy, _generate(rule, ready, fetched, entropy, block_rows))
 
 
 def _flag_counter(rule: SamplerRule, cls: _Class) -> Callable[[int], int]:
@@ -275,6 +282,15 @@ def _extra_draws(
     return lambda n: draw_columns(rng, rule.extras, n)
 
 
+def _block_plan(
+    rule: SamplerRule, cls: _Class, block: int, entropy: int, block_rows: int
+) -> SyntheticPlan:
+    """The triples of output block ``block`` (class-local bases), extras applied."""
+    draws = _block_draws(cls, block, entropy, block_rows)
+    piece = join_pieces([rule.plan(cls.job, d) for d in draws])
+    return apply_extras(rule, cls.job, piece, _extra_draws(rule, cls, block, entropy))
+
+
 def make_block(
     rule: SamplerRule,
     cls: _Class,
@@ -286,9 +302,7 @@ def make_block(
     """Output block ``block`` of a class: draws, plan, partner rows, the kernel, the finish."""
     job = cls.job
     assert job.ids is not None
-    draws = _block_draws(cls, block, entropy, block_rows)
-    piece = join_pieces([rule.plan(job, d) for d in draws])
-    plan = apply_extras(rule, job, piece, _extra_draws(rule, cls, block, entropy))
+    plan = _block_plan(rule, cls, block, entropy, block_rows)
     n = len(plan)
     has_partner = plan.neighbor >= 0
     base_rows = cls.X[plan.base]
@@ -305,8 +319,12 @@ def make_block(
     )
     stacked = np.concatenate([base_rows, partner_rows])
     out = interpolate(stacked, local, np.empty((n, cls.X.shape[1]), dtype=cls.X.dtype))
-    finish_rng = None if cls.index is not None else block_stream(entropy, cls.key, block, FINISH)
-    rule.finish(job, Chunk(plan, out, finish_rng))
+    if overrides(rule, "finish"):
+        chunk = Chunk(plan, out, block * block_rows, job.stats.get("finish"))
+        if cls.index is None and overrides(rule, "prepare_finish"):
+            rng = block_stream(entropy, cls.key, block, FINISH)
+            chunk.start, chunk.state = 0, rule.prepare_finish(job, [plan], rng)
+        rule.finish(job, chunk)
     neighbor = plan.neighbor
     if not global_partners:
         neighbor = np.where(has_partner, job.ids[np.maximum(neighbor, 0)], -1)

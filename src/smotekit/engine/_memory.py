@@ -22,7 +22,15 @@ from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, PlanPi
 from smotekit.engine._search import check_query, search_class, search_fitted
 from smotekit.engine._streams import draw_columns
 
-__all__ = ["assemble", "join_pieces", "plan_in_memory", "run_in_memory"]
+__all__ = [
+    "apply_extras",
+    "assemble",
+    "class_space",
+    "join_pieces",
+    "overrides",
+    "plan_in_memory",
+    "run_in_memory",
+]
 
 Finish = Callable[[int, SyntheticPlan, NDArray[Any]], None]
 
@@ -64,19 +72,33 @@ class _WholeData:
         return answer._replace(other=self.y[answer.graph] != label)
 
 
+def overrides(rule: SamplerRule, step: str) -> bool:
+    """Whether ``rule`` has its own ``step`` (executors skip the default ones)."""
+    return getattr(type(rule), step) is not getattr(SamplerRule, step)
+
+
+def class_space(rule: SamplerRule, job: ClassJob, X_class: Any) -> Any:
+    """The class's rows as its class-scope queries see them, computed once per class."""
+    if "space" not in job.stats:
+        job.stats["space"] = rule.search_space(job, X_class)
+    return job.stats["space"]
+
+
 def _answer(
+    rule: SamplerRule,
     query: NeighborQuery,
+    job: ClassJob,
     X: Any,
-    class_index: NDArray[np.intp],
     local: NDArray[np.intp] | None,
-    label: Any,
     whole: _WholeData,
 ) -> Answer:
+    class_index = job.ids
+    assert class_index is not None
     if query.scope == "all":
         rows = class_index if local is None else class_index[local]
-        return whole.ask(query, rows, label)
-    check_query(query, class_index.size, label)
-    return search_class(query, X[class_index], local)
+        return whole.ask(query, rows, job.label)
+    check_query(query, class_index.size, job.label)
+    return search_class(query, class_space(rule, job, X[class_index]), local)
 
 
 def plan_in_memory(
@@ -91,13 +113,13 @@ def plan_in_memory(
         class_index = np.flatnonzero(y == label)
         job = ClassJob(label, class_index.size, n_samples, ids=class_index)
         for query in rule.screening():
-            job.screened[query.name] = _answer(query, X, class_index, None, label, whole)
+            job.screened[query.name] = _answer(rule, query, job, X, None, whole)
         job.bases = rule.bases(job)
         if job.n_bases == 0:
             continue
         partner_query = rule.partners()
         if partner_query is not None:
-            job.partners = _answer(partner_query, X, class_index, job.bases, label, whole)
+            job.partners = _answer(rule, partner_query, job, X, job.bases, whole)
         job.segments = rule.segments(job)
         rng = check_random_state(random_state)
         piece = join_pieces(
@@ -109,6 +131,8 @@ def plan_in_memory(
             piece,
             lambda n: draw_columns(check_random_state(random_state), rule.extras, n),
         )
+        if overrides(rule, "prepare_finish"):
+            job.stats["finish"] = rule.prepare_finish(job, [plan], check_random_state(random_state))
         global_partners = job.partners is not None and job.partners.scope == "all"
         plan = SyntheticPlan(
             class_index[plan.base],
@@ -170,7 +194,7 @@ def run_in_memory(
     ``strategy`` is the sampler's ``sampling_strategy_`` (synthetic rows per class).
     """
     plans, labels, jobs = plan_in_memory(rule, X, y, strategy, random_state)
-    if type(rule).finish is SamplerRule.finish:
+    if not overrides(rule, "finish"):
         X_res, y_res = assemble(X, y, plans, labels)
         return X_res, y_res, plans
 
@@ -178,7 +202,9 @@ def run_in_memory(
         job = jobs[i]
         assert job.ids is not None
         local = np.searchsorted(job.ids, plan.base)  # class-local rows, as the rule knows them
-        rule.finish(job, Chunk(SyntheticPlan(local, plan.neighbor, plan.gap, plan.scale), block))
+        chunk = Chunk(SyntheticPlan(local, plan.neighbor, plan.gap, plan.scale), block)
+        chunk.state = job.stats.get("finish")
+        rule.finish(job, chunk)
 
     X_res, y_res = assemble(X, y, plans, labels, finish)
     return X_res, y_res, plans

@@ -11,7 +11,8 @@ A :class:`SamplerRule` describes how one class grows, in steps that any executor
 5. ``plan(job, draws)``: the draws of some rows turned into ``(base, partner, gap)`` triples;
 6. ``extras`` / ``adjust``: a second draw for some rows once their partners are known
    (Borderline-2 shortens moves towards other classes by a factor ~ U(0, 0.5));
-7. ``finish(job, chunk)``: a last pass over interpolated rows (SMOTE-NC's vote).
+7. ``prepare_finish`` / ``finish(job, chunk)``: a last pass over interpolated rows, with what
+   it needs from the whole class first (SMOTE-NC's vote ranks its ties over the whole class).
 
 Every step works on a part of the rows as well as on all of them, so the same rule runs in
 memory (one part per class) and blockwise over partitions (one part per output block).
@@ -145,6 +146,7 @@ class ClassJob:
     bases: NDArray[np.intp] | None = None  # class-local rows that grow; None: all of them
     partners: Answer | None = None  # asked by the bases, in their order
     segments: list[Segment] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)  # what the rule learns of the class
 
     @property
     def n_bases(self) -> int:
@@ -164,11 +166,16 @@ class PlanPiece(NamedTuple):
 
 @dataclass
 class Chunk:
-    """Interpolated rows handed to :meth:`SamplerRule.finish`: ``out[i]`` grew from ``plan[i]``."""
+    """Interpolated rows handed to :meth:`SamplerRule.finish`: ``out[i]`` grew from ``plan[i]``.
+
+    The rows are the class's synthetic rows ``start:start + len(plan)``; ``state`` is what
+    :meth:`SamplerRule.prepare_finish` returned for the rows it was given.
+    """
 
     plan: SyntheticPlan  # base: class-local rows
     out: NDArray[Any]
-    rng: np.random.RandomState | None = None
+    start: int = 0
+    state: Any = None
 
 
 def smote_triples(
@@ -228,6 +235,21 @@ class SamplerRule:
     ) -> SyntheticPlan:
         """The plan once the flagged rows have their :attr:`extras` (default: unchanged)."""
         return piece.plan
+
+    def search_space(self, job: ClassJob, X_class: NDArray[Any]) -> Any:
+        """The class's rows as its class-scope queries see them (default: as they are)."""
+        return X_class
+
+    def prepare_finish(
+        self, job: ClassJob, plans: list[SyntheticPlan], rng: np.random.RandomState
+    ) -> Any:
+        """What :meth:`finish` needs from all the rows ``plans`` hold, in order (default: nothing).
+
+        ``rng`` is the stream of the finish's draws: in memory and with imbalanced-learn's
+        seeding, a new call of the class's stream (``plans`` then cover the whole class); with
+        block seeding, the block's own (``plans`` cover the block).
+        """
+        return None
 
     def finish(self, job: ClassJob, chunk: Chunk) -> None:
         """Complete interpolated rows in place (default: nothing to do)."""

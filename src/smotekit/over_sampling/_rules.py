@@ -1,4 +1,4 @@
-"""The rules of SMOTE and Borderline-SMOTE for the engine (:mod:`smotekit.engine`).
+"""The rules of SMOTE, Borderline-SMOTE and SMOTE-NC for the engine (:mod:`smotekit.engine`).
 
 Each rule states only what its sampler adds to the engine's defaults; :func:`rule_for` builds
 one from a sampler's parameters (smotekit's or imbalanced-learn's class). When every sampler
@@ -8,6 +8,7 @@ sampler's ``_rule()`` method.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,8 @@ from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan
 from smotekit.engine import (
+    Capabilities,
+    Chunk,
     ClassJob,
     NeighborQuery,
     PlanPiece,
@@ -25,8 +28,9 @@ from smotekit.engine import (
 )
 from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_count
 from smotekit.over_sampling._borderline import in_danger, shown, warn_user
+from smotekit.over_sampling._smotenc import tie_counts, tie_ranks, vote_feature
 
-__all__ = ["BorderlineRule", "SMOTERule", "rule_for"]
+__all__ = ["BorderlineRule", "SMOTENCRule", "SMOTERule", "rule_for"]
 
 
 class SMOTERule(SamplerRule):
@@ -105,6 +109,69 @@ class BorderlineRule(SMOTERule):
         return SyntheticPlan(plan.base, plan.neighbor, plan.gap, scale)
 
 
+class SMOTENCRule(SMOTERule):
+    """SMOTE-NC on a numeric array whose categorical columns hold category values.
+
+    The class is searched as its continuous columns and a one-hot encoding of its categories
+    scaled by the median standard deviation of the continuous columns over sqrt(2); every column
+    is interpolated, then :meth:`finish` replaces the categorical ones by the vote of the base's
+    neighbours (:func:`~smotekit.over_sampling._smotenc.vote_feature`), its ties broken by one
+    permutation per feature over the whole class (:meth:`prepare_finish`).
+    """
+
+    capabilities = Capabilities(features="mixed")
+
+    def __init__(self, sampler: Any, categorical: NDArray[np.intp]) -> None:
+        super().__init__(sampler.k_neighbors)
+        self.sampler = sampler  # its neighbour space
+        self.categorical = categorical
+
+    def search_space(self, job: ClassJob, X_class: NDArray[Any]) -> Any:
+        cont = X_class[:, np.setdiff1d(np.arange(X_class.shape[1]), self.categorical)]
+        categories = [np.unique(X_class[:, j]) for j in self.categorical]
+        codes = np.column_stack(
+            [
+                np.searchsorted(values, X_class[:, j])
+                for values, j in zip(categories, self.categorical, strict=True)
+            ]
+        )
+        median_std = float(np.median(np.std(cont, axis=0, dtype=np.float64)))
+        dtype = cont.dtype if cont.dtype.kind == "f" else np.dtype(np.float64)
+        value = dtype.type(median_std / np.sqrt(2))
+        n_categories = [c.size for c in categories]
+        offsets = np.concatenate(([0], np.cumsum(n_categories))).astype(np.intp)
+        # With a zero median the one-hot entries vanish from the search; imbalanced-learn then
+        # votes with plain ones.
+        vote_value = 1.0 if math.isclose(median_std / np.sqrt(2), 0) else float(value)
+        job.stats.update(codes=codes, categories=categories, vote_value=vote_value)
+        return self.sampler._neighbor_space(cont, codes, offsets, value)
+
+    def _vote_args(self, job: ClassJob, j: int) -> tuple[Any, ...]:
+        assert job.partners is not None
+        n_cat = job.stats["categories"][j].size
+        return job.stats["codes"][:, j], job.partners.graph, n_cat, job.stats["vote_value"]
+
+    def prepare_finish(
+        self, job: ClassJob, plans: list[SyntheticPlan], rng: np.random.RandomState
+    ) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
+        base = np.concatenate([plan.base for plan in plans])
+        ranks = []
+        for j in range(self.categorical.size):
+            codes, graph, n_cat, value = self._vote_args(job, j)
+            ranks.append(tie_ranks(rng, tie_counts(codes, graph, base, n_cat, value)))
+        return ranks
+
+    def finish(self, job: ClassJob, chunk: Chunk) -> None:
+        n = len(chunk.plan)
+        winners = np.empty(n, dtype=np.intp)
+        for j, column in enumerate(self.categorical):
+            codes, graph, n_cat, value = self._vote_args(job, j)
+            rank, first_pair = chunk.state[j]
+            pairs = first_pair[chunk.start : chunk.start + n]
+            vote_feature(codes, graph, chunk.plan.base, n_cat, value, rank, pairs, winners)
+            chunk.out[:, column] = job.stats["categories"][j][winners]
+
+
 def rule_for(sampler: Any) -> SamplerRule:
     """The rule of ``sampler``'s class, with its parameters (read, not fitted)."""
     # The first imbalanced-learn class among the bases names the family (SMOTENC is no SMOTE).
@@ -115,4 +182,9 @@ def rule_for(sampler: Any) -> SamplerRule:
         return BorderlineRule(sampler.k_neighbors, sampler.m_neighbors, sampler.kind)
     if family == "SMOTE":
         return SMOTERule(sampler.k_neighbors)
+    if family == "SMOTENC":
+        columns = np.asarray(sampler.categorical_features)
+        if columns.dtype == bool:
+            return SMOTENCRule(sampler, np.flatnonzero(columns))
+        return SMOTENCRule(sampler, np.unique(columns.astype(np.intp)))
     raise TypeError(f"no engine rule for {type(sampler).__name__} yet")
