@@ -43,7 +43,14 @@ from smotekit.engine._streams import (
 from smotekit.neighbors import self_entries
 from smotekit.neighbors._blockwise import block_topk, keep_others, merge_topk
 
-__all__ = ["DEFAULT_BLOCK_ROWS", "BlockwiseRun", "SyntheticBlock", "run_blockwise"]
+__all__ = [
+    "DEFAULT_BLOCK_ROWS",
+    "BlockwiseRun",
+    "SyntheticBlock",
+    "generate",
+    "make_block",
+    "run_blockwise",
+]
 
 DEFAULT_BLOCK_ROWS = 1 << 16
 
@@ -291,6 +298,35 @@ def _block_plan(
     return apply_extras(rule, cls.job, piece, _extra_draws(rule, cls, block, entropy))
 
 
+def generate(
+    rule: SamplerRule,
+    job: ClassJob,
+    plan: SyntheticPlan,
+    base_rows: NDArray[Any],
+    partner_rows: NDArray[Any],
+    start: int = 0,
+    state: Any = None,
+) -> NDArray[Any]:
+    """Synthetic rows of ``plan`` from its gathered rows: the shared kernel, then the finish.
+
+    ``partner_rows[i]`` is the partner of ``plan[i]`` (any row where it has none); the rows
+    are the class's synthetic rows ``start:start + len(plan)`` and ``state`` the finish's (see
+    :class:`~smotekit.engine._rule.Chunk`). Every blockwise executor calls this once per output
+    block, wherever it gathered the rows.
+    """
+    n = len(plan)
+    has_partner = plan.neighbor >= 0
+    # The kernel's formula on a two-part array: row i is a base, row n + i its partner.
+    local = SyntheticPlan(
+        np.arange(n), np.where(has_partner, np.arange(n, 2 * n), -1), plan.gap, plan.scale
+    )
+    stacked = np.concatenate([base_rows, partner_rows])
+    out = interpolate(stacked, local, np.empty_like(base_rows))
+    if overrides(rule, "finish"):
+        rule.finish(job, Chunk(plan, out, start, state))
+    return out
+
+
 def make_block(
     rule: SamplerRule,
     cls: _Class,
@@ -299,32 +335,25 @@ def make_block(
     entropy: int,
     block_rows: int,
 ) -> SyntheticBlock:
-    """Output block ``block`` of a class: draws, plan, partner rows, the kernel, the finish."""
+    """Output block ``block`` of a class: its plan, its rows gathered, then :func:`generate`."""
     job = cls.job
     assert job.ids is not None
     plan = _block_plan(rule, cls, block, entropy, block_rows)
-    n = len(plan)
     has_partner = plan.neighbor >= 0
     base_rows = cls.X[plan.base]
-    partner_rows = base_rows.copy()  # a copy of the base where there is no partner
+    partner_rows = base_rows.copy()
     global_partners = job.partners is not None and job.partners.scope == "all"
     if global_partners and fetched is not None:
         at = np.searchsorted(fetched[0], plan.neighbor[has_partner])
         partner_rows[has_partner] = fetched[1][at]
     else:
         partner_rows[has_partner] = cls.X[plan.neighbor[has_partner]]
-    # The kernel's formula on a two-part array: row i is a base, row n + i its partner.
-    local = SyntheticPlan(
-        np.arange(n), np.where(has_partner, np.arange(n, 2 * n), -1), plan.gap, plan.scale
-    )
-    stacked = np.concatenate([base_rows, partner_rows])
-    out = interpolate(stacked, local, np.empty((n, cls.X.shape[1]), dtype=cls.X.dtype))
-    if overrides(rule, "finish"):
-        chunk = Chunk(plan, out, block * block_rows, job.stats.get("finish"))
-        if cls.index is None and overrides(rule, "prepare_finish"):
-            rng = block_stream(entropy, cls.key, block, FINISH)
-            chunk.start, chunk.state = 0, rule.prepare_finish(job, [plan], rng)
-        rule.finish(job, chunk)
+    start, state = block * block_rows, job.stats.get("finish")
+    if cls.index is None and overrides(rule, "prepare_finish"):
+        # Block seeding: the finish draws from the block's own stream, over the block alone.
+        rng = block_stream(entropy, cls.key, block, FINISH)
+        start, state = 0, rule.prepare_finish(job, [plan], rng)
+    out = generate(rule, job, plan, base_rows, partner_rows, start, state)
     neighbor = plan.neighbor
     if not global_partners:
         neighbor = np.where(has_partner, job.ids[np.maximum(neighbor, 0)], -1)
