@@ -22,10 +22,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, draw_smote, interpolate
+from smotekit.engine._streams import block_stream
 
 __all__ = [
     "BlockDraws",
-    "block_stream",
     "count_other",
     "draw_block",
     "draw_class",
@@ -59,21 +59,6 @@ class _FlatIndex:
     def __getitem__(self, key: tuple[NDArray[np.intp], NDArray[np.intp]]) -> NDArray[np.intp]:
         rows, cols = key
         return rows * self.shape[1] + cols
-
-
-def block_stream(
-    entropy: int, class_key: int, block: int, purpose: int = 0
-) -> np.random.RandomState:
-    """The random stream of one output block: ``SeedSequence(entropy)`` spawned at (class, block).
-
-    ``purpose`` 0 is the draws; 1 is whatever a sampler needs to finish the block.
-
-    A legacy ``RandomState`` over that seed gives the kernel's draws their usual order, while
-    the stream itself depends only on the seed, the class and the block number: not on how the
-    input is partitioned, nor on the number of workers.
-    """
-    seq = np.random.SeedSequence(entropy, spawn_key=(class_key, block, purpose))
-    return np.random.RandomState(np.random.MT19937(seq))
 
 
 def draw_block(

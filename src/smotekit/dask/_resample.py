@@ -25,6 +25,7 @@ from smotekit.dask import _generate as gen
 from smotekit.dask._collections import Source, labels_block
 from smotekit.dask._grower import ClassGrower
 from smotekit.dask._samplers import rule_for
+from smotekit.engine._streams import entropy_of
 
 __all__ = ["Synthesis", "fit_resample", "synthesize"]
 
@@ -158,7 +159,7 @@ def synthesize(
             counts[label] = counts.get(label, 0) + c
     strategy = strategy_from_counts(sampler.sampling_strategy, counts)
     labels = sorted(counts)
-    entropy = _entropy(sampler.random_state)
+    entropy = entropy_of(sampler.random_state)
 
     x_blocks: list[Any] = []
     y_blocks: list[Any] = []
@@ -204,16 +205,6 @@ def synthesize(
         counts,
         {label: n for label, n in strategy.items() if n},
     )
-
-
-def _entropy(random_state: Any) -> int:
-    if random_state is None:
-        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(0, 2**31 - 1))
-    if isinstance(random_state, numbers.Integral):
-        return int(random_state)
-    raise ValueError(f"random_state={random_state!r}: use an int, a RandomState or None.")
 
 
 def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -142,8 +143,15 @@ def vote_categories(
     return out
 
 
-def _vote_chunk(n_cat: int, neighbors: NDArray[np.intp]) -> int:
-    return max(1, VOTE_CHUNK_CELLS // max(n_cat, neighbors.shape[1]))
+def _chunk_votes(
+    feature_codes: NDArray[np.intp], neighbors: NDArray[np.intp], base: NDArray[np.intp], n_cat: int
+) -> Iterator[tuple[int, int, NDArray[np.intp]]]:
+    """The categories of each base row's neighbours, a chunk of rows at a time."""
+    n = base.shape[0]
+    chunk = max(1, VOTE_CHUNK_CELLS // max(n_cat, neighbors.shape[1]))
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        yield start, stop, feature_codes[neighbors[base[start:stop]]]
 
 
 def tie_counts(
@@ -154,12 +162,8 @@ def tie_counts(
     value: float,
 ) -> NDArray[np.intp]:
     """Per base row, how many categories of one feature tie for most votes among its neighbours."""
-    n = base.shape[0]
-    chunk = _vote_chunk(n_cat, neighbors)
-    ties = np.empty(n, dtype=np.intp)
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        votes = feature_codes[neighbors[base[start:stop]]]
+    ties = np.empty(base.shape[0], dtype=np.intp)
+    for start, stop, votes in _chunk_votes(feature_codes, neighbors, base, n_cat):
         ties[start:stop] = _tied_maxima(votes, n_cat, value).sum(axis=1)
     return ties
 
@@ -195,11 +199,7 @@ def vote_feature(
     ``first_pair[i]`` indexes ``rank`` at row ``i``'s first tied pair: the rows may be a part of
     the rows :func:`tie_ranks` ranked, so a class can be voted block by block.
     """
-    n = base.shape[0]
-    chunk = _vote_chunk(n_cat, neighbors)
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        votes = feature_codes[neighbors[base[start:stop]]]
+    for start, stop, votes in _chunk_votes(feature_codes, neighbors, base, n_cat):
         rows, cols = np.nonzero(_tied_maxima(votes, n_cat, value))
         pair_rank = rank[first_pair[start] + np.arange(rows.size)]
         row_starts = first_pair[start:stop] - first_pair[start]
