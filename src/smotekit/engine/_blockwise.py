@@ -219,10 +219,15 @@ def run_blockwise(
         for query in rule.screening():
             job.screened[query.name] = _answer(rule, cls, query, None)
         job.bases = rule.bases(job)
+        job.screened.clear()  # only the bases need them
+        for query in rule.screening():
+            cls.answers.pop(query.name, None)
         if job.n_bases == 0:
             continue
         if partner_query is not None:
             job.partners = _answer(rule, cls, partner_query, job.bases)
+        cls.answers.clear()
+        job.stats.pop("space", None)
         job.segments = rule.segments(job)
         if seeding == "imbalanced-learn":
             cls.index = DrawIndex(int(random_state), job.segments, block_rows)

@@ -115,6 +115,7 @@ def plan_in_memory(
         for query in rule.screening():
             job.screened[query.name] = _answer(rule, query, job, X, None, whole)
         job.bases = rule.bases(job)
+        job.screened.clear()  # only the bases need them
         if job.n_bases == 0:
             continue
         partner_query = rule.partners()
@@ -143,6 +144,9 @@ def plan_in_memory(
         # Compact at once: the wide plan must not outlive this class's draws.
         plans.append(plan.compact())
         labels.append(label)
+        job.stats.pop("space", None)  # the search is done; keep no copy of the class
+        if not overrides(rule, "finish"):
+            job.partners = None  # as today, a class's graph does not outlive its draws
         jobs.append(job)
     return plans, labels, jobs
 
