@@ -189,6 +189,8 @@ def run_blockwise(
             f"{type(rule).__name__} needs {rule.capabilities.global_model} of the whole data, "
             "which cannot be built partition by partition: resample in memory instead."
         )
+    if seeding not in ("imbalanced-learn", "blocks"):
+        raise ValueError(f"seeding={seeding!r}: use 'imbalanced-learn' or 'blocks'.")
     if seeding == "imbalanced-learn" and not isinstance(random_state, int | np.integer):
         raise ValueError(
             "seeding='imbalanced-learn' reproduces the in-memory draws only for an int "
@@ -198,55 +200,56 @@ def run_blockwise(
     strategy = dict(strategy_from_counts(sampling_strategy, counts))
     labels = sorted(counts)
     grow = [label for label, n in strategy.items() if n > 0]
-    gathered = _gather(partitions, grow)
     classes = [
         _Class(ClassJob(label, ids.size, strategy[label], ids=ids), labels.index(label), rows)
-        for label, (ids, rows) in gathered.items()
+        for label, (ids, rows) in _gather(partitions, grow).items()
     ]
     partner_query = rule.partners()
     asked = [*rule.screening(), *([partner_query] if partner_query is not None else [])]
-    asks = [(cls, q) for cls in classes for q in asked if q.scope == "all"]
     for query in asked:
         _known_k(query)
+    asks = [(cls, q) for cls in classes for q in asked if q.scope == "all"]
     for _, query in asks:
         check_query(query, n_rows, None)
     if asks:
         _search_all(partitions, asks, {i: cls.job.label for i, (cls, _) in enumerate(asks)})
-
-    ready = []
-    for cls in classes:
-        job = cls.job
-        for query in rule.screening():
-            job.screened[query.name] = _answer(rule, cls, query, None)
-        job.bases = rule.bases(job)
-        job.screened.clear()  # only the bases need them
-        for query in rule.screening():
-            cls.answers.pop(query.name, None)
-        if job.n_bases == 0:
-            continue
-        if partner_query is not None:
-            job.partners = _answer(rule, cls, partner_query, job.bases)
-        cls.answers.clear()
-        job.stats.pop("space", None)
-        job.segments = rule.segments(job)
-        if seeding == "imbalanced-learn":
-            cls.index = DrawIndex(int(random_state), job.segments, block_rows)
-            if rule.extras:
-                cls.index.index_extras(rule.extras, _flag_counter(rule, cls))
-            if overrides(rule, "prepare_finish"):
-                # A dry run of the plans: the finish's draws may depend on the whole class.
-                n_blocks = cls.index.n_blocks
-                plans = [_block_plan(rule, cls, b, 0, block_rows) for b in range(n_blocks)]
-                rng = np.random.RandomState(int(random_state))
-                job.stats["finish"] = rule.prepare_finish(job, plans, rng)
-        ready.append(cls)
+    seed = int(random_state) if seeding == "imbalanced-learn" else None
+    ready = [cls for cls in classes if _prepare(rule, cls, seed, block_rows)]
 
     fetched = None
     if partner_query is not None and partner_query.scope == "all" and ready:
-        wanted = np.unique(np.concatenate([c.job.partners.graph.ravel() for c in ready]))  # type: ignore[union-attr]
+        graphs = [c.job.partners.graph.ravel() for c in ready if c.job.partners is not None]
+        wanted = np.unique(np.concatenate(graphs))
         fetched = (wanted, _fetch(partitions, wanted))
-    entropy = 0 if seeding == "imbalanced-learn" else entropy_of(random_state)
+    entropy = 0 if seed is not None else entropy_of(random_state)
     return BlockwiseRun(counts, strategy, _generate(rule, ready, fetched, entropy, block_rows))
+
+
+def _prepare(rule: SamplerRule, cls: _Class, seed: int | None, block_rows: int) -> bool:
+    """A class's bases, partners, segments and draw index; ``False`` if it has no base."""
+    job = cls.job
+    for query in rule.screening():
+        job.screened[query.name] = _answer(rule, cls, query, None)
+    job.bases = rule.bases(job)
+    job.screened.clear()  # only the bases need them
+    if job.n_bases == 0:
+        return False
+    partner_query = rule.partners()
+    if partner_query is not None:
+        job.partners = _answer(rule, cls, partner_query, job.bases)
+    cls.answers.clear()
+    job.stats.pop("space", None)
+    job.segments = rule.segments(job)
+    if seed is None:
+        return True
+    cls.index = DrawIndex(seed, job.segments, block_rows)
+    if rule.extras:
+        cls.index.index_extras(rule.extras, _flag_counter(rule, cls))
+    if overrides(rule, "prepare_finish"):
+        # A dry run of the plans: the finish's draws may depend on the whole class.
+        plans = [_block_plan(rule, cls, b, 0, block_rows) for b in range(cls.index.n_blocks)]
+        job.stats["finish"] = rule.prepare_finish(job, plans, np.random.RandomState(seed))
+    return True
 
 
 def _flag_counter(rule: SamplerRule, cls: _Class) -> Callable[[int], int]:

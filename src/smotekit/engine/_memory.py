@@ -1,10 +1,10 @@
 """The memory executor: a rule run on arrays in memory, with imbalanced-learn's draws.
 
 Each class is one part: its draws come from ``check_random_state(random_state)`` called as
-imbalanced-learn calls it (once for the draws, once more for a rule's extras), so an int seed
-restarts the stream for every class and a ``RandomState`` instance continues it. The output is
-the original rows, then one block of synthetic rows per class in sorted label order, written in
-place by the shared kernel.
+imbalanced-learn calls it (once for the draws, once more for each later step that draws: a
+rule's extras, its finish), so an int seed restarts the stream for every class and a
+``RandomState`` instance continues it. The output is the original rows, then one block of
+synthetic rows per class in sorted label order, written in place by the shared kernel.
 """
 
 from __future__ import annotations
