@@ -57,7 +57,14 @@ class Piece(NamedTuple):
 
 
 def pieces(segments: Sequence[Segment], start: int, stop: int) -> list[Piece]:
-    """The segment pieces that class rows ``start:stop`` (output order) are made of."""
+    """The segment pieces that class rows ``start:stop`` (output order) are made of.
+
+    Examples
+    --------
+    >>> from smotekit.engine import Segment, Uniform
+    >>> pieces([Segment(3, (Uniform("gap"),)), Segment(4, (Uniform("gap"),))], 2, 5)
+    [Piece(segment=0, start=2, stop=3), Piece(segment=1, start=0, stop=2)]
+    """
     out = []
     first = 0
     for s, segment in enumerate(segments):
@@ -114,6 +121,18 @@ class DrawIndex:
     ``RandomState(seed)`` (imbalanced-learn calls ``check_random_state`` again) and are drawn
     only for flagged rows, in row order: their positions need every earlier block's flags,
     which :meth:`index_extras` gets from a dry run of the plans.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smotekit.engine import Randint, Segment, Uniform
+    >>> segment = Segment(10, (Randint("pair", 6), Uniform("gap")))
+    >>> whole = np.random.RandomState(3)
+    >>> pair, gap = whole.randint(0, 6, size=10), whole.uniform(size=10)
+    >>> index = DrawIndex(3, [segment], block_rows=4)
+    >>> block = index.draws(2)[0][1]  # rows 8 and 9, drawn alone
+    >>> bool((block["pair"] == pair[8:]).all() and (block["gap"] == gap[8:]).all())
+    True
     """
 
     def __init__(self, seed: int, segments: Sequence[Segment], block_rows: int) -> None:
