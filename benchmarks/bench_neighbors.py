@@ -1,8 +1,9 @@
 """Crossovers of the exact neighbour methods: where the kd-tree stops paying off.
 
 Times one self-query (every row's 6 nearest rows, the search SMOTE runs with k_neighbors=5) per
-method on standard normal data, for d in ``--features`` (default 2, 5, 10, 20, 50, 100) and n in
-``--sizes`` (default 10k, 100k):
+method on each kind of data in ``--kinds`` (``datakinds.py``: isotropic Gaussian,
+``make_classification``, a 3-D manifold embedded in d features), for d in ``--features``
+(default 2, 5, 10, 20, 50, 100) and n in ``--sizes`` (default 10k, 100k):
 
 * ``kd_tree``: smotekit's ExactNeighbors(algorithm="kd_tree") (SciPy cKDTree on every core, plus
   the exact re-rank);
@@ -12,10 +13,11 @@ method on standard normal data, for d in ``--features`` (default 2, 5, 10, 20, 5
 
 A method whose time at 10k predicts more than ``--budget`` seconds at 100k (kd-tree and
 scikit-learn: n log n to n^2 on many features; brute: n^2) is skipped there and printed as "-".
-Median of ``--reps`` runs; the "chosen" column is what ``choose_method``'s cost model picks for
-that shape, so a disagreement with "fastest" shows at once. The cost model's tables
-(``KD_TREE_SECONDS``, ``BRUTE_SECONDS`` in ``smotekit/neighbors/_exact.py``) were measured with
-``--sizes 10000 40000 100000 --features 2 3 4 5 6 7 8 10 --reps 1 --budget 100``.
+Median of ``--reps`` runs; the "chosen" column is the method ``ExactNeighbors(algorithm="auto")``
+picks on those rows (its probe), so a disagreement with "fastest" shows at once. The shape
+model's tables (``KD_TREE_SECONDS``, ``BRUTE_SECONDS`` in ``smotekit/neighbors/_choice.py``) were
+measured on Gaussian rows with
+``--kinds gaussian --sizes 10000 40000 100000 --features 2 3 4 5 6 7 8 10 --reps 1 --budget 100``.
 ``python benchmarks/bench_neighbors.py``.
 """
 
@@ -64,16 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--features", type=int, nargs="+", default=[2, 5, 10, 20, 50, 100])
+    parser.add_argument("--kinds", nargs="+", default=["gaussian", "classification", "manifold"])
     args = parser.parse_args(argv)
-    from smotekit.neighbors import choose_method
+    from datakinds import make_data
 
-    rng = np.random.default_rng(0)
+    from smotekit.neighbors import ExactNeighbors
+
     table = methods()
     rows = []
-    for d in args.features:
+    for kind, d in [(kind, d) for kind in args.kinds for d in args.features]:
         small: dict[str, float] = {}
         for n in args.sizes:
-            X = rng.standard_normal((n, d))
+            X, y = make_data(kind, n, d, ratio=1)
+            X = X[y == 1]
             cells = []
             for name, fn in table.items():
                 if name in small:
@@ -91,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
                 cells.append(f"{t:.3f}")
             numeric = {k: float(c) for k, c in zip(table, cells, strict=True) if c != "-"}
             fastest = min(numeric, key=numeric.__getitem__)
-            rows.append([f"{n:,}", str(d), *cells, fastest, choose_method(n, d)])
-            print(f"  done: {n:,} x {d}", file=sys.stderr, flush=True)
-    headers = ["n", "d", *(f"{m} s" for m in table), "fastest", "chosen"]
+            chosen = ExactNeighbors(K).fit(X).method_
+            rows.append([kind, f"{n:,}", str(d), *cells, fastest, chosen])
+            print(f"  done: {kind} {n:,} x {d}", file=sys.stderr, flush=True)
+    headers = ["data", "n", "d", *(f"{m} s" for m in table), "fastest", "chosen"]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     print("| " + " | ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")

@@ -9,15 +9,20 @@ Sections:
 
 1. ``import smotekit`` time (fresh interpreter, median of 5).
 2. Small data: the tutorial's 50 minority points against 5,000 majority points.
-3. The grid: minority {10k, 100k} x features {2, 10, 100}, majority 10x the minority, balanced to
-   1:1. Besides both times, their ratio and both peaks, two "distance to the limit" figures:
-   smotekit's neighbour stage against the fastest single library call on the same rows (SciPy's
-   cKDTree on every core, faiss's exact flat index, scikit-learn's NearestNeighbors), and
-   smotekit's generation stage (output allocated, input copied, synthetic rows interpolated)
-   against a plain copy of an array the size of the output.
-4. The family at 100k x 10 (each variant that exists in ``smotekit.over_sampling``).
+3. The grid, on each kind of data of ``datakinds.py`` (isotropic Gaussian, ``make_classification``,
+   a 3-D manifold embedded in d features): minority {10k, 100k} x features {2, 10, 100},
+   majority 10x the minority, balanced to 1:1. Besides both times, their ratio and both peaks,
+   two "distance to the limit" figures: smotekit's neighbour stage (and the method its probe
+   chose) against the fastest single library call on the same rows (SciPy's cKDTree on every
+   core, faiss's exact flat index, scikit-learn's NearestNeighbors), with imbalanced-learn's own
+   search (scikit-learn's ``NearestNeighbors``, single-threaded, as it calls it) on the same
+   scale; and smotekit's generation stage (output allocated, input copied, synthetic rows
+   interpolated) against a plain copy of an array the size of the output. The median speed-up
+   over the grid closes the section.
+4. The family (each variant that exists in ``smotekit.over_sampling``) at 100k x 10 on
+   ``make_classification`` rows (``--family-kind`` for another kind).
 5. Approximate mode (HNSW) at 1M minority rows x 20 features against imbalanced-learn measured
-   at 200k and extrapolated.
+   at 100k and 200k and extrapolated with the measured growth exponent.
 """
 
 from __future__ import annotations
@@ -101,15 +106,11 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 # -- data --------------------------------------------------------------------------------------
-def imbalanced(n_minority: int, d: int, ratio: int = 10, seed: int = 0):
-    """Two Gaussian classes, ``ratio`` majority rows per minority row."""
-    rng = np.random.default_rng(seed)
-    n_major = ratio * n_minority
-    X = rng.standard_normal((n_major + n_minority, d))
-    X[n_major:] += 1.0
-    y = np.zeros(n_major + n_minority, dtype=np.int64)
-    y[n_major:] = 1
-    return X, y
+def imbalanced(n_minority: int, d: int, ratio: int = 10, seed: int = 0, kind: str = "gaussian"):
+    """``ratio`` majority rows per minority row of one kind of data (``datakinds.py``)."""
+    from datakinds import make_data
+
+    return make_data(kind, n_minority, d, ratio=ratio, seed=seed)
 
 
 def tutorial_data():
@@ -183,14 +184,15 @@ def library_calls(X_min: np.ndarray, k: int, reps: int) -> tuple[float, str]:
     return times[best], best
 
 
-def grid_point(n_min: int, d: int, reps: int) -> list[str]:
+def grid_point(kind: str, n_min: int, d: int, reps: int) -> list[str]:
     """One grid row."""
     from imblearn.over_sampling import SMOTE as ImbSMOTE
+    from sklearn.neighbors import NearestNeighbors
 
     from smotekit import SMOTE, ExactNeighbors
     from smotekit._kernels import SyntheticPlan, interpolate
 
-    X, y = imbalanced(n_min, d)
+    X, y = imbalanced(n_min, d, kind=kind)
     ours = SMOTE(random_state=0)
     ref = ImbSMOTE(random_state=0)
     X_ours, _ = ours.fit_resample(X, y)
@@ -209,7 +211,9 @@ def grid_point(n_min: int, d: int, reps: int) -> list[str]:
     t_nbr = median_time(
         lambda: ExactNeighbors(n_neighbors=6).fit(X_min).kneighbors(X_min), lib_reps
     )
+    chosen = ExactNeighbors(n_neighbors=6).fit(X_min).method_
     t_lib, lib_name = library_calls(X_min, 6, lib_reps)
+    t_imb_nbr = timed(lambda: NearestNeighbors(n_neighbors=6).fit(X_min).kneighbors(X_min))
     plan = SyntheticPlan(
         prov["base"].astype(np.intp), prov["neighbor"].astype(np.intp), prov["gap"]
     )
@@ -224,6 +228,7 @@ def grid_point(n_min: int, d: int, reps: int) -> list[str]:
     t_gen, t_copy = interleaved(generate, reference.copy, reps)
     del reference
     return [
+        kind,
         f"{n_min:,}",
         str(d),
         fmt_s(t_ours),
@@ -233,17 +238,20 @@ def grid_point(n_min: int, d: int, reps: int) -> list[str]:
         f"{mem_ref:.0f}",
         f"{mem_ours / mem_ref:.2f}",
         "yes" if same else "NO",
+        chosen,
         fmt_s(t_nbr),
         f"{fmt_s(t_lib)} {lib_name}",
         f"{t_nbr / t_lib:.2f}",
+        f"{t_imb_nbr / t_lib:.1f}",
         fmt_s(t_gen),
         fmt_s(t_copy),
         f"{t_gen / t_copy:.2f}",
     ]
 
 
-def grid(minorities: list[int], features: list[int], reps: int) -> None:
+def grid(kinds: list[str], minorities: list[int], features: list[int], reps: int) -> None:
     headers = [
+        "data",
         "minority",
         "d",
         "smotekit s",
@@ -253,25 +261,34 @@ def grid(minorities: list[int], features: list[int], reps: int) -> None:
         "peak MiB imb",
         "mem ratio",
         "same",
+        "chosen",
         "nbr s",
         "best lib s",
         "nbr/lib",
+        "imb nbr/lib",
         "gen s",
         "copy s",
         "gen/copy",
     ]
     rows = []
-    for n_min in minorities:
-        for d in features:
-            rows.append(grid_point(n_min, d, reps))
-            print(f"  done: {' | '.join(rows[-1])}", file=sys.stderr, flush=True)
+    for kind in kinds:
+        for n_min in minorities:
+            for d in features:
+                rows.append(grid_point(kind, n_min, d, reps))
+                print(f"  done: {' | '.join(rows[-1])}", file=sys.stderr, flush=True)
     print(
         f"Grid: majority 10x minority, balanced 1:1, SMOTE(k_neighbors=5), median of {reps} "
         "(neighbour and library calls: single runs at 100k); speed-up = imblearn / smotekit; "
-        "same = identical output (rtol 1e-12):"
+        "same = identical output (rtol 1e-12); chosen = the exact method smotekit's probe "
+        "picked; imb nbr/lib = imbalanced-learn's own search (NearestNeighbors) against the "
+        "fastest library call:"
     )
     print_table(headers, rows)
-    print()
+    speedups = [float(r[headers.index("speed-up")].rstrip("x")) for r in rows]
+    print(
+        f"\nMedian speed-up over the grid: {statistics.median(speedups):.1f}x; smallest "
+        f"{min(speedups):.1f}x; load average now {os.getloadavg()[0]:.1f}\n"
+    )
 
 
 def family_row(name: str, params: dict[str, Any], data: np.ndarray, y: np.ndarray, reps: int):
@@ -305,12 +322,12 @@ def family_row(name: str, params: dict[str, Any], data: np.ndarray, y: np.ndarra
     ]
 
 
-def family(n_min: int, d: int, reps: int) -> None:
+def family(n_min: int, d: int, reps: int, kind: str) -> None:
     from sklearn.svm import SVC
 
     import smotekit.over_sampling as sk
 
-    X, y = imbalanced(n_min, d)
+    X, y = imbalanced(n_min, d, kind=kind)
     X_nc = X.copy()
     # SMOTENC: two categorical columns (8 and 3 levels) out of d.
     rng = np.random.default_rng(1)
@@ -338,8 +355,8 @@ def family(n_min: int, d: int, reps: int) -> None:
             continue
         print(f"  done: {name}", file=sys.stderr, flush=True)
     print(
-        f"Family at {n_min:,} minority x {d} features (majority 10x, balanced), median of {reps}"
-        "; SVMSMOTE with SVC(max_iter=2000) in both:"
+        f"Family at {n_min:,} minority x {d} features of {kind} data (majority 10x, balanced), "
+        f"median of {reps}; SVMSMOTE with SVC(max_iter=2000) in both:"
     )
     if rows:
         print_table(
@@ -453,6 +470,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minority", type=int, nargs="+", help="grid minority sizes to run")
     parser.add_argument("--features", type=int, nargs="+", help="grid feature counts to run")
     parser.add_argument("--family-minority", type=int, help="minority rows of the family section")
+    parser.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=["gaussian", "classification", "manifold"],
+        default=["gaussian", "classification", "manifold"],
+        help="kinds of data of the grid",
+    )
+    parser.add_argument("--family-kind", default="classification", help="data of the family")
     parser.add_argument("--keep-blas-env", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     reps = max(3, args.reps)
@@ -464,9 +489,11 @@ def main(argv: list[str] | None = None) -> int:
         small_data(reps)
     if "grid" in sections:
         minorities = args.minority or ([10_000] if args.quick else [10_000, 100_000])
-        grid(minorities, args.features or [2, 10, 100], reps)
+        grid(args.kinds, minorities, args.features or [2, 10, 100], reps)
     if "family" in sections:
-        family(args.family_minority or (10_000 if args.quick else 100_000), 10, reps)
+        family(
+            args.family_minority or (10_000 if args.quick else 100_000), 10, reps, args.family_kind
+        )
     if "approx" in sections:
         if args.quick:
             approximate(100_000, 20_000, 20)

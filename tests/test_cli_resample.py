@@ -16,9 +16,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import smotekit
+import smotekit.io._atomic
 from smotekit import SMOTE
-from smotekit.cli import _stream, main
-from smotekit.io import _formats
+from smotekit.cli import _stream, _synthesis, main
+from smotekit.io import _csv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -114,9 +115,9 @@ def test_small_batches_and_a_reread_class_give_the_same_rows(tmp_path, capsys, m
     code, *_ = run_cli(capsys, "resample", src, "-o", tmp_path / "a.csv", "-t", "label")
     assert code == 0
     # Tiny batches, and a memory budget so small that every class is let go and re-read.
-    monkeypatch.setattr(_formats, "CSV_BLOCK_BYTES", 2048)
+    monkeypatch.setattr(_csv, "CSV_BLOCK_BYTES", 2048)
     monkeypatch.setattr(_stream, "KEEP_BYTES", 0)
-    monkeypatch.setattr(_stream, "CHUNK_ROWS", 37)
+    monkeypatch.setattr(_synthesis, "CHUNK_ROWS", 37)
     code, *_ = run_cli(capsys, "resample", src, "-o", tmp_path / "b.csv", "-t", "label")
     assert code == 0
     assert read(tmp_path / "a.csv").equals(read(tmp_path / "b.csv"))
@@ -380,62 +381,73 @@ def test_interrupt_in_process_keeps_previous_output(tmp_path, capsys, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
 
-# A run whose writes stall after the first batch, as on a slow disk, so it can be killed mid-write.
+# A run whose writes stall after the first block of original rows, as on a slow disk, so it can be
+# killed mid-write; UNNAMED=0 makes it use a named temporary (the fallback of systems without
+# unnamed files).
 SLOW_RUN = textwrap.dedent(
     """
-    import sys, time
+    import os, sys, time
+    import smotekit.io._atomic as atomic
     from smotekit.io import BatchWriter
-    write = BatchWriter.write
-    def slow(self, data):
-        write(self, data)
+    atomic.USE_UNNAMED = atomic.USE_UNNAMED and os.environ["UNNAMED"] == "1"
+    write = BatchWriter.write_block
+    def slow(self, *args, **kwargs):
+        write(self, *args, **kwargs)
         print("WROTE", file=sys.stderr, flush=True)
         time.sleep(60)
-    BatchWriter.write = slow
+    BatchWriter.write_block = slow
     from smotekit.cli import main
     sys.exit(main(sys.argv[1:]))
     """
 )
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
-def test_killed_mid_write_leaves_previous_output(tmp_path, sig):
-    src = write(make_table(), tmp_path / "in.csv")
-    out = tmp_path / "out.csv"
-    out.write_text("previous")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            SLOW_RUN,
-            "resample",
-            str(src),
-            "-o",
-            str(out),
-            "-t",
-            "label",
-            "--force",
-            "--quiet",
-        ],
+def start_slow_run(src, out, unnamed):
+    command = [sys.executable, "-c", SLOW_RUN, "resample", src, "-o", out, "-t", "label"]
+    return subprocess.Popen(
+        [str(a) for a in [*command, "--force", "--quiet"]],
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        env={**os.environ, "UNNAMED": "1" if unnamed else "0"},
     )
+
+
+@pytest.mark.parametrize("unnamed", [True, False])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_killed_mid_write_leaves_previous_output(tmp_path, sig, unnamed):
+    src = write(make_table(), tmp_path / "in.csv")
+    out = tmp_path / "out.csv"
+    out.write_text("previous")
+    proc = start_slow_run(src, out, unnamed)
     try:
         assert proc.stderr.readline().strip() == "WROTE"
         partial = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-        assert len(partial) == 1 and partial[0].stat().st_size > 0  # killed mid-write
+        if unnamed and smotekit.io._atomic.USE_UNNAMED:
+            assert partial == []  # the temporary has no name
+        else:
+            assert len(partial) == 1 and partial[0].stat().st_size > 0  # killed mid-write
         proc.send_signal(sig)
         code = proc.wait(timeout=60)
+        err = proc.stderr.read()
     finally:
         proc.kill()
     assert out.read_text() == "previous"
     names = sorted(p.name for p in tmp_path.iterdir())
-    if sig == signal.SIGKILL:
-        assert code == -signal.SIGKILL  # no chance to clean up: only the hidden temporary is left
-        assert [n for n in names if not n.endswith(".tmp")] == ["in.csv", "out.csv"]
-    else:
-        assert code == 130
+    if sig != signal.SIGKILL:
+        assert code == 128 + sig, err
+        assert err.count("\n") == 1 and "interrupted" in err, err
         assert names == ["in.csv", "out.csv"]
+        return
+    assert code == -signal.SIGKILL  # no chance to clean up
+    if unnamed and smotekit.io._atomic.USE_UNNAMED:
+        assert names == ["in.csv", "out.csv"]  # an unnamed temporary vanishes with the process
+        return
+    assert [n for n in names if not n.endswith(".tmp")] == ["in.csv", "out.csv"]
+    assert len(names) == 3  # the hidden temporary of the killed run ...
+    argv = ["resample", src, "-o", tmp_path / "next.csv", "-t", "label", "--quiet"]
+    assert main([str(a) for a in argv]) == 0  # ... is removed by the next run in that folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "next.csv", "out.csv"]
 
 
 def test_subprocess_run_and_quiet(tmp_path):

@@ -291,7 +291,9 @@ def test_cli_evaluate_tiny(tmp_path, capsys):
     # the numbers in the report are those of the CSV
     logreg_none = table[(table["classifier"] == "logreg") & (table["strategy"] == "none")]
     assert f"{logreg_none['roc_auc'].mean():.3f}" in report
-    assert (out / "folds.png").stat().st_size > 1000
+    assert (out / "figures" / "folds.png").stat().st_size > 1000
+    html = (out / "report.html").read_text()
+    assert "data:image/png;base64," in html and "<table>" in html
 
 
 def test_cli_evaluate_file_and_errors(tmp_path, capsys):
@@ -320,10 +322,10 @@ def test_cli_evaluate_file_and_errors(tmp_path, capsys):
         "--no-figures",
     ]
     assert main(args) == 0
-    assert not (out / "folds.png").exists()
+    assert not (out / "figures").exists()
     assert main(["evaluate", "--data", str(path)]) == 2
     assert "--target" in capsys.readouterr().err
-    assert main(["evaluate", "--data", str(path), "--target", "zz"]) == 1
+    assert main(["evaluate", "--data", str(path), "--target", "zz"]) == 2  # as resample
     assert main(["evaluate", "--dataset", "nope"]) == 2
     assert main(["evaluate", "--classifiers", "svm"]) == 2
     assert (

@@ -1,26 +1,37 @@
-"""smotekit.io: formats by extension, streaming round trips, atomic output, column types."""
+"""smotekit.io: formats, streaming round trips, CSV records and types, atomic output, columns."""
 
 from __future__ import annotations
 
+import csv
 import os
 
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smotekit.io import (
+    AtomicFile,
     BatchWriter,
+    CsvDialect,
+    CsvSource,
     UnknownFormatError,
+    _atomic,
+    _csv,
     _formats,
+    _records,
     atomic_output,
     check_output_path,
     column_arrays,
     detect_format,
     iter_batches,
     missing_mask,
+    named_os_error,
     numeric_matrix,
     read_schema,
 )
+from smotekit.io._csvwrite import csv_header, csv_rows
 
 TABLE = pa.table(
     {
@@ -68,7 +79,7 @@ def test_round_trip_keeps_names_order_types_and_values(tmp_path, name):
 
 
 def test_many_small_batches_stream_in_order(tmp_path, monkeypatch):
-    monkeypatch.setattr(_formats, "CSV_BLOCK_BYTES", 256)
+    monkeypatch.setattr(_csv, "CSV_BLOCK_BYTES", 256)
     monkeypatch.setattr(_formats, "PARQUET_BATCH_ROWS", 7)
     table = pa.table({"v": np.arange(500, dtype=np.int64), "w": np.linspace(0, 1, 500)})
     for name in ("m.csv", "m.parquet"):
@@ -92,7 +103,7 @@ def test_atomic_output_renames_on_success_and_keeps_mode(tmp_path):
     target.write_text("old")
     os.chmod(target, 0o640)
     with atomic_output(target) as tmp:
-        assert tmp.parent == tmp_path and tmp != target
+        assert tmp != target
         tmp.write_text("new")
         assert target.read_text() == "old"
     assert target.read_text() == "new"
@@ -160,3 +171,169 @@ def test_column_arrays_round_integers_and_keep_types():
     assert arrays[1].to_pylist() == [2, -3]
     assert arrays[2].to_pylist() == pytest.approx([0.1, 0.2])
     assert arrays[3].to_pylist() == [255, 0]  # clipped to the type's range
+
+
+# -- CSV records, byte for byte ------------------------------------------------------------------
+
+FIELDS = st.one_of(
+    st.from_regex(r"[a-z0-9 .]{0,5}", fullmatch=True),
+    st.text(alphabet='ab,"\r\n ', max_size=6).map(lambda v: '"' + v.replace('"', '""') + '"'),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(st.lists(FIELDS, min_size=2, max_size=2), min_size=1, max_size=12),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_record_ends_agree_with_the_csv_module(rows, newline):
+    text = "".join(",".join(row) + newline for row in rows)
+    buf = text.encode()
+    expected, consumed = [], 0
+    lines = iter(buf.splitlines(keepends=True))
+
+    def counted():
+        nonlocal consumed
+        for line in lines:
+            consumed += len(line)
+            yield line.decode()
+
+    for _ in csv.reader(counted()):
+        expected.append(consumed)
+    quote, comma = ord('"'), ord(",")
+    assert _records.quick_record_ends(buf, quote, final=True).tolist() == expected
+    assert _records.exact_record_ends(buf, quote, comma, final=True).tolist() == expected
+
+
+def test_a_quote_inside_an_unquoted_value_needs_the_exact_rule(tmp_path):
+    path = tmp_path / "inch.csv"
+    path.write_bytes(b'size,n,y\n5",1,0\n6",2,1\n"7, big",3,0\n8,4,1\n')
+    source = CsvSource(path, delimiter=",")
+    (block,) = source.blocks()
+    assert block.batch.column("size").to_pylist() == ['5"', '6"', "7, big", "8"]
+    assert block.records() == path.read_bytes()[len(source.header) :]
+    assert (
+        block.records(np.array([False, True, True, False]), b",x") == b'6",2,1,x\n"7, big",3,0,x\n'
+    )
+
+
+def test_csv_types_are_decided_once_from_the_first_block(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "zip,when,empty,flag,stray,n,x,label\n"
+        + "".join(
+            f"0{2100 + i},2024-01-0{1 + i % 9},,{'true' if i % 2 else 'false'},"
+            f"{'oops' if i == 4 else i},{i},{i / 4},{i % 2}\n"
+            for i in range(30)
+        )
+    )
+    source = CsvSource(path, delimiter=",", text_columns=["n"])
+    types = dict(zip(source.schema.names, map(str, source.schema.types), strict=True))
+    assert types == {
+        "zip": "string",  # zero-padded codes stay text
+        "when": "string",
+        "empty": "double",
+        "flag": "string",
+        "stray": "string",
+        "n": "string",  # asked for as text
+        "x": "double",
+        "label": "int64",
+    }
+    problem = source.mixed["stray"]
+    assert (problem.column, problem.value, problem.row, problem.line) == ("stray", "oops", 5, 6)
+    assert list(source.mixed) == ["stray"]
+
+
+def test_small_blocks_give_the_same_rows_and_bytes(tmp_path, monkeypatch):
+    path = tmp_path / "q.csv"
+    rows = [f'{i},"v\r\n{i}",{i % 3}' for i in range(200)]
+    path.write_bytes(("a,b,label\r\n" + "\r\n".join(rows) + "\r\n").encode())
+    whole = list(CsvSource(path, delimiter=",").blocks())
+    monkeypatch.setattr(_csv, "CSV_BLOCK_BYTES", 64)
+    small = list(CsvSource(path, delimiter=",").blocks())
+    assert len(whole) == 1 and len(small) > 10
+    joined = pa.Table.from_batches([b.batch for b in small])
+    assert joined.equals(pa.Table.from_batches([whole[0].batch]))
+    assert b"".join(b.records() for b in small) == whole[0].records()
+    assert [b.first_row for b in small[:2]] == [0, small[0].batch.num_rows]
+    assert (
+        small[1].location(0)
+        == f"data row {small[0].batch.num_rows + 1} (line {2 + 2 * small[0].batch.num_rows})"
+    )
+
+
+def test_csv_rows_quote_only_where_needed_and_keep_spellings():
+    batch = pa.record_batch(
+        {"x": [0.1, 2.0, -1e-9], "s": ["plain", 'say "hi"', "a;b"], "y": [0.0, 1.0, 1.0]}
+    )
+    dialect = CsvDialect(delimiter=";", terminator="\r\n", encoding="latin-1")
+    text = csv_rows(batch, dialect, {"y": {0.0: "0.0", 1.0: "1.00"}})
+    assert text == b'0.1;plain;0.0\r\n2;"say ""hi""";1.00\r\n-1e-9;"a;b";1.00\r\n'
+    assert csv_header(["x", "caf\u00e9"], dialect) == "x;caf\u00e9\r\n".encode("latin-1")
+
+
+# -- atomic output -------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not _atomic.USE_UNNAMED, reason="no unnamed temporary files here")
+def test_an_unnamed_temporary_is_invisible_until_committed(tmp_path):
+    target = tmp_path / "out.csv"
+    output = AtomicFile(target)
+    output.path.write_text("data")
+    assert list(tmp_path.iterdir()) == []
+    output.commit()
+    assert listing(tmp_path) == ["out.csv"] and target.read_text() == "data"
+
+
+def test_named_temporaries_of_dead_runs_are_removed_and_only_those(tmp_path, monkeypatch):
+    monkeypatch.setattr(_atomic, "USE_UNNAMED", False)
+    host, pid = _atomic._host(), os.getpid()
+    start = _atomic._start_time(pid)
+    dead = tmp_path / f".a.csv.smotekit-{host}-999999999-5-x1.tmp"
+    reused = tmp_path / f".a.csv.smotekit-{host}-{pid}-{start + 1}-x2.tmp"  # an older pid's
+    live = tmp_path / f".b.csv.smotekit-{host}-{pid}-{start}-x3.tmp"
+    other_host = tmp_path / ".a.csv.smotekit-00000000-999999999-5-x4.tmp"
+    foreign = tmp_path / ".a.csv.ab12cd.tmp"
+    for path in (dead, reused, live, other_host, foreign):
+        path.write_text("partial")
+    output = AtomicFile(tmp_path / "c.csv")
+    assert output.path.name.startswith(f".c.csv.smotekit-{host}-{pid}-")
+    output.path.write_text("data")
+    output.commit()
+    assert listing(tmp_path) == sorted(["c.csv", live.name, other_host.name, foreign.name])
+
+
+def test_a_symbolic_link_is_written_through(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert "is a link" in check_output_path(link, [], force=False)
+    assert check_output_path(link, [], force=True) is None
+    with atomic_output(link) as tmp:
+        tmp.write_text("new")
+    assert link.is_symlink() and real.read_text() == "new"
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.csv")
+    assert "does not exist" in check_output_path(dangling, [], force=True)
+
+
+def test_os_errors_name_the_output():
+    named = named_os_error(OSError("Detail: [errno 28] No space left on device"), "o.csv")
+    assert (named.errno, named.filename) == (28, "o.csv")
+    named = named_os_error(OSError("something odd"), "o.csv")
+    assert (named.strerror, named.filename) == ("something odd", "o.csv")
+
+
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_quoted_line_breaks_with_a_stray_quote_in_a_big_block(tmp_path):
+    # Over 1 MiB, so pyarrow parses the block in parallel pieces that must not cut a quoted value.
+    path = tmp_path / "mixed.csv"
+    rows = [f'{i},"v\n{i}",{i % 2}' if i % 7 else f'{i},{i}",{i % 2}' for i in range(150_000)]
+    path.write_text("a,b,label\n" + "\n".join(rows) + "\n")
+    (block,) = CsvSource(path, delimiter=",").blocks()
+    column = block.batch.column("b").to_pylist()
+    assert column == [f"v\n{i}" if i % 7 else f'{i}"' for i in range(150_000)]

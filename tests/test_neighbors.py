@@ -19,7 +19,7 @@ from smotekit.neighbors import (
     ApproximateNeighbors,
     ExactNeighbors,
     KNeighborsLike,
-    _exact,
+    _choice,
     choose_method,
     drop_self,
     predicted_seconds,
@@ -130,9 +130,9 @@ def test_choose_method_crossover():
     assert choose_method(50, 2) == choose_method(10_000, 2) == "kd_tree"
 
 
-@pytest.mark.parametrize("d", sorted(_exact.KD_TREE_SECONDS))
+@pytest.mark.parametrize("d", sorted(_choice.KD_TREE_SECONDS))
 def test_cost_model_reproduces_its_measurements(d):
-    for rows, seconds in zip(_exact.CALIBRATION_ROWS, _exact.KD_TREE_SECONDS[d], strict=True):
+    for rows, seconds in zip(_choice.CALIBRATION_ROWS, _choice.KD_TREE_SECONDS[d], strict=True):
         assert predicted_seconds("kd_tree", rows, d) == pytest.approx(seconds, rel=1e-9)
     # Growth with the rows is monotone and, between measured sizes, interpolated.
     t = [predicted_seconds("kd_tree", n, d) for n in (5_000, 20_000, 70_000, 500_000)]
@@ -141,10 +141,10 @@ def test_cost_model_reproduces_its_measurements(d):
 
 def test_cost_model_picks_the_measured_winner():
     # Every measured point where one method was more than 1.5x faster is decided that way.
-    method = "faiss" if _exact._has_faiss() else "blas"
-    brute = dict(zip(_exact.CALIBRATION_ROWS, _exact.BRUTE_SECONDS[method], strict=True))
-    for d, kd_seconds in _exact.KD_TREE_SECONDS.items():
-        for rows, kd in zip(_exact.CALIBRATION_ROWS, kd_seconds, strict=True):
+    method = "faiss" if _choice.has_faiss() else "blas"
+    brute = dict(zip(_choice.CALIBRATION_ROWS, _choice.BRUTE_SECONDS[method], strict=True))
+    for d, kd_seconds in _choice.KD_TREE_SECONDS.items():
+        for rows, kd in zip(_choice.CALIBRATION_ROWS, kd_seconds, strict=True):
             if kd * 1.5 < brute[rows]:
                 assert choose_method(rows, d) == "kd_tree", (rows, d)
             elif brute[rows] * 1.5 < kd:

@@ -116,7 +116,7 @@ def test_error_names_parameter():
 @settings(max_examples=30, deadline=None)
 @given(
     seed=st.integers(0, 2**31 - 1),
-    m=st.integers(1, 20),
+    m=st.integers(2, 20),
     n_new=st.integers(1, 60),
     d=st.integers(1, 4),
 )

@@ -91,19 +91,26 @@ def test_each_row_is_the_mode_of_its_base_neighbourhood():
 
 # -- errors ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("missing", [None, np.nan])
-def test_error_missing_category(missing):
+def test_missing_category_is_a_category(missing):
+    # issue 17 D: as in SMOTE-NC, a missing value is one more category (imbalanced-learn's
+    # SMOTEN refuses it with "Input contains NaN").
     X, y = categorical(0)
-    X[7, 1] = missing
-    with pytest.raises(ValueError, match=r"Categorical feature 1 has missing.*row 7"):
-        SMOTEN().fit_resample(X, y)
+    X[np.flatnonzero(y == 2)[:8], 1] = missing
+    before = X.astype(str)
+    X_res, y_res = SMOTEN(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X.astype(str), before)
+    assert all(a is b or a == b for a, b in zip(X_res[: len(X)].ravel(), X.ravel(), strict=True))
+    synthetic = X_res[len(X) :, 1]
+    assert {v for v in synthetic if v is not None} <= {"x", "y", "z"}
+    assert np.bincount(y_res).tolist() == [np.bincount(y).max()] * 3
 
 
-def test_error_missing_category_names_dataframe_column():
+def test_missing_category_in_dataframe():
     X, y = categorical(0)
     df = pd.DataFrame(X, columns=["shape", "colour", "size"])
     df.loc[3, "size"] = None
-    with pytest.raises(ValueError, match="'size'"):
-        SMOTEN().fit_resample(df, y)
+    X_res, _ = SMOTEN(random_state=0).fit_resample(df, y)
+    pd.testing.assert_frame_equal(X_res.head(len(df)), df)
 
 
 def test_error_class_too_small_for_k():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+#: The installed version (the one place it is defined; the package metadata reads it).
 __version__ = "0.1.0"
 
 # public name -> module that defines it
@@ -27,6 +28,7 @@ _LAZY = {
     "smote": "smotekit._functional",
     "ExactNeighbors": "smotekit.neighbors",
     "ApproximateNeighbors": "smotekit.neighbors",
+    "SmotekitWarning": "smotekit.exceptions",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from smotekit._functional import smote as smote
     from smotekit.combine import SMOTEENN as SMOTEENN
     from smotekit.combine import SMOTETomek as SMOTETomek
+    from smotekit.exceptions import SmotekitWarning as SmotekitWarning
     from smotekit.neighbors import ApproximateNeighbors as ApproximateNeighbors
     from smotekit.neighbors import ExactNeighbors as ExactNeighbors
     from smotekit.over_sampling import ADASYN as ADASYN

@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smotekit._frames import frame_as_numeric
 from smotekit._kernels import draw_smote, interpolate
 from smotekit._validation import (
-    check_class_large_enough,
     check_finite,
     check_fraction,
     check_non_negative_int,
@@ -36,8 +36,8 @@ def smote(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Samples of the class to grow; at least ``k + 1`` rows, finite, numeric.
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        Samples of the class to grow; at least ``k + 1`` rows, finite, numeric, dense.
     k : int, default=5
         Nearest neighbours to choose the partner from.
     a : float in (0, 1], default=1.0
@@ -51,7 +51,8 @@ def smote(
     Returns
     -------
     ndarray of shape (num_samples, n_features)
-        The synthetic rows (float64 for integer input, else ``X``'s dtype). ``X`` is not modified.
+        The synthetic rows (float64 for integer or boolean input, else ``X``'s dtype). ``X`` is
+        not modified.
 
     See Also
     --------
@@ -73,13 +74,24 @@ def smote(
 
     from smotekit.neighbors import ExactNeighbors, within_class_neighbors
 
+    if hasattr(X, "format") and hasattr(X, "toarray"):
+        raise TypeError(
+            f"X is a sparse matrix ({type(X).__name__}), but smotekit.smote takes a dense array: "
+            "pass X.toarray(), or use smotekit.SMOTE, which takes sparse input."
+        )
+    X, columns = frame_as_numeric(X, "smotekit.smote")
     X = check_numeric_2d(X, "X")
-    check_finite(X, "X")
+    check_finite(X, "X", columns=None if columns is None else columns.names)
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise ValueError(f"k={k!r} must be a positive integer (the number of neighbours).")
     a = check_fraction(a, "a")
     n = X.shape[0] if num_samples is None else check_non_negative_int(num_samples, "num_samples")
-    check_class_large_enough(X.shape[0], int(k), "X", "k")
+    if X.shape[0] < k + 1:
+        fix = f"lower k to at most {X.shape[0] - 1}" if X.shape[0] >= 2 else "give more rows"
+        raise ValueError(
+            f"X has {X.shape[0]} row{'s' if X.shape[0] != 1 else ''}, but k={k} needs at least "
+            f"{k + 1} (each row and {k} neighbours): {fix}."
+        )
     if not np.issubdtype(X.dtype, np.floating):
         X = X.astype(np.float64)
     graph = within_class_neighbors(ExactNeighbors(n_neighbors=int(k) + 1), X, int(k))

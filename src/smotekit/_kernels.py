@@ -13,21 +13,23 @@ and no state, only NumPy:
 
 from __future__ import annotations
 
-import os
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._threads import run_blocks
+from smotekit._threads import run_blocks, worker_count
 
 __all__ = [
+    "INTEGER_ROUNDING",
     "PROVENANCE_DTYPE",
     "SyntheticPlan",
+    "cast_values",
     "concat_plans",
     "draw_smote",
     "interpolate",
     "interpolate_sparse",
+    "segment_values",
 ]
 
 #: One record per synthetic row: the row it grows from, the partner it moves towards (-1 where a
@@ -168,11 +170,161 @@ def draw_smote(
     )
 
 
-def _cast_into(values: NDArray[np.floating], out: NDArray) -> None:
-    """Store float results into ``out``; integer outputs are rounded, never truncated."""
-    if np.issubdtype(out.dtype, np.integer):
-        np.rint(values, out=values)
-    out[...] = values
+#: How synthetic values are stored in an integer (or boolean) output: ``"nearest"`` rounds to
+#: the nearest integer (smotekit's default), ``"truncate"`` cuts towards zero as imbalanced-learn's
+#: ``astype`` does.
+INTEGER_ROUNDING = ("nearest", "truncate")
+
+
+def _float_range_of(dtype: np.dtype) -> tuple[float, float]:
+    """The widest float64 interval whose every value lies in ``dtype``'s range."""
+    if dtype.kind == "f":
+        top = float(np.finfo(dtype).max)
+        return -top, top
+    if dtype.kind == "b":
+        return 0.0, 1.0
+    info = np.iinfo(dtype)
+    high = float(info.max)
+    if int(high) > info.max:  # 2**63 - 1 is 2**63 in float64
+        high = float(np.nextafter(high, -np.inf))
+    return float(info.min), high
+
+
+def cast_values(
+    values: NDArray[Any],
+    dtype: Any,
+    integer_rounding: str = "nearest",
+    *,
+    clip: bool = True,
+    out: NDArray[Any] | None = None,
+) -> NDArray[Any]:
+    """Store computed values in ``dtype``: the one rule every synthetic value goes through.
+
+    * into an integer or boolean dtype, float values are rounded to the nearest integer (or
+      truncated towards zero with ``integer_rounding="truncate"``, imbalanced-learn's ``astype``);
+    * every value is clipped to ``dtype``'s range (its finite range for floats), so a value that
+      does not fit becomes the nearest one that does, never a wrapped-around integer or an inf.
+
+    ``clip=False`` skips the clipping where the caller knows the values fit (interpolated floats).
+    ``values`` may be modified in place; with ``out`` (of ``dtype``) the result is written there.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cast_values(np.array([2.5, 2.97, -1.7, 300.0]), np.uint8)
+    array([  2,   3,   0, 255], dtype=uint8)
+    >>> cast_values(np.array([2.5, 2.97, -1.7]), np.int64, "truncate")
+    array([ 2,  2, -1])
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind in "biu" and values.dtype.kind in "biu":
+        # integer to integer: clip in the integers (exact beyond 2**53)
+        info_in = np.iinfo(np.uint8 if values.dtype.kind == "b" else values.dtype)
+        info_out = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
+        int_low, int_high = max(info_in.min, info_out[0]), min(info_in.max, info_out[1])
+        if clip and (int_low > info_in.min or int_high < info_in.max):
+            values = np.clip(values, values.dtype.type(int_low), values.dtype.type(int_high))
+        return _store(values, dtype, out)
+    if dtype.kind in "biu":
+        if values.dtype.kind != "f":
+            values = values.astype(np.float64)
+        if integer_rounding == "truncate":
+            np.trunc(values, out=values)
+        else:
+            np.rint(values, out=values)
+        low, high = _float_range_of(dtype)
+        np.clip(values, low, high, out=values)  # integers always: 64-bit ones can round past
+        return _store(values, dtype, out)
+    if clip:
+        low, high = _float_range_of(dtype)
+        values = np.clip(values, low, high, out=values if values.dtype == np.float64 else None)
+    return _store(values, dtype, out)
+
+
+def _store(values: NDArray[Any], dtype: np.dtype, out: NDArray[Any] | None) -> NDArray[Any]:
+    if out is None:
+        return values.astype(dtype, copy=False)
+    np.copyto(out, values, casting="unsafe")  # the values fit: clipped above
+    return out
+
+
+def segment_values(
+    base: NDArray[Any],
+    partner: NDArray[Any],
+    gap: NDArray[np.float64],
+    scale: NDArray[np.float64] | None = None,
+) -> NDArray[Any]:
+    """``base + gap * scale * (partner - base)``, elementwise, finite for finite input.
+
+    Integer and boolean values are taken to float64 first (exact below 2**53, no wrap-around in
+    the difference). Floats keep their dtype for the difference and the scaling, and the step is
+    float64: imbalanced-learn's arithmetic, bit for bit. Where that overflows (values beyond half
+    the dtype's range), the point is computed again as ``(1 - t) * base + t * partner`` in float64
+    (``t = gap * scale``), whose terms cannot overflow on a segment; a point really beyond the
+    range stays infinite, for :func:`cast_values` to clip. The result is float64, or ``base``'s
+    dtype for float64 input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> segment_values(np.array([250], np.uint8), np.array([10], np.uint8), np.array([0.5]))
+    array([130.])
+    >>> segment_values(np.array([-1.5e308]), np.array([1.5e308]), np.array([0.25]))
+    array([-7.5e+307])
+    """
+    integers = base.dtype.kind in "biu"
+    if integers:  # within float64's range by far: no overflow to repair
+        base = base.astype(np.float64)
+        partner = partner.astype(np.float64)
+    # Overflow is detected below, on the result.
+    with np.errstate(over="ignore", invalid="ignore"):
+        diff = partner - base
+        if scale is not None:
+            # In base's dtype, before the gap: imbalanced-learn's Borderline-SMOTE-2 rounding.
+            diff *= scale
+        if diff.dtype == np.float64:
+            diff *= gap
+            step = diff
+        else:
+            step = gap * diff
+        step += base
+        if integers or np.isfinite(step.sum()):
+            return step
+        bad = ~np.isfinite(step)
+        t = np.broadcast_to(gap if scale is None else gap * scale, step.shape)[bad]
+        b = np.broadcast_to(base, step.shape)[bad].astype(np.float64)
+        p = np.broadcast_to(partner, step.shape)[bad].astype(np.float64)
+        step[bad] = (1.0 - t) * b + t * p
+    return step
+
+
+def _moves_out(plan: SyntheticPlan) -> bool:
+    """Whether some row of the plan leaves its segment (extrapolation, SVM-SMOTE's safe rows)."""
+    if len(plan) == 0:
+        return False
+    gap = plan.gap if plan.scale is None else plan.gap * plan.scale
+    return bool(np.nanmin(gap) < 0.0 or np.nanmax(gap) > 1.0) if not np.isnan(gap).all() else False
+
+
+def _clip_to_segments(
+    block: NDArray[Any], base: NDArray[Any], partner: NDArray[Any], gap: NDArray[np.float64]
+) -> None:
+    """Keep 64-bit integer rows that interpolate between their two rows' values.
+
+    float64 holds integers exactly only below 2**53; beyond, the rounded result could leave the
+    segment (by up to a few thousand) although the exact one cannot.
+    """
+    exact = 2**53
+    if max(base.max(initial=0), partner.max(initial=0)) <= exact and (
+        min(base.min(initial=0), partner.min(initial=0)) >= -exact
+    ):
+        return  # float64 is exact here: the results are on their segments already
+    low, high = np.minimum(base, partner), np.maximum(base, partner)
+    inside = (gap >= 0.0) & (gap <= 1.0) | np.isnan(gap)
+    if inside.all():
+        np.clip(block, low, high, out=block)
+    else:
+        block[inside] = np.clip(block[inside], low[inside], high[inside])
 
 
 def interpolate(
@@ -181,13 +333,17 @@ def interpolate(
     out: NDArray,
     *,
     chunk_rows: int | None = None,
+    integer_rounding: str = "nearest",
 ) -> NDArray:
     """Write ``X[base] + gap * (X[neighbor] - X[base])`` for every triple into ``out``.
 
-    The difference is taken in ``X``'s dtype and the step in float64, then cast back to ``out``'s
-    dtype, which is exactly imbalanced-learn's arithmetic: float32 and float64 inputs give the same
-    bits as ``imblearn``. Rows with ``neighbor == -1`` are copies of their base. Integer outputs
-    are rounded to the nearest integer.
+    Float input uses imbalanced-learn's arithmetic (the difference in ``X``'s dtype, the step in
+    float64), so float32 and float64 inputs give the same bits as ``imblearn``. Integer and
+    boolean input is computed in float64 (no wrap-around). Every value is then stored with
+    :func:`cast_values`: integer outputs are rounded to the nearest integer (or truncated, as
+    imbalanced-learn does, with ``integer_rounding="truncate"``) and every output is clipped to
+    its dtype's range, so finite input never gives an inf, a NaN or a wrapped-around integer.
+    Rows with ``neighbor == -1`` are copies of their base.
 
     Parameters
     ----------
@@ -200,6 +356,8 @@ def interpolate(
     chunk_rows : int or None, default=None
         Rows per chunk; bounds the temporaries to ``chunk_rows * d`` values. ``None`` picks
         about 1 MiB of temporaries per chunk.
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How values are stored in an integer ``out``.
 
     Returns
     -------
@@ -223,6 +381,8 @@ def interpolate(
     if same_dtype and plan.scale is None and bool((plan.neighbor >= 0).all()):
         _interpolate_float64(X, plan, out, chunk_rows)
         return out
+    moves_out = _moves_out(plan)
+    wide_integers = X.dtype.kind in "iu" and X.dtype.itemsize == 8
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
         base_idx = plan.base[start:stop]
@@ -231,26 +391,26 @@ def interpolate(
         base = X[base_idx]
         has_partner = nbr_idx >= 0
         if has_partner.all():
-            diff = X[nbr_idx]
+            partner = X[nbr_idx]
         else:
             # No partner: a copy of the base (its gap is nan in the provenance, 0 here).
-            diff = base.copy()
-            diff[has_partner] = X[nbr_idx[has_partner]]
+            partner = base.copy()
+            partner[has_partner] = X[nbr_idx[has_partner]]
             gaps = np.where(has_partner[:, np.newaxis], gaps, 0.0)
-        np.subtract(diff, base, out=diff)
-        if plan.scale is not None:
-            # In X's dtype, before the gap: the rounding imbalanced-learn's Borderline-SMOTE-2 has.
-            diff *= plan.scale[start:stop, np.newaxis]
-        if same_dtype:
-            # In place: no temporary beyond the two gathers. gap * diff + base in this order
-            # rounds exactly as imbalanced-learn's ``X[rows] + steps * diffs``.
-            diff *= gaps
-            diff += base
-            out[start:stop] = diff
-        else:
-            step = gaps * diff
-            step += base
-            _cast_into(step, out[start:stop])
+        scale = None if plan.scale is None else plan.scale[start:stop, np.newaxis]
+        values = segment_values(base, partner, gaps, scale)
+        block = out[start:stop]
+        # The step is float64 here; X's float dtype needs no clip on a segment.
+        cast_values(
+            values,
+            out.dtype,
+            integer_rounding,
+            clip=moves_out or out.dtype.kind != "f",
+            out=block,
+        )
+        if wide_integers and out.dtype == X.dtype:
+            eff = gaps[:, 0] if scale is None else gaps[:, 0] * scale[:, 0]
+            _clip_to_segments(block, base, partner, eff)
     return out
 
 
@@ -271,35 +431,76 @@ def _interpolate_float64(
         block = out[start:stop]
         np.take(X, plan.base[start:stop], axis=0, out=block, mode="clip")
         diff = np.take(X, plan.neighbor[start:stop], axis=0, mode="clip")
-        diff -= block
-        diff *= plan.gap[start:stop, np.newaxis]
-        block += diff
+        with np.errstate(over="ignore", invalid="ignore"):  # detected below, on the result
+            diff -= block
+            diff *= plan.gap[start:stop, np.newaxis]
+            block += diff
+            finite = np.isfinite(block.sum())
+        if not finite:
+            # Finite input beyond half the float64 range: the scale-aware computation.
+            rows = plan.base[start:stop], plan.neighbor[start:stop]
+            values = segment_values(X[rows[0]], X[rows[1]], plan.gap[start:stop, np.newaxis])
+            cast_values(values, block.dtype, out=block)
 
     # NumPy releases the GIL in take and in the ufuncs: chunks fill in parallel.
     parallel = len(plan) * X.shape[1] >= PARALLEL_MIN_VALUES
-    run_blocks(fill, range(0, len(plan), chunk_rows), (os.cpu_count() or 1) if parallel else 1)
+    run_blocks(fill, range(0, len(plan), chunk_rows), worker_count() if parallel else 1)
 
 
-def interpolate_sparse(X, plan: SyntheticPlan, *, chunk_rows: int = 65536):
+def _pattern(matrix: Any, code: int) -> Any:
+    """``code`` where a canonical CSR matrix stores an entry (explicit zeros included)."""
+    from scipy import sparse
+
+    codes = np.full(matrix.indices.size, code, dtype=np.int8)
+    return sparse.csr_matrix((codes, matrix.indices, matrix.indptr), shape=matrix.shape)
+
+
+def interpolate_sparse(
+    X: Any, plan: SyntheticPlan, *, chunk_rows: int = 65536, integer_rounding: str = "nearest"
+) -> Any:
     """Sparse counterpart of :func:`interpolate`: returns the synthetic rows in ``X``'s format.
 
-    Uses imbalanced-learn's arithmetic (``X[rows] + steps.multiply(diffs)``) chunk by chunk.
+    Each chunk's values are computed on the union of its base and partner rows' stored entries
+    with the same :func:`segment_values` and :func:`cast_values` as the dense kernel, so sparse and
+    dense input give the same values, bit for bit (and imbalanced-learn's for float input).
     """
     from scipy import sparse
 
     fmt = X.format
+    X = X.tocsr()
+    moves_out = _moves_out(plan)
+    wide_integers = X.dtype.kind in "iu" and X.dtype.itemsize == 8
     blocks = []
     for start in range(0, len(plan), chunk_rows):
         stop = min(start + chunk_rows, len(plan))
-        base = X[plan.base[start:stop]]
+        base_idx = plan.base[start:stop]
         nbr_idx = plan.neighbor[start:stop]
-        nbr = X[np.where(nbr_idx >= 0, nbr_idx, plan.base[start:stop])]
-        steps = sparse.csr_matrix(np.nan_to_num(plan.gap[start:stop, np.newaxis], nan=0.0))
-        diff = nbr - base
-        if plan.scale is not None:
-            diff = sparse.csr_matrix(diff.multiply(plan.scale[start:stop, np.newaxis]))
-        block = base + steps.multiply(diff)
-        blocks.append(sparse.csr_matrix(block).astype(X.dtype))
+        has_partner = nbr_idx >= 0
+        base = sparse.csr_matrix(X[base_idx])
+        partner = sparse.csr_matrix(X[np.where(has_partner, nbr_idx, base_idx)])
+        base.sum_duplicates()
+        partner.sum_duplicates()
+        # Where a synthetic value can be non-zero: the union of both rows' stored entries, each
+        # marked 1 (base only), 2 (partner only) or 3 (both); in canonical order, so each
+        # matrix's entries are the union's marked ones, in the same order.
+        union = _pattern(base, 1) + _pattern(partner, 2)
+        base_values = np.zeros(union.data.size, dtype=X.dtype)
+        base_values[(union.data & 1) != 0] = base.data
+        partner_values = np.zeros(union.data.size, dtype=X.dtype)
+        partner_values[(union.data & 2) != 0] = partner.data
+        rows = np.repeat(np.arange(union.shape[0]), np.diff(union.indptr))
+        gaps = np.where(has_partner, plan.gap[start:stop], 0.0)[rows]
+        scale = None if plan.scale is None else plan.scale[start:stop][rows]
+        values = segment_values(base_values, partner_values, gaps, scale)
+        values = cast_values(
+            values, X.dtype, integer_rounding, clip=moves_out or X.dtype.kind != "f"
+        )
+        if wide_integers:
+            eff = gaps if scale is None else gaps * scale
+            _clip_to_segments(values, base_values, partner_values, eff)
+        block = sparse.csr_matrix((values, union.indices, union.indptr), shape=union.shape)
+        block.eliminate_zeros()
+        blocks.append(block)
     if not blocks:
         return sparse.csr_matrix((0, X.shape[1]), dtype=X.dtype).asformat(fmt)
     return sparse.vstack(blocks, format=fmt)

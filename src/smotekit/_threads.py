@@ -1,11 +1,92 @@
-"""Blocks of array work on a few threads (NumPy, SciPy and faiss release the GIL inside them)."""
+"""How many threads smotekit may start, and blocks of array work on that many threads.
+
+One function, :func:`worker_count`, decides the thread count of every parallel stage (the exact
+neighbour search, the re-rank, generation), so that smotekit honours what its caller allows: an
+explicit ``n_jobs``, joblib's ``parallel_config(n_jobs=...)``, threadpoolctl limits (loky sets them
+in each worker of a process pool, as ``OMP_NUM_THREADS`` and friends), and the CPUs the process
+may run on (``taskset``, container CPU sets). Without that, threads multiply: a grid search on
+``n_jobs`` processes each starting one thread per core.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["run_blocks"]
+__all__ = ["available_cpus", "run_blocks", "worker_count"]
+
+# Environment variables through which a caller (or loky, in each worker of a process pool)
+# caps the threads of native libraries.
+_THREAD_LIMIT_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the platform has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not every platform has an affinity mask
+        return max(1, os.cpu_count() or 1)
+
+
+def _environment_limit() -> int | None:
+    limits = []
+    for name in _THREAD_LIMIT_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            limits.append(int(value))
+    return min(limits) if limits else None
+
+
+def _threadpool_limit() -> int | None:
+    """The smallest thread count of the loaded BLAS and OpenMP pools (threadpoolctl limits)."""
+    from threadpoolctl import threadpool_info
+
+    counts = [int(info["num_threads"]) for info in threadpool_info() if info.get("num_threads")]
+    return min(counts) if counts else None
+
+
+def _joblib_n_jobs() -> int | None:
+    """``n_jobs`` set by an enclosing ``joblib.parallel_config`` (None when none is set)."""
+    from joblib.parallel import get_active_backend
+
+    return get_active_backend()[1]
+
+
+def worker_count(n_jobs: int | None = None) -> int:
+    """Threads a parallel stage may use.
+
+    ``n_jobs`` as in scikit-learn: a positive count, or ``-1`` for every available CPU (``-2``
+    all but one, ...). ``None`` takes joblib's ``parallel_config(n_jobs=...)`` if one is active,
+    else every available CPU. The result never exceeds the CPUs of the affinity mask, nor the
+    thread limits set through threadpoolctl or the environment (``OMP_NUM_THREADS``, ...).
+
+    Examples
+    --------
+    >>> worker_count(1)
+    1
+    >>> 1 <= worker_count() <= available_cpus()
+    True
+    """
+    cpus = available_cpus()
+    if n_jobs is None:
+        n_jobs = _joblib_n_jobs()
+    if n_jobs is None or n_jobs == 0:
+        wanted = cpus
+    elif n_jobs < 0:
+        wanted = max(1, cpus + 1 + int(n_jobs))
+    else:
+        wanted = int(n_jobs)
+    limits = [cpus, wanted]
+    for limit in (_environment_limit(), _threadpool_limit()):
+        if limit is not None:
+            limits.append(limit)
+    return max(1, min(limits))
 
 
 def run_blocks(run: Callable[[int], object], starts: Sequence[int], workers: int) -> None:

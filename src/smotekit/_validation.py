@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import numbers
+import sys
+import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -12,9 +15,18 @@ __all__ = [
     "check_class_large_enough",
     "check_finite",
     "check_fraction",
+    "check_labels",
     "check_non_negative_int",
     "check_numeric_2d",
+    "check_strategy_counts",
+    "explain_strategy_result",
+    "neighbors_fix",
+    "neighbors_setting",
+    "warn_user",
 ]
+
+# Packages whose frames a warning skips, so that it points at the user's own line.
+_LIBRARY = {"smotekit", "imblearn", "sklearn", "sklearn_compat"}
 
 
 def check_numeric_2d(X: Any, name: str = "X") -> NDArray[Any]:
@@ -43,22 +55,48 @@ def check_numeric_2d(X: Any, name: str = "X") -> NDArray[Any]:
     return arr
 
 
-def check_finite(X: Any, name: str = "X") -> None:
-    """Raise a clear error where ``X`` holds NaN or infinity (dense or sparse)."""
+def check_finite(X: Any, name: str = "X", columns: Sequence[Any] | None = None) -> None:
+    """Raise a clear error where ``X`` holds NaN or infinity (dense or sparse).
+
+    ``columns`` (a frame's column names) lets the message name the column, not its position.
+    A missing value (NaN) and an infinite one get different advice.
+    """
     data = X.data if hasattr(X, "format") and hasattr(X, "data") else X
     if not np.issubdtype(np.asarray(data).dtype, np.inexact):
         return
     finite = np.isfinite(data)
     if finite.all():
         return
-    where = ""
-    if not hasattr(X, "format"):
-        row, col = np.argwhere(~finite)[0]
-        where = f" (first at row {row}, column {col}: {X[row, col]})"
+    if hasattr(X, "format"):
+        coo = X.tocoo()
+        bad = np.flatnonzero(~np.isfinite(coo.data))
+        rows, cols, values = coo.row[bad], coo.col[bad], coo.data[bad]
+    else:
+        rows, cols = np.nonzero(~finite)
+        values = X[rows, cols]
+    missing = np.isnan(values)
+    # NaN first: it is the commoner mistake, and its fix (imputation) differs from inf's.
+    which = np.flatnonzero(missing if missing.any() else ~missing)
+    first = which[0]
+    column = columns[cols[first]] if columns is not None else None
+    where = (
+        f"first at row {rows[first]}, column {column!r}"
+        if column is not None
+        else f"first at row {rows[first]}, column {cols[first]}"
+    )
+    many = which.size > 1
+    if missing.any():
+        raise ValueError(
+            f"{name} contains {f'{which.size} missing values' if many else 'a missing value'} "
+            f"(NaN; {where}). "
+            "SMOTE interpolates between rows and cannot use missing values: impute them (e.g. "
+            "sklearn.impute.SimpleImputer) or drop those rows first."
+        )
     raise ValueError(
-        f"{name} contains NaN or inf{where}. SMOTE interpolates between rows and cannot use "
-        "missing or infinite values: impute them (e.g. sklearn.impute.SimpleImputer) or drop "
-        "those rows first."
+        f"{name} contains {f'{which.size} infinite values' if many else 'an infinite value'} "
+        f"({values[first]}; {where}). SMOTE interpolates between rows, and a step from or "
+        "towards an infinite value is undefined: replace it with a finite value (e.g. clip "
+        "the column) or drop those rows first."
     )
 
 
@@ -83,16 +121,98 @@ def check_non_negative_int(value: Any, name: str) -> int:
     return int(value)
 
 
-def check_class_large_enough(n_class: int, k: int, label: Any, param: str = "k_neighbors") -> None:
-    """A class to grow needs ``k + 1`` samples: itself and ``k`` neighbours."""
+def neighbors_setting(param: str, value: Any, k: int) -> str:
+    """How a ``k_neighbors``-style setting reads in a message: ``k_neighbors=5``, or the estimator
+    and what it searches (``k + 1`` neighbours: the sample itself and ``k`` others)."""
+    if value is None or isinstance(value, numbers.Integral):
+        return f"{param}={k}"
+    return f"{param}={value!r} ({k + 1} neighbours per sample: the sample itself and {k} others)"
+
+
+def neighbors_fix(param: str, value: Any, most: int) -> str:
+    """The advice for a neighbour setting that asks for more than ``most`` neighbours."""
+    if value is None or isinstance(value, numbers.Integral):
+        return f"lower {param} to at most {most}"
+    return f"give {param} an estimator with n_neighbors at most {most + 1}"
+
+
+def check_class_large_enough(
+    n_class: int, k: int, label: Any, param: str = "k_neighbors", value: Any = None
+) -> None:
+    """A class to grow needs ``k + 1`` samples: itself and ``k`` neighbours.
+
+    ``value`` is the parameter as the user gave it (an int or an estimator), for the message.
+    """
     if n_class < k + 1:
         shown = label.item() if isinstance(label, np.generic) else label
         fix = (
-            f"lower {param} to at most {n_class - 1}"
+            neighbors_fix(param, value, n_class - 1)
             if n_class >= 2
             else "collect more samples of it or leave it out of sampling_strategy"
         )
         raise ValueError(
             f"Class {shown!r} has {n_class} sample{'s' if n_class != 1 else ''}, but "
-            f"{param}={k} needs at least {k + 1} to find {k} neighbours within the class: {fix}."
+            f"{neighbors_setting(param, value, k)} needs at least {k + 1} to find {k} "
+            f"neighbours within the class: {fix}."
         )
+
+
+def check_labels(y: Any) -> None:
+    """Refuse float labels that are not whole numbers (a regression target, or codes like 0.5).
+
+    The message starts as scikit-learn's ("Unknown label type") and says what to do.
+    """
+    try:
+        arr = np.asarray(y)
+    except Exception:  # left to the sampler's own checks
+        return
+    if arr.dtype.kind != "f":
+        return
+    fractional = arr[np.isfinite(arr) & (arr != np.round(arr))]
+    if fractional.size:
+        examples = ", ".join(f"{v:g}" for v in np.unique(fractional)[:3])
+        raise ValueError(
+            f"Unknown label type: y holds float values that are not whole numbers ({examples}), "
+            "but oversampling needs class labels. If they are class codes, convert them (e.g. "
+            "y.astype(str)); if y is a measurement, bin it into classes first (e.g. "
+            "numpy.digitize)."
+        )
+
+
+def check_strategy_counts(strategy: Any, source: str = "sampling_strategy") -> None:
+    """A dict strategy must map classes to whole numbers of samples."""
+    if not isinstance(strategy, dict):
+        return
+    for label, count in strategy.items():
+        if isinstance(count, bool) or not isinstance(count, numbers.Integral):
+            number = float(count) if isinstance(count, numbers.Real) else float("nan")
+            hint = f"use {int(number)} or {int(number) + 1}" if np.isfinite(number) else "an int"
+            raise ValueError(
+                f"{source} asks for {count!r} samples of class {label!r}: counts must be whole "
+                f"numbers of samples, {hint}."
+            )
+
+
+def explain_strategy_result(strategy: Any, y: Any) -> None:
+    """After a failure, say so if a callable ``sampling_strategy`` returned no valid dict."""
+    if not callable(strategy):
+        return
+    try:
+        result = strategy(np.asarray(y))
+    except Exception:  # the original error says more than a second failure would
+        return
+    if not isinstance(result, dict):
+        raise ValueError(
+            f"sampling_strategy={getattr(strategy, '__name__', strategy)!s} returned "
+            f"{result!r} ({type(result).__name__}); a callable sampling_strategy must return a "
+            "dict {class label: number of samples wanted}."
+        )
+    check_strategy_counts(result, f"sampling_strategy={getattr(strategy, '__name__', strategy)}")
+
+
+def warn_user(message: str, category: type[Warning]) -> None:
+    """Warn, attributed to the caller's line rather than to a line of the library stack."""
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARY:
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(message, category, stacklevel=level)

@@ -20,31 +20,35 @@ from numpy.typing import NDArray
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods
 
+from smotekit.over_sampling._base import FrameResampleMixin
+
 __all__ = ["SMOTEENN", "SMOTETomek"]
 
 _ANY_OVERSAMPLER = [HasMethods(["fit_resample"]), None]
 
 
-class _OversampleThenCleanMixin:
+class _OversampleThenCleanMixin(FrameResampleMixin):
     """The oversampler default and the bookkeeping both combined samplers share."""
 
     smote: Any
     sampling_strategy: Any
     random_state: Any
 
-    def fit_resample(self, X: Any, y: Any, **params: Any) -> Any:
-        """Resample ``X`` and ``y``; DataFrames come back in the same library and dtypes.
+    def _accepts_categories(self) -> bool:
+        accepts = getattr(self.smote, "_accepts_categories", None)
+        return bool(accepts()) if accepts is not None else False
 
-        pandas (nullable dtypes included) and polars frames are handled as by every smotekit
-        sampler (see :mod:`smotekit._frames`); arrays and sparse matrices as in imbalanced-learn.
-        """
-        from smotekit._frames import frame_round_trip
+    def _integer_rounding(self) -> str:
+        return str(getattr(self.smote, "integer_rounding", "nearest"))
 
-        trip = frame_round_trip(X, y)
-        if trip is None:
-            return super().fit_resample(X, y, **params)  # type: ignore[misc]
-        X_res, y_res, *rest = super().fit_resample(trip.X, trip.y, **params)  # type: ignore[misc]
-        return (*trip.restore(X_res, y_res), *rest)
+    def _original_rows(self, n_input: int, n_output: int) -> NDArray[np.intp]:
+        """The oversampler's rows the cleaner kept: those below ``n_input`` are input rows."""
+        cleaner = getattr(self, "tomek_", None) or getattr(self, "enn_", None)
+        kept = getattr(cleaner, "sample_indices_", None)
+        if kept is None or len(kept) != n_output:
+            return np.full(n_output, -1)  # unknown: every row is converted
+        kept = np.asarray(kept)
+        return np.where(kept < n_input, kept, -1)
 
     def _default_smote(self) -> Any:
         if self.smote is not None:

@@ -10,8 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from smotekit.cli._errors import EXIT_OK, UsageError
-from smotekit.cli._tables import categorical_columns, open_input, progress, read_errors
+from smotekit.cli._errors import EXIT_OK, DataError, UsageError
+from smotekit.cli._tables import (
+    add_input_options,
+    categorical_columns,
+    input_of,
+    progress,
+    read_errors,
+)
 
 __all__ = ["Profile", "add_parser", "run", "suggest"]
 
@@ -39,6 +45,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--plot", metavar="FILE.png", default=None, help="draw class balance and a 2-D PCA"
     )
+    add_input_options(parser)
     parser.add_argument("-f", "--force", action="store_true", help="replace an existing plot")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
@@ -50,7 +57,9 @@ class Profile:
 
     rows: int = 0
     counts: dict[Any, int] = field(default_factory=dict)
+    unlabelled: int = 0
     missing: dict[str, int] = field(default_factory=dict)
+    infinite: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     types: dict[str, str] = field(default_factory=dict)
     categorical: list[str] = field(default_factory=list)
@@ -107,6 +116,8 @@ def suggest(profile: Profile, n_features: int, k: int = DEFAULT_K) -> list[str]:
         )
     if any(profile.missing.values()):
         advice.append("missing values: resample with --nan drop, or impute them first")
+    if any(profile.infinite.values()):
+        advice.append("infinite values: replace them with finite numbers, or --nan drop them")
     if profile.duplicates:
         advice.append(
             f"{profile.duplicates} duplicate rows: duplicates of a class to grow weigh its "
@@ -115,32 +126,35 @@ def suggest(profile: Profile, n_features: int, k: int = DEFAULT_K) -> list[str]:
     return advice
 
 
-def _profile(path: Path, target: str, categorical: list[str], args: argparse.Namespace) -> Any:
+def _profile(source: Any, target: str, categorical: list[str], args: argparse.Namespace) -> Any:
     from smotekit._optional import import_optional
     from smotekit.cli._plots import RowSample
-    from smotekit.io import iter_batches, missing_mask, numeric_matrix
+    from smotekit.io import missing_mask, numeric_matrix
 
     pc = import_optional("pyarrow.compute", "io")
     pd = import_optional("pandas", "io")
-    profile = Profile(categorical=categorical)
+    schema = source.schema
+    profile = Profile(categorical=categorical, types={f.name: str(f.type) for f in schema})
+    numeric = [
+        name
+        for name in schema.names
+        if name != target and name not in categorical and _is_numeric(schema, name)
+    ]
     sample = RowSample()
     hashes = []
-    numeric: list[str] = []
     bar = progress(not args.quiet, "reading")
-    with read_errors(path):
-        for batch in iter_batches(path):
-            if not profile.types:
-                profile.types = {f.name: str(f.type) for f in batch.schema}
-                numeric = [
-                    name
-                    for name in batch.schema.names
-                    if name != target and name not in categorical and _is_numeric(batch, name)
-                ]
+    with read_errors(source.path):
+        for block in source.blocks():
+            batch = block.batch
             profile.rows += batch.num_rows
             for name in batch.schema.names:
-                n_missing = int(missing_mask(batch, [name]).sum())
-                profile.missing[name] = profile.missing.get(name, 0) + n_missing
-            tally = pc.value_counts(batch.column(target))
+                missing = missing_mask(batch, [name], infinite=False)
+                n_infinite = int((missing_mask(batch, [name]) & ~missing).sum())
+                profile.missing[name] = profile.missing.get(name, 0) + int(missing.sum())
+                profile.infinite[name] = profile.infinite.get(name, 0) + n_infinite
+            labels = batch.column(target)
+            profile.unlabelled += labels.null_count
+            tally = pc.value_counts(labels.drop_null())
             for label, n in zip(
                 tally.field("values").to_pylist(), tally.field("counts").to_pylist(), strict=True
             ):
@@ -149,21 +163,23 @@ def _profile(path: Path, target: str, categorical: list[str], args: argparse.Nam
             hashes.append(pd.util.hash_pandas_object(batch.to_pandas(), index=False).to_numpy())
             if args.plot and numeric:
                 X = numeric_matrix(batch, numeric)
-                keep = np.isfinite(X).all(axis=1)
-                y = batch.column(target).to_numpy(zero_copy_only=False)
+                y = labels.to_numpy(zero_copy_only=False)
+                keep = np.isfinite(X).all(axis=1) & labels.is_valid().to_numpy(zero_copy_only=False)
                 sample.add(X[keep], y[keep])
             bar.update(batch.num_rows)
     bar.close()
+    if not profile.rows:
+        raise DataError(f"'{source.path}' has no data rows: there is nothing to inspect")
     if hashes:
         all_hashes = np.concatenate(hashes)
         profile.duplicates = int(all_hashes.size - np.unique(all_hashes).size)
     return profile, sample, numeric
 
 
-def _is_numeric(batch: Any, name: str) -> bool:
+def _is_numeric(schema: Any, name: str) -> bool:
     from smotekit.io import is_numeric_type
 
-    return is_numeric_type(batch.schema.field(name).type)
+    return is_numeric_type(schema.field(name).type)
 
 
 def report(path: Path, target: str, profile: Profile) -> list[str]:
@@ -196,6 +212,14 @@ def report(path: Path, target: str, profile: Profile) -> list[str]:
         "missing values: "
         + (", ".join(f"{name}: {n}" for name, n in missing.items()) if missing else "none")
     )
+    infinite = {name: n for name, n in profile.infinite.items() if n}
+    if infinite:
+        lines.append("infinite values: " + ", ".join(f"{n}: {k}" for n, k in infinite.items()))
+    if profile.unlabelled:
+        lines.append(
+            f"rows without a class: {profile.unlabelled} (missing '{target}'; resample --nan drop "
+            "leaves them out)"
+        )
     lines.append(f"duplicate rows: {profile.duplicates}")
     advice = suggest(profile, n_features)
     lines.append(f"suggested: {advice[0]}")
@@ -214,7 +238,8 @@ def run(args: argparse.Namespace) -> int:
             import_optional("matplotlib", "report")
     except ImportError as exc:
         raise UsageError(str(exc)) from None
-    path, schema = open_input(args.input, args.target)
+    source = input_of(args)
+    path, schema = source.path, source.schema
     if args.plot:
         from smotekit.io import check_output_path
 
@@ -224,14 +249,25 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             raise UsageError(f"--plot: {problem}")
     categorical = categorical_columns(schema, args.target, args.categorical)
-    profile, sample, _ = _profile(path, args.target, categorical, args)
+    profile, sample, _ = _profile(source, args.target, categorical, args)
     print("\n".join(report(path, args.target, profile)))
     if args.plot:
         from smotekit.cli._plots import plot_inspect
-        from smotekit.io import atomic_output
+        from smotekit.cli._signals import final
+        from smotekit.io import AtomicFile, named_os_error
 
-        with atomic_output(args.plot) as tmp:
+        plot = AtomicFile(args.plot)
+        try:
             fmt = Path(args.plot).suffix.lower().lstrip(".")
-            plot_inspect(tmp, profile.counts, sample, f"{path.name}: '{args.target}'", fmt)
+            try:
+                plot_inspect(
+                    plot.path, profile.counts, sample, f"{path.name}: '{args.target}'", fmt
+                )
+            except OSError as exc:
+                raise named_os_error(exc, args.plot) from exc
+            with final():
+                plot.commit()
+        finally:
+            plot.discard()
         print(f"plot: {args.plot}", file=sys.stderr)
     return EXIT_OK

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,21 +10,29 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._optional import import_optional
 from smotekit.cli._errors import DataError, UsageError
 from smotekit.cli._methods import Method
 from smotekit.cli._plots import RowSample
+from smotekit.cli._synthesis import SyntheticRows
 from smotekit.cli._tables import progress, read_errors
-from smotekit.io import BatchWriter, column_arrays, iter_batches, missing_mask, numeric_matrix
+from smotekit.io import (
+    BatchWriter,
+    Block,
+    header_with,
+    missing_mask,
+    numeric_matrix,
+    output_dialect,
+)
 
 __all__ = ["Job", "Summary", "target_counts"]
 
 # Kept rows of the classes (float64 features) held during the first pass before the largest
 # kept class is let go (re-read later only if it must be grown).
 KEEP_BYTES = 256 << 20
-# Synthetic rows generated and written per batch.
-CHUNK_ROWS = 1 << 16
+
+# One kept part of a class: its output row numbers, float64 features and exact integer columns.
+Part = tuple[NDArray[np.int64], NDArray[np.float64], dict[int, NDArray[Any]]]
 
 
 def target_counts(strategy: Any, counts: dict[Any, int]) -> dict[Any, int]:
@@ -94,10 +102,12 @@ class Summary:
 
 @dataclass
 class Job:
-    """One resampling run over a file: the choices made from the command line."""
+    """One resampling run over a file: the choices made from the command line.
 
-    input_path: Path
-    schema: Any
+    ``source`` is the input as an io source (``smotekit.io.open_table``).
+    """
+
+    source: Any
     target: str
     features: list[str]
     categorical: list[str]
@@ -111,9 +121,20 @@ class Job:
     synthetic_sample: RowSample = field(default_factory=lambda: RowSample(seed=1))
 
     def __post_init__(self) -> None:
+        self.input_path = self.source.path
+        self.schema = self.source.schema
         self.numeric = [name for name in self.features if name not in self.categorical]
+        pa = import_optional("pyarrow", "io")
+        # Positions (in self.features) of integer columns, whose exact values are kept.
+        self._integers = [
+            j
+            for j, name in enumerate(self.features)
+            if name in self.numeric and pa.types.is_integer(self.schema.field(name).type)
+        ]
         self.summary = Summary()
+        self._dropped: dict[Any, int] = {}
         self._n_written = 0
+        self._prov_writer: BatchWriter | None = None
 
     # -- the run ---------------------------------------------------------------------------
     def execute(
@@ -125,38 +146,25 @@ class Job:
         make_sampler: Callable[[dict[Any, int]], tuple[Any, int | None]],
     ) -> Summary:
         """Write the resampled file to ``out`` (in the format of ``out_name``)."""
-        pa = import_optional("pyarrow", "io")
-        schema = self.schema
-        if self.mark:
-            schema = schema.append(pa.field(self.mark, pa.bool_()))
-        self._out_schema = schema
         writers: list[BatchWriter] = []
         try:
-            self._writer = BatchWriter(out, schema, format_of=out_name)
-            writers.append(self._writer)
-            self._prov_writer = None
-            if provenance is not None and provenance_name is not None:
-                prov_schema = pa.schema(
-                    [
-                        ("row", pa.int64()),
-                        ("base", pa.int64()),
-                        ("neighbor", pa.int64()),
-                        ("gap", pa.float64()),
-                    ]
-                )
-                self._prov_writer = BatchWriter(provenance, prov_schema, format_of=provenance_name)
-                writers.append(self._prov_writer)
+            self._open_writers(out, out_name, provenance, provenance_name, writers)
             kept = self._scan()
+            self._synthetic = SyntheticRows(
+                self._writer,
+                self._prov_writer,
+                self.schema,
+                self.features,
+                self.numeric,
+                self.target,
+                bool(self.mark),
+                self.synthetic_sample if self.plot else None,
+                self.show_progress,
+                row=self._n_written,
+                added=self.summary.added,
+            )
+            self._check_classes()
             counts = self.summary.counts
-            if not counts:
-                what = "no complete rows" if self.summary.dropped else "no data rows"
-                raise DataError(f"'{self.input_path}' has {what}: there is nothing to resample")
-            if len(counts) < 2:
-                only = next(iter(counts))
-                raise DataError(
-                    f"'{self.input_path}' column '{self.target}' has a single class ({only!r}): "
-                    "there is nothing to balance; check --target"
-                )
             n_new = target_counts(self.strategy, counts)
             sampler, k = make_sampler(counts)
             self._check_class_sizes(n_new, k)
@@ -164,13 +172,73 @@ class Job:
                 self._grow_class_local(kept, n_new, sampler)
             else:
                 self._grow_in_memory(kept, sampler)
-        finally:
+        except BaseException:
             for writer in writers:
                 try:
                     writer.close()
                 except Exception:
                     pass  # the run already failed; the temporary file is removed by the caller
+            raise
+        for writer in writers:
+            writer.close()  # a failure here (disk full at the last flush) fails the run
         return self.summary
+
+    def _open_writers(
+        self,
+        out: Path,
+        out_name: Path,
+        provenance: Path | None,
+        provenance_name: Path | None,
+        writers: list[BatchWriter],
+    ) -> None:
+        pa = import_optional("pyarrow", "io")
+        schema = self.schema
+        if self.mark:
+            schema = schema.append(pa.field(self.mark, pa.bool_()))
+        dialect = output_dialect(out_name, self.source)
+        header = None
+        if dialect is not None and dialect == self.source.dialect:
+            header = header_with(self.source.header, [self.mark] if self.mark else [], dialect)
+        self._writer = BatchWriter(
+            out, schema, format_of=out_name, dialect=dialect, header=header, name=out_name
+        )
+        writers.append(self._writer)
+        # Synthetic labels are spelled as in the input's text (say 0.0, not 0).
+        self._spell_labels = dialect is not None and self.source.dialect is not None
+        self._prov_writer = None
+        if provenance is not None and provenance_name is not None:
+            prov_schema = pa.schema(
+                [
+                    ("row", pa.int64()),
+                    ("base", pa.int64()),
+                    ("neighbor", pa.int64()),
+                    ("gap", pa.float64()),
+                ]
+            )
+            self._prov_writer = BatchWriter(
+                provenance, prov_schema, format_of=provenance_name, name=provenance_name
+            )
+            writers.append(self._prov_writer)
+
+    def _check_classes(self) -> None:
+        counts = self.summary.counts
+        if not counts:
+            what = "no complete rows" if self.summary.dropped else "no data rows"
+            raise DataError(f"'{self.input_path}' has {what}: there is nothing to resample")
+        if len(counts) >= 2:
+            return
+        only = next(iter(counts))
+        lost = [label for label in self._dropped if label not in counts]
+        if lost:
+            raise DataError(
+                f"'{self.input_path}': after --nan drop left out {self.summary.dropped} rows with "
+                f"missing values, column '{self.target}' has a single class ({only!r}): every "
+                f"row of class {lost[0]!r} has a missing value; fill the missing values instead"
+            )
+        raise DataError(
+            f"'{self.input_path}' column '{self.target}' has a single class ({only!r}): "
+            "there is nothing to balance; check --target"
+        )
 
     def _check_class_sizes(self, n_new: dict[Any, int], k: int | None) -> None:
         if k is None:
@@ -190,57 +258,65 @@ class Job:
                 )
 
     # -- pass 1: copy, count, keep ---------------------------------------------------------
-    def _valid_batches(self, desc: str) -> Any:
-        """Input batches less rows with missing values (or an error naming the first one)."""
+    def _valid_blocks(self, desc: str) -> Iterator[tuple[Block, Any, NDArray[np.bool_] | None]]:
+        """``(block, rows, keep)``: each block, its rows less those with missing values (under
+        ``--nan drop``; else an error naming the first) and the mask of the rows kept."""
         pa = import_optional("pyarrow", "io")
         bar = progress(self.show_progress, desc)
-        seen = 0
         columns = [*self.features, self.target]
         with read_errors(self.input_path):
-            for batch in iter_batches(self.input_path):
+            for block in self.source.blocks():
+                batch, keep = block.batch, None
                 missing = missing_mask(batch, columns)
                 if missing.any():
                     if not self.drop_missing:
-                        self._missing_error(batch, seen, columns)
-                    batch = batch.filter(pa.array(~missing))
-                seen += len(missing)
-                bar.update(len(missing))
-                yield batch, int(missing.sum())
+                        self._missing_error(block, columns)
+                    keep = ~missing
+                    batch = batch.filter(pa.array(keep))
+                bar.update(block.batch.num_rows)
+                yield block, batch, keep
         bar.close()
 
-    def _missing_error(self, batch: Any, seen: int, columns: list[str]) -> None:
+    def _missing_error(self, block: Block, columns: list[str]) -> None:
         for name in columns:
-            mask = missing_mask(batch, [name])
+            mask = missing_mask(block.batch, [name])
             if mask.any():
-                row = seen + int(np.argmax(mask)) + 1
+                i = int(np.argmax(mask))
+                value = block.batch.column(name)[i].as_py()
+                where = f"'{self.input_path}' column '{name}'"
+                if isinstance(value, float) and np.isinf(value):
+                    raise DataError(
+                        f"{where} has an infinite value ({value}) at {block.location(i)}: "
+                        "replace it with a finite number, or pass --nan drop to leave such "
+                        "rows out"
+                    )
                 raise DataError(
-                    f"'{self.input_path}' column '{name}' has a missing value at data row {row}: "
-                    "pass --nan drop to leave such rows out, or fill them first"
+                    f"{where} has a missing value at {block.location(i)}: pass --nan drop to "
+                    "leave such rows out, or fill them first"
                 )
 
     def _scan(self) -> Any:
         """Pass 1: write the original rows, count classes, keep what the method needs."""
-        pa = import_optional("pyarrow", "io")
         pc = import_optional("pyarrow.compute", "io")
         keep_all = not self.method.class_local
         batches: list[Any] = []
-        kept: dict[Any, list[tuple[NDArray[np.int64], NDArray[np.float64]]]] = {}
+        kept: dict[Any, list[Part]] = {}
         kept_bytes: dict[Any, int] = {}
         self._let_go: set[Any] = set()
         counts = self.summary.counts
         row0 = 0
-        for batch, dropped in self._valid_batches("reading"):
-            self.summary.rows_in += batch.num_rows + dropped
-            self.summary.dropped += dropped
-            out = batch
-            if self.mark:
-                out = out.append_column(self.mark, pa.array(np.zeros(batch.num_rows, dtype=bool)))
-            self._writer.write(out)
+        for block, batch, keep in self._valid_blocks("reading"):
+            self.summary.rows_in += block.batch.num_rows
+            if keep is not None:
+                self._count_dropped(block, keep)
+            self._writer.write_block(block, keep, marked=False if self.mark else None)
             target = batch.column(self.target)
             tally = pc.value_counts(target)
             batch_labels = tally.field("values").to_pylist()
             for label, n in zip(batch_labels, tally.field("counts").to_pylist(), strict=True):
                 counts[label] = counts.get(label, 0) + n
+            if self._spell_labels:
+                self._learn_spellings(block, batch_labels)
             if self.plot and self.numeric:
                 y = target.to_numpy(zero_copy_only=False)
                 self.original_sample.add(numeric_matrix(batch, self.numeric), y)
@@ -250,10 +326,10 @@ class Job:
                 for label in batch_labels:
                     if label in self._let_go:
                         continue
-                    rows = np.flatnonzero(pc.equal(target, label).to_numpy(zero_copy_only=False))
-                    X = numeric_matrix(batch.take(pa.array(rows)), self.features)
-                    kept.setdefault(label, []).append((row0 + rows, X))
-                    kept_bytes[label] = kept_bytes.get(label, 0) + X.nbytes
+                    part = self._part(batch, label, row0)
+                    kept.setdefault(label, []).append(part)
+                    size = part[1].nbytes + sum(a.nbytes for a in part[2].values())
+                    kept_bytes[label] = kept_bytes.get(label, 0) + size
                 while sum(kept_bytes.values()) > KEEP_BYTES:
                     largest = max(kept_bytes, key=lambda lb: kept_bytes[lb])
                     self._let_go.add(largest)
@@ -262,19 +338,49 @@ class Job:
         self._n_written = row0
         return batches if keep_all else kept
 
-    def _gather(self, labels: set[Any]) -> dict[Any, list[tuple[NDArray[np.int64], Any]]]:
-        """Pass 2 (only when needed): the rows of classes let go during pass 1."""
+    def _count_dropped(self, block: Block, keep: NDArray[np.bool_]) -> None:
         pa = import_optional("pyarrow", "io")
         pc = import_optional("pyarrow.compute", "io")
-        gathered: dict[Any, list[tuple[NDArray[np.int64], Any]]] = {lb: [] for lb in labels}
+        self.summary.dropped += int((~keep).sum())
+        labels = block.batch.column(self.target).filter(pa.array(~keep)).drop_null()
+        tally = pc.value_counts(labels)
+        values, counts = tally.field("values").to_pylist(), tally.field("counts").to_pylist()
+        for label, n in zip(values, counts, strict=True):
+            self._dropped[label] = self._dropped.get(label, 0) + n
+
+    def _learn_spellings(self, block: Block, labels: list[Any]) -> None:
+        """Remember how the input writes each new class label, for the synthetic rows."""
+        pa = import_optional("pyarrow", "io")
+        pc = import_optional("pyarrow.compute", "io")
+        spellings = self._writer.spellings.setdefault(self.target, {})
+        column = block.batch.column(self.target)
+        position = self.schema.names.index(self.target)
+        for label in labels:
+            if label not in spellings:
+                first = pc.index(column, pa.scalar(label, type=column.type)).as_py()
+                spellings[label] = block.text_of(first, position)
+
+    def _part(self, batch: Any, label: Any, row0: int) -> Part:
+        """The rows of ``label`` in ``batch``: row numbers, float64 features, exact integers."""
+        pa = import_optional("pyarrow", "io")
+        pc = import_optional("pyarrow.compute", "io")
+        target = batch.column(self.target)
+        is_label = pc.equal(target, pa.scalar(label, type=target.type))
+        rows = np.flatnonzero(is_label.to_numpy(zero_copy_only=False))
+        rows_of = batch.take(pa.array(rows))
+        X = numeric_matrix(rows_of, self.features)
+        exact = {j: rows_of.column(self.features[j]).to_numpy() for j in self._integers}
+        return row0 + rows, X, exact
+
+    def _gather(self, labels: set[Any]) -> dict[Any, list[Part]]:
+        """Pass 2 (only when needed): the rows of classes let go during pass 1."""
+        gathered: dict[Any, list[Part]] = {lb: [] for lb in labels}
         row0 = 0
-        for batch, _ in self._valid_batches("gathering"):
-            target = batch.column(self.target)
+        for _, batch, _ in self._valid_blocks("gathering"):
             for label in labels:
-                rows = np.flatnonzero(pc.equal(target, label).to_numpy(zero_copy_only=False))
-                if rows.size:
-                    X = numeric_matrix(batch.take(pa.array(rows)), self.features)
-                    gathered[label].append((row0 + rows, X))
+                part = self._part(batch, label, row0)
+                if part[0].size:
+                    gathered[label].append(part)
             row0 += batch.num_rows
         return gathered
 
@@ -285,81 +391,41 @@ class Job:
         missing = {label for label in grow if label in self._let_go}
         if missing:
             kept.update(self._gather(missing))
-        rows_parts, X_parts, y_parts, spans = [], [], [], {}
-        offset = 0
+        parts = [part for label in grow for part in kept[label]]
+        spans, offset = {}, 0
         for label in grow:
-            for rows, X in kept[label]:
-                rows_parts.append(rows)
-                X_parts.append(X)
-                y_parts.append(np.full(rows.size, label, dtype=object))
-            size = sum(rows.size for rows, _ in kept[label])
+            size = sum(part[0].size for part in kept[label])
             spans[label] = np.arange(offset, offset + size)
             offset += size
+        y_grow = np.empty(offset, dtype=object)
+        for label in grow:
+            y_grow[spans[label]] = label
         kept.clear()
-        X_grow = np.vstack(X_parts) if X_parts else np.empty((0, len(self.features)))
-        rows_grow = np.concatenate(rows_parts) if rows_parts else np.empty(0, dtype=np.int64)
-        y_grow = np.concatenate(y_parts) if y_parts else np.empty(0, dtype=object)
-        del X_parts, rows_parts, y_parts
+        X_grow = np.vstack([p[1] for p in parts]) if parts else np.empty((0, len(self.features)))
+        rows_grow = np.concatenate([p[0] for p in parts] or [np.empty(0, dtype=np.int64)])
+        self._synthetic.exact = {
+            j: np.concatenate([p[2][j] for p in parts]) for j in self._integers if parts
+        }
+        del parts
         sampler._validate_estimator()
         for label in grow:
             try:
                 plan = sampler._plan_class(X_grow, y_grow, label, spans[label], n_new[label])
             except (ValueError, RuntimeError) as exc:
-                raise DataError(f"'{self.input_path}': {' '.join(str(exc).split())}") from None
-            self._write_synthetic(X_grow, plan, rows_grow, label, sampler)
+                raise self._sampler_error(exc) from None
+            self._synthetic.from_plan(X_grow, plan, rows_grow, label, sampler)
 
-    def _write_synthetic(
-        self,
-        X: NDArray[Any],
-        plan: SyntheticPlan,
-        rows: NDArray[np.int64],
-        label: Any,
-        sampler: Any,
-    ) -> None:
-        """Generate ``plan`` (rows of ``X``) chunk by chunk and append it to the output."""
-        pa = import_optional("pyarrow", "io")
-        types = [self.schema.field(name).type for name in self.features]
-        bar = progress(self.show_progress, f"class {label}", total=len(plan))
-        for start in range(0, len(plan), CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, len(plan))
-            part = SyntheticPlan(
-                plan.base[start:stop], plan.neighbor[start:stop], plan.gap[start:stop]
+    def _sampler_error(self, exc: Exception) -> DataError:
+        message = " ".join(str(exc).split())
+        if self.method.name == "kmeans":
+            # Its advice names Python parameters that the command line does not have.
+            first = message.split(". ")[0].rstrip(".")
+            message = (
+                f"{first}: K-Means SMOTE's clusters can only be tuned from Python "
+                "(smotekit.KMeansSMOTE's cluster_balance_threshold and kmeans_estimator); "
+                "here, use another --method such as smote or borderline1"
             )
-            block = np.empty((stop - start, X.shape[1]), dtype=X.dtype)
-            interpolate(X, part, block)
-            sampler._finish_block(X, part, block)
-            labels = pa.array([label] * (stop - start), type=self.schema.field(self.target).type)
-            columns = dict(zip(self.features, column_arrays(block, types), strict=True))
-            self._emit(columns, labels, part.remap(rows))
-            if self.plot:
-                self.synthetic_sample.add(
-                    block[:, [self.features.index(c) for c in self.numeric]],
-                    np.full(stop - start, label, dtype=object),
-                )
-            bar.update(stop - start)
-        bar.close()
-        self.summary.added[label] = self.summary.added.get(label, 0) + len(plan)
-
-    def _emit(self, columns: dict[str, Any], labels: Any, provenance: SyntheticPlan | None) -> None:
-        """Write one batch of synthetic rows (and their provenance) in the output's layout."""
-        pa = import_optional("pyarrow", "io")
-        n = len(labels)
-        arrays = [labels if name == self.target else columns[name] for name in self.schema.names]
-        if self.mark:
-            arrays.append(pa.array(np.ones(n, dtype=bool)))
-        self._writer.write(pa.RecordBatch.from_arrays(arrays, schema=self._out_schema))
-        if self._prov_writer is not None and provenance is not None:
-            record = pa.RecordBatch.from_arrays(
-                [
-                    pa.array(np.arange(self._n_written, self._n_written + n, dtype=np.int64)),
-                    pa.array(provenance.base.astype(np.int64)),
-                    pa.array(provenance.neighbor.astype(np.int64)),
-                    pa.array(provenance.gap.astype(np.float64)),
-                ],
-                schema=self._prov_writer.schema,
-            )
-            self._prov_writer.write(record)
-        self._n_written += n
+        return DataError(f"'{self.input_path}': {message}")
 
     def _grow_in_memory(self, batches: list[Any], sampler: Any) -> None:
         """Methods that look at every class: fit the sampler on all rows, write its new rows."""
@@ -378,58 +444,14 @@ class Job:
             X: Any = frame
         else:
             X = numeric_matrix(table, self.features)
+        exact = {j: table.column(self.features[j]).to_numpy() for j in self._integers}
         del table
         try:
             X_res, y_res = sampler.fit_resample(X, y)
         except (ValueError, RuntimeError) as exc:
-            raise DataError(f"'{self.input_path}': {' '.join(str(exc).split())}") from None
+            raise self._sampler_error(exc) from None
         records = getattr(sampler, "provenance_", None)
         if self._prov_writer is not None and records is None:
             raise UsageError(f"--provenance: --method {self.method.name} records no provenance")
-        types = {name: self.schema.field(name).type for name in self.features}
-        target_type = self.schema.field(self.target).type
-        plot_columns = [self.features.index(c) for c in self.numeric]
-        for start in range(n, len(y_res), CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, len(y_res))
-            if self.categorical:
-                part = X_res.iloc[start:stop]
-                block = part[self.numeric].to_numpy(dtype=np.float64)
-                arrays = dict(
-                    zip(
-                        self.numeric,
-                        column_arrays(block, [types[c] for c in self.numeric]),
-                        strict=True,
-                    )
-                )
-                for name in self.categorical:
-                    arrays[name] = _as_arrow(part[name].to_numpy(dtype=object), types[name])
-            else:
-                block = X_res[start:stop]
-                arrays = dict(
-                    zip(
-                        self.features,
-                        column_arrays(block, [types[c] for c in self.features]),
-                        strict=True,
-                    )
-                )
-                block = block[:, plot_columns]
-            plan = None
-            if records is not None:
-                rec = records[start - n : stop - n]
-                plan = SyntheticPlan(rec["base"], rec["neighbor"], rec["gap"])
-            labels = y_res[start:stop]
-            self._emit(arrays, pa.array(labels.tolist(), type=target_type), plan)
-            if self.plot:
-                self.synthetic_sample.add(block, labels.astype(object))
-            for label, count in zip(*np.unique(labels, return_counts=True), strict=True):
-                key = label.item() if isinstance(label, np.generic) else label
-                self.summary.added[key] = self.summary.added.get(key, 0) + int(count)
-
-
-def _as_arrow(values: NDArray[Any], arrow_type: Any) -> Any:
-    """Python values as an Arrow array of ``arrow_type`` (dictionary types are cast to)."""
-    pa = import_optional("pyarrow", "io")
-    try:
-        return pa.array(values, type=arrow_type)
-    except (TypeError, ValueError, pa.ArrowException):
-        return pa.array(values).cast(arrow_type)
+        self._synthetic.exact = exact
+        self._synthetic.from_resampled(X_res, y_res, n, records, self.categorical)

@@ -161,10 +161,14 @@ def assemble(
     plans: list[SyntheticPlan],
     labels: list[Any],
     finish: Finish | None = None,
+    *,
+    integer_rounding: str = "nearest",
 ) -> tuple[Any, NDArray[Any]]:
     """Original rows unchanged, then each class's synthetic block, in order.
 
-    ``finish(i, plan, block)`` completes the block of the ``i``-th plan in place.
+    ``finish(i, plan, block)`` completes the block of the ``i``-th plan in place;
+    ``integer_rounding`` is how the kernel stores values into integer columns
+    (:func:`smotekit._kernels.cast_values`).
     """
     n = X.shape[0]
     sizes = [len(p) for p in plans]
@@ -176,14 +180,17 @@ def assemble(
         y_res[offset : offset + size] = label
         offset += size
     if sparse.issparse(X):
-        blocks = [X, *(interpolate_sparse(X, plan) for plan in plans)]
+        blocks = [
+            X,
+            *(interpolate_sparse(X, plan, integer_rounding=integer_rounding) for plan in plans),
+        ]
         return sparse.vstack(blocks, format=X.format), y_res
     X_res = np.empty((total, X.shape[1]), dtype=X.dtype)
     X_res[:n] = X
     offset = n
     for i, plan in enumerate(plans):
         block = X_res[offset : offset + len(plan)]
-        interpolate(X, plan, block)
+        interpolate(X, plan, block, integer_rounding=integer_rounding)
         if finish is not None:
             finish(i, plan, block)
         offset += len(plan)

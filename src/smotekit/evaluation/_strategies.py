@@ -24,7 +24,7 @@ __all__ = [
     "make_classifier",
 ]
 
-# classifier key -> description; built by make_classifier.
+#: Classifier key -> description; :func:`make_classifier` builds each.
 CLASSIFIERS = {
     "logreg": "logistic regression (features standardised)",
     "knn": "5-nearest neighbours (features standardised)",
@@ -142,6 +142,7 @@ def available_strategies(n_categorical: int = 0, n_features: int | None = None) 
     return out
 
 
+#: Every strategy key, in the order of the reports: the baselines, then the family.
 STRATEGIES = [s.key for s in _BASE] + list(SAMPLERS)
 
 

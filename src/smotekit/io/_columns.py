@@ -30,8 +30,9 @@ def numeric_matrix(batch: Any, columns: Sequence[str]) -> NDArray[np.float64]:
     return out
 
 
-def missing_mask(batch: Any, columns: Sequence[str]) -> NDArray[np.bool_]:
-    """Rows holding a null in any of ``columns``, or NaN or infinity in a floating one."""
+def missing_mask(batch: Any, columns: Sequence[str], infinite: bool = True) -> NDArray[np.bool_]:
+    """Rows holding a null in any of ``columns``, or NaN (or, with ``infinite``, an infinity)
+    in a floating one."""
     pa = import_optional("pyarrow", "io")
     mask = np.zeros(batch.num_rows, dtype=bool)
     for name in columns:
@@ -40,15 +41,31 @@ def missing_mask(batch: Any, columns: Sequence[str]) -> NDArray[np.bool_]:
             mask |= column.is_null().to_numpy(zero_copy_only=False)
         if pa.types.is_floating(column.type):
             values = column.to_numpy(zero_copy_only=False)
-            mask |= ~np.isfinite(values)
+            mask |= ~np.isfinite(values) if infinite else np.isnan(values)
     return mask
 
 
-def column_arrays(values: NDArray[np.floating], types: Sequence[Any]) -> list[Any]:
+def _to_integers(values: NDArray[np.floating], dtype: Any) -> NDArray[Any]:
+    """Round to the nearest integer and clip to ``dtype``'s range, exactly at both ends."""
+    info = np.iinfo(dtype)
+    rounded = np.rint(values)
+    # float(info.max) rounds up (2**63 for int64): compare there, assign the exact extreme.
+    high, low = rounded >= float(info.max), rounded <= float(info.min)
+    out = np.where(high | low, 0, rounded).astype(info.dtype)
+    out[high], out[low] = info.max, info.min
+    return out
+
+
+def column_arrays(
+    values: NDArray[np.floating],
+    types: Sequence[Any],
+    within: Sequence[tuple[NDArray[Any], NDArray[Any]] | None] | None = None,
+) -> list[Any]:
     """One Arrow array per column of ``values``, each cast back to its original type.
 
     Integer columns are rounded to the nearest integer (never truncated, so a synthetic row does
-    not look like a copy of its base) and clipped to the type's range.
+    not look like a copy of its base) and clipped to the type's range, and where ``within`` gives
+    ``(low, high)`` arrays for a column, to those exact bounds row by row.
 
     Examples
     --------
@@ -62,8 +79,10 @@ def column_arrays(values: NDArray[np.floating], types: Sequence[Any]) -> list[An
     for j, arrow_type in enumerate(types):
         column = values[:, j]
         if pa.types.is_integer(arrow_type):
-            info = np.iinfo(arrow_type.to_pandas_dtype())
-            column = np.clip(np.rint(column), info.min, info.max).astype(info.dtype)
+            column = _to_integers(column, arrow_type.to_pandas_dtype())
+            bounds = within[j] if within is not None else None
+            if bounds is not None:
+                column = np.clip(column, *bounds)
         elif pa.types.is_floating(arrow_type):
             column = column.astype(arrow_type.to_pandas_dtype(), copy=False)
         arrays.append(pa.array(column, type=arrow_type))

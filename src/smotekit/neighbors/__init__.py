@@ -12,15 +12,25 @@ from smotekit.neighbors._base import (
     self_entries,
     within_class_neighbors,
 )
-from smotekit.neighbors._exact import ExactNeighbors, choose_method, predicted_seconds
+from smotekit.neighbors._choice import (
+    ProbeTimes,
+    choose_method,
+    estimates_from_probe,
+    pick_method,
+    predicted_seconds,
+)
+from smotekit.neighbors._exact import ExactNeighbors
 
 __all__ = [
     "ApproximateNeighbors",
     "ExactNeighbors",
     "KNeighborsLike",
+    "ProbeTimes",
     "choose_method",
     "drop_self",
+    "estimates_from_probe",
     "neighbors_graph_to_csr",
+    "pick_method",
     "predicted_seconds",
     "self_entries",
     "within_class_neighbors",

@@ -17,7 +17,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
 from smotekit._optional import import_optional
+from smotekit._threads import worker_count
+from smotekit.exceptions import LowRecallWarning
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
+from smotekit.neighbors._flat import faiss_threads
 
 __all__ = ["ApproximateNeighbors"]
 
@@ -81,7 +84,9 @@ class ApproximateNeighbors(BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Picks the rows of the recall sample.
     n_jobs : int or None, default=None
-        Threads for faiss; ``None`` leaves faiss's setting (every core) unchanged.
+        Threads for faiss. ``None`` follows ``joblib.parallel_config(n_jobs=...)`` where one is
+        active and uses every available core otherwise, within the CPU affinity mask and the
+        threadpoolctl / ``OMP_NUM_THREADS`` limits.
 
     Attributes
     ----------
@@ -100,7 +105,7 @@ class ApproximateNeighbors(BaseEstimator):
 
     Warns
     -----
-    UserWarning
+    smotekit.exceptions.LowRecallWarning
         When ``recall_`` is below 0.9, or below ``target_recall`` once ``ef_search`` has reached
         its cap, naming the recall and the settings to raise.
 
@@ -182,11 +187,10 @@ class ApproximateNeighbors(BaseEstimator):
             raise ValueError(
                 "ApproximateNeighbors got NaN or infinite values in X; impute or drop them first."
             )
-        if self.n_jobs is not None:
-            faiss.omp_set_num_threads(max(1, int(self.n_jobs)))
         index = faiss.IndexHNSWFlat(data.shape[1], m)
         index.hnsw.efConstruction = ef_construction
-        index.add(data)
+        with faiss_threads(worker_count(self.n_jobs)):
+            index.add(data)
         self._index = index
         self._fit_X32 = data
         self.n_samples_fit_ = data.shape[0]
@@ -209,7 +213,7 @@ class ApproximateNeighbors(BaseEstimator):
                 f"{self._n_recall_queries} queries with ef_search={self.ef_search_}: "
                 f"raise ef_search or M (now {self.M}) or ef_construction (now "
                 f"{self.ef_construction}), or use exact search (an int k_neighbors).",
-                UserWarning,
+                LowRecallWarning,
                 stacklevel=2,
             )
         return self
@@ -225,7 +229,8 @@ class ApproximateNeighbors(BaseEstimator):
         # nearest other row (duplicates of the row tie at 0 either way).
         flat = faiss.IndexFlatL2(self.n_features_in_)
         flat.add(self._fit_X32)
-        exact_d2, _ = flat.search(self._fit_X32[rows], k + 1)
+        with faiss_threads(worker_count(self.n_jobs)):
+            exact_d2, _ = flat.search(self._fit_X32[rows], k + 1)
         return rows, exact_d2[:, -1:]
 
     def _recall_at(self, rows: NDArray[np.intp], exact_kth_d2: NDArray, k: int) -> float:
@@ -238,7 +243,8 @@ class ApproximateNeighbors(BaseEstimator):
     # -- queries -------------------------------------------------------------------------------
     def _search(self, queries: NDArray[np.float32], k: int) -> tuple[NDArray, NDArray]:
         self._index.hnsw.efSearch = max(self.ef_search_, k)
-        dist2, ind = self._index.search(queries, k)
+        with faiss_threads(worker_count(self.n_jobs)):
+            dist2, ind = self._index.search(queries, k)
         missing = ind < 0
         if missing.any():
             # The graph gave fewer than k results for some queries (tiny or degenerate data):
@@ -250,6 +256,22 @@ class ApproximateNeighbors(BaseEstimator):
             flat.add(self._fit_X32)
             dist2[rows], ind[rows] = flat.search(queries[rows], k)
         return dist2, ind.astype(np.intp, copy=False)
+
+    # faiss's index is a SWIG object: pickles carry it serialized to bytes.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        if state.get("_index") is not None:
+            import faiss
+
+            state["_index"] = faiss.serialize_index(state["_index"])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state.get("_index"), np.ndarray):
+            import faiss
+
+            state["_index"] = faiss.deserialize_index(state["_index"])
+        super().__setstate__(state)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "_index"):

@@ -1,63 +1,56 @@
-"""Exact k-nearest-neighbour search that picks its method by the data's shape.
+"""Exact k-nearest-neighbour search that picks, per fit, the method fastest on the data at hand.
 
 Two methods, both exact, both returning neighbours in ascending Euclidean distance:
 
-* ``"kd_tree"``: SciPy's ``cKDTree`` queried on every core. Fastest for few features and many
-  rows.
+* ``"kd_tree"``: SciPy's ``cKDTree`` queried on several threads. Fastest for few features, and
+  for clustered rows or rows of low intrinsic dimension at any feature count.
 * ``"brute"``: a float32 flat scan (faiss, when the "approx" extra is installed, proved exact per
-  row) or blocked float64 matrix products (BLAS, every core) to shortlist candidates, then an
-  exact float64 re-rank of the shortlist by direct differences. Fastest for many features.
+  row) or blocked float64 matrix products (BLAS) to shortlist candidates. Fastest for rows without
+  structure in many features.
 
-:func:`choose_method` compares cost models of the two, measured on 2 cores.
+How the method is chosen: :mod:`smotekit.neighbors._choice`.
 
-The re-rank makes both methods order neighbours by the same exactly computed distance, so the
-method chosen never changes which neighbours SMOTE sees; exact ties are ordered by row index.
+Every method's shortlist is re-ranked by exact float64 distances computed the same way, ties by
+row index (rows where a tie reaches past the shortlist are re-ranked against every row), so the
+method chosen never changes which neighbours a sampler sees, and dense and sparse input give the
+same neighbours.
 """
 
 from __future__ import annotations
 
-import functools
-import os
+import logging
+import time
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
 
-from smotekit._threads import run_blocks
+from smotekit._threads import run_blocks, worker_count
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
+from smotekit.neighbors._choice import (
+    BRUTE_PROBE_QUERIES,
+    PROBE_BATCH,
+    PROBE_GIVE_UP,
+    PROBE_MIN_ROWS,
+    TREE_PROBE_FRACTION,
+    TREE_PROBE_MAX,
+    TREE_PROBE_MIN,
+    ProbeTimes,
+    brute_needs_timing,
+    brute_prediction,
+    choose_method,
+    estimates_from_probe,
+    pick_method,
+    predicted_seconds,
+    tree_estimate,
+)
+from smotekit.neighbors._flat import SHORTLIST_MARGIN, FlatShortlist
 
-__all__ = ["ExactNeighbors", "choose_method", "predicted_seconds"]
+__all__ = ["ExactNeighbors"]
 
-# The crossover between the kd-tree and brute force is measured, not guessed: seconds of one
-# self-query (every row's 7 nearest rows, both cores, standard normal rows) at 10,000, 40,000
-# and 100,000 rows on the idle 2-core development machine (benchmarks/bench_neighbors.py,
-# docs/benchmarks.md). Between those sizes each method's time is interpolated on a log-log
-# scale, and beyond them extrapolated along the nearest segment; between the measured feature
-# counts the kd-tree's time is interpolated on a log-log scale too. The tree's growth climbs
-# from ~n^1.1 at few features to ~n^2 from 8 features on, where it visits most leaves.
-CALIBRATION_ROWS = (10_000, 40_000, 100_000)
-KD_TREE_SECONDS = {
-    2: (0.023, 0.100, 0.345),
-    3: (0.021, 0.135, 0.650),
-    4: (0.041, 0.223, 1.409),
-    5: (0.072, 0.352, 2.810),
-    6: (0.115, 0.534, 5.403),
-    7: (0.189, 2.325, 9.373),
-    # 40,000 x 8 took 3.91 s and 1.61 s, 100,000 x 10 32.4 s and 70.9 s in two idle runs: from
-    # 8 features on the tree's time varies that much between runs; the geometric means.
-    8: (0.282, 2.512, 17.97),
-    10: (0.606, 6.968, 47.9),
-}
-# Brute force hardly depends on the features up to 100 (the top-k scan, not the product,
-# dominates). BLAS at 100,000 rows is extrapolated as n^2 from 40,000 (faiss measured n^2 there).
-BRUTE_SECONDS = {"faiss": (0.40, 3.40, 21.0), "blas": (0.60, 8.50, 53.1)}
-# From this many features on brute force always wins (at 12, 15 and 20 features it was 3x,
-# 6x and 22x faster than the tree at 40,000 rows, and the gap grows with the rows).
-BRUTE_MIN_FEATURES = 11
-# Extra candidates kept by the BLAS shortlist so that its rounding cannot push a true neighbour
-# out; the float64 re-rank then decides the order.
-SHORTLIST_MARGIN = 4
+logger = logging.getLogger("smotekit.neighbors")
+
 # The tree already ranks by float64 distances computed like the re-rank's, so they can differ
 # only in the last bit: two extra candidates cover a near-tie at the k-th place.
 KD_TREE_MARGIN = 2
@@ -70,94 +63,70 @@ BRUTE_BLOCK_BYTES = 64 * 2**20
 # Below this many queries a search runs on one thread: starting workers costs more than it saves
 # (the tutorial's 50-row class took 3x longer with two threads on a busy 2-core machine).
 PARALLEL_MIN_QUERIES = 4096
+# Squared differences of values beyond 2^400 (about 1e120) overflow float64 once summed over
+# many features, and those below 2^-400 lose their precision: such data is searched scaled by
+# a power of two, which keeps every distance's rounding, hence every order and tie.
+SAFE_EXPONENT = 400
 
 
-def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False) -> str:
-    """The exact method smotekit uses for data of this shape: the one predicted to be faster.
+def _working_data(X: NDArray) -> tuple[NDArray, int]:
+    """``X`` in a float dtype the searches can use, and the power of two it was divided by.
 
-    Examples
-    --------
-    >>> choose_method(100_000, 2), choose_method(100_000, 100)
-    ('kd_tree', 'brute')
-    >>> choose_method(1_000_000, 5)
-    'kd_tree'
+    The scale is applied with ``ldexp``: exact, and the power itself may lie outside float64's
+    range (subnormal data needs up to 2^1074).
     """
-    if sparse_input:
-        return "sklearn"
-    if n_features >= BRUTE_MIN_FEATURES:
-        return "brute"
-    # Below the smallest calibration size both take milliseconds and the extrapolation is
-    # unreliable: decide as at that size.
-    n = max(n_samples, CALIBRATION_ROWS[0])
-    kd = predicted_seconds("kd_tree", n, n_features)
-    brute = predicted_seconds("brute", n, n_features)
-    return "kd_tree" if kd <= brute else "brute"
+    data = X if X.dtype in (np.float32, np.float64) else X.astype(np.float64)
+    largest = float(max(np.max(data, initial=0.0), -np.min(data, initial=0.0)))
+    exponent = int(np.frexp(largest)[1]) if largest > 0 else 0
+    if abs(exponent) <= SAFE_EXPONENT:
+        return data, 0
+    return np.ldexp(data, -exponent), exponent
 
 
-def predicted_seconds(method: str, n_samples: int, n_features: int) -> float:
-    """Predicted seconds of one self-query of ``n_samples`` rows: ``choose_method``'s cost model.
+def _working_sparse(X: Any, exponent: int | None = None) -> tuple[Any, int]:
+    """Sparse ``X`` as float CSR (integers would wrap in the differences), scaled like dense.
 
-    Examples
-    --------
-    >>> round(predicted_seconds("kd_tree", 40_000, 10), 3)
-    6.968
+    ``exponent`` is the power of two found at fit time, for queries; None finds it.
     """
-    if method == "kd_tree":
-        dims = np.log(list(KD_TREE_SECONDS))
-        table = np.log(np.array(list(KD_TREE_SECONDS.values())))
-        x = np.log(min(max(n_features, 2), max(KD_TREE_SECONDS)))
-        log_seconds = np.array([np.interp(x, dims, column) for column in table.T])
-    else:
-        log_seconds = np.log(BRUTE_SECONDS["faiss" if _has_faiss() else "blas"])
-    log_rows = np.log(CALIBRATION_ROWS)
-    x = np.log(max(n_samples, 2))
-    # The segment that holds x, or the nearest end segment: linear on a log-log scale.
-    i = int(np.clip(np.searchsorted(log_rows, x) - 1, 0, len(log_rows) - 2))
-    slope = (log_seconds[i + 1] - log_seconds[i]) / (log_rows[i + 1] - log_rows[i])
-    return float(np.exp(log_seconds[i] + slope * (x - log_rows[i])))
-
-
-@functools.cache
-def _has_faiss() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("faiss") is not None
-
-
-def _n_workers(n_jobs: int | None) -> int:
-    if n_jobs is None or n_jobs < 0:
-        return os.cpu_count() or 1
-    return max(1, n_jobs)
+    X = X.tocsr()
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    if exponent is None:
+        exponent = _working_data(X.data)[1]
+    if exponent:
+        X = X.copy()
+        X.data = np.ldexp(X.data, -exponent)
+    return X, exponent
 
 
 def _exact_rerank(
     queries: NDArray, data: NDArray, candidates: NDArray[np.intp], k: int, workers: int = 1
-) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]]:
     """Order each query's candidates by exact float64 distance (ties by index); keep ``k``.
 
-    Runs in blocks of about :data:`RERANK_BLOCK_BYTES` of gathered candidate rows, so the
-    temporaries stay in cache, on ``workers`` threads (NumPy releases the GIL in the gathers
-    and ufuncs).
+    Also returns the rows whose k-th distance equals their last candidate's: a tie that may
+    reach rows outside the shortlist. Runs in blocks of about :data:`RERANK_BLOCK_BYTES` of
+    gathered candidate rows, so the temporaries stay in cache, on ``workers`` threads (NumPy
+    releases the GIL in the gathers and ufuncs).
     """
     n_q, n_cand = candidates.shape
     d = max(1, queries.shape[1])
     dist_out = np.empty((n_q, k), dtype=np.float64)
     ind_out = np.empty((n_q, k), dtype=np.intp)
-    block = max(64, RERANK_BLOCK_BYTES // (8 * n_cand * d))
+    open_out = np.zeros(n_q, dtype=bool)
+    block = max(1, RERANK_BLOCK_BYTES // (8 * n_cand * d))
 
     def run(start: int) -> None:
         stop = min(start + block, n_q)
-        dist_out[start:stop], ind_out[start:stop] = _rerank_block(
+        dist_out[start:stop], ind_out[start:stop], open_out[start:stop] = _rerank_block(
             queries[start:stop], data, candidates[start:stop], k
         )
 
     run_blocks(run, range(0, n_q, block), workers)
-    return dist_out, ind_out
+    return dist_out, ind_out, np.flatnonzero(open_out)
 
 
-def _rerank_block(
-    queries: NDArray, data: NDArray, candidates: NDArray[np.intp], k: int
-) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+def _squared_distances(queries: NDArray, data: NDArray, candidates: NDArray[np.intp]) -> NDArray:
     q64 = queries.astype(np.float64, copy=False)
     if q64.shape[1] <= COLUMNWISE_MAX_FEATURES:
         # Column by column, summed left to right as scikit-learn's trees sum: no (n, k, d)
@@ -168,10 +137,33 @@ def _rerank_block(
             step -= q64[:, j, np.newaxis]
             step *= step
             dist2 += step
+        return dist2
+    diff = data[candidates].astype(np.float64, copy=False)
+    diff -= q64[:, np.newaxis, :]
+    return np.einsum("ijk,ijk->ij", diff, diff)
+
+
+def _sparse_squared_distances(queries: Any, data: Any, candidates: NDArray[np.intp]) -> NDArray:
+    """Exact squared distances of sparse rows, summed over stored columns left to right.
+
+    Skipped columns are zero differences, which add nothing, so the sums equal the dense
+    re-rank's column-by-column sums bit for bit: dense and sparse input order alike.
+    """
+    n_q, n_cand = candidates.shape
+    diff = queries[np.repeat(np.arange(n_q), n_cand)] - data[candidates.ravel()]
+    diff = diff.tocsr()
+    diff.sort_indices()
+    diff.data **= 2
+    return np.asarray(diff @ np.ones(diff.shape[1])).reshape(n_q, n_cand)
+
+
+def _rerank_block(
+    queries: Any, data: Any, candidates: NDArray[np.intp], k: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.bool_]]:
+    if hasattr(queries, "tocsr"):
+        dist2 = _sparse_squared_distances(queries, data, candidates)
     else:
-        diff = data[candidates].astype(np.float64, copy=False)
-        diff -= q64[:, np.newaxis, :]
-        dist2 = np.einsum("ijk,ijk->ij", diff, diff)
+        dist2 = _squared_distances(queries, data, candidates)
     # A stable sort by distance, then index order only on the rare rows with exact ties: a
     # full lexsort of every row costs more.
     order = np.argsort(dist2, axis=1, kind="stable")
@@ -179,62 +171,10 @@ def _rerank_block(
     tied = np.flatnonzero((ranked[:, 1:] == ranked[:, :-1]).any(axis=1))
     if tied.size:
         order[tied] = np.lexsort((candidates[tied], dist2[tied]), axis=-1)
+    reaches_end = ranked[:, k - 1] == ranked[:, -1]
     order = order[:, :k]
     rows = np.arange(candidates.shape[0])[:, np.newaxis]
-    return np.sqrt(dist2[rows, order]), candidates[rows, order]
-
-
-class _FlatShortlist:
-    """faiss's float32 flat scan as the shortlist of the brute method, proved exact per row.
-
-    faiss fuses the matrix product with its top-k heap, which makes it ~2x faster than BLAS
-    plus ``argpartition``. Its float32 scores may reorder near-ties, so each row's shortlist
-    of ``k + SHORTLIST_MARGIN`` is re-ranked in float64 and then checked: with ``e`` a bound on
-    the float32 error, every row left out of the shortlist is at least ``last - e`` away
-    (``last`` = the shortlist's largest float32 score), so where the exact k-th distance is below
-    ``last - e`` nothing outside can be among the ``k`` nearest. Rows that fail the check (ties
-    at the boundary, duplicates) are searched again by the float64 method. Used only when faiss
-    (extra "approx") is installed.
-    """
-
-    def __init__(self, faiss: Any, center: NDArray, index: Any, max_sq_norm: float) -> None:
-        self.faiss = faiss
-        self.center = center
-        self.index = index
-        self.max_sq_norm = max_sq_norm
-
-    @classmethod
-    def build(cls, X: NDArray) -> _FlatShortlist | None:
-        try:
-            import faiss
-        except ImportError:
-            return None
-        # Centring shrinks the norms that the float32 error scales with.
-        center = X.mean(axis=0, dtype=np.float64)
-        data32 = np.ascontiguousarray(X - center, dtype=np.float32)
-        index = faiss.IndexFlatL2(X.shape[1])
-        index.add(data32)
-        max_sq = float(np.einsum("ij,ij->i", data32, data32, dtype=np.float64).max())
-        return cls(faiss, center, index, max_sq)
-
-    def search(
-        self, queries: NDArray, data: NDArray, k: int, fallback: Any, workers: int
-    ) -> tuple[NDArray, NDArray]:
-        n_fit, d = data.shape
-        k_cand = min(k + SHORTLIST_MARGIN, n_fit)
-        q32 = np.ascontiguousarray(queries - self.center, dtype=np.float32)
-        approx, cand = self.index.search(q32, k_cand)
-        dist, ind = _exact_rerank(queries, data, cand.astype(np.intp), k, workers)
-        if k_cand == n_fit:
-            return dist, ind
-        # float32 rounding of the inputs, the norms and the length-d product (||x||^2 + ||q||^2
-        # - 2 q.x), bounded generously: 8 (d + 4) u (||q||^2 + max ||x||^2), u = 2^-24.
-        q_sq = np.einsum("ij,ij->i", q32, q32, dtype=np.float64)
-        err = 8.0 * (d + 4) * 2.0**-24 * (q_sq + self.max_sq_norm)
-        unsure = np.flatnonzero(dist[:, -1] ** 2 + err >= approx[:, -1].astype(np.float64))
-        if unsure.size:
-            dist[unsure], ind[unsure] = fallback(queries[unsure], k, workers)
-        return dist, ind
+    return np.sqrt(dist2[rows, order]), candidates[rows, order], reaches_end
 
 
 class ExactNeighbors(BaseEstimator):
@@ -247,14 +187,23 @@ class ExactNeighbors(BaseEstimator):
     n_neighbors : int, default=6
         Neighbours returned per query by default.
     algorithm : {"auto", "kd_tree", "brute"}, default="auto"
-        ``"auto"`` picks by shape (:func:`choose_method`).
+        ``"auto"`` measures both methods on a random sample of the rows being indexed (from
+        1,024 rows on; a model of the shape decides below) and keeps the one predicted faster
+        for these rows. The neighbours found are the same whichever is used.
     n_jobs : int or None, default=None
-        Threads; ``None`` or ``-1`` uses every core.
+        Threads. ``None`` follows ``joblib.parallel_config(n_jobs=...)`` where one is active and
+        uses every available core otherwise; ``-1`` every available core. Never more than the
+        CPU affinity mask or the threadpoolctl / ``OMP_NUM_THREADS`` limits allow.
 
     Attributes
     ----------
     method_ : str
-        The method used.
+        The method used: ``"kd_tree"``, ``"brute"``, or ``"sklearn"`` (sparse input).
+    method_estimates_ : dict of str to float
+        Seconds each candidate method was expected to take for a self-query of every indexed
+        row: extrapolated from the probe (``"auto"`` from 1,024 rows on), predicted from the
+        shape (``"auto"`` below), empty when ``algorithm`` named the method. The same
+        decision is logged at DEBUG level on the ``"smotekit.neighbors"`` logger.
     n_samples_fit_ : int
         Rows indexed.
 
@@ -264,6 +213,8 @@ class ExactNeighbors(BaseEstimator):
     >>> nn = ExactNeighbors(n_neighbors=2).fit(np.array([[0.0], [1.0], [3.0]]))
     >>> nn.kneighbors(np.array([[0.9]]))
     (array([[0.1, 0.9]]), array([[1, 0]]))
+    >>> nn.method_, sorted(nn.method_estimates_)
+    ('kd_tree', ['brute', 'kd_tree'])
     """
 
     def __init__(
@@ -273,36 +224,128 @@ class ExactNeighbors(BaseEstimator):
         self.algorithm = algorithm
         self.n_jobs = n_jobs
 
+    # -- fitting -------------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None) -> ExactNeighbors:
-        """Index the rows of ``X``."""
+        """Index the rows of ``X``, choosing the method (see ``algorithm``)."""
         from scipy import sparse
 
-        if sparse.issparse(X):
-            from sklearn.neighbors import NearestNeighbors
-
-            self.method_ = "sklearn"
-            self._sk = NearestNeighbors(algorithm="brute", n_jobs=self.n_jobs).fit(X)
-            self._fit_X = X
-            self.n_samples_fit_ = X.shape[0]
-            return self
-        X = np.asarray(X)
         if self.algorithm not in ("auto", "kd_tree", "brute"):
             raise ValueError(
                 f"ExactNeighbors got algorithm={self.algorithm!r}; "
                 "use 'auto', 'kd_tree' or 'brute'."
             )
-        self.method_ = choose_method(*X.shape) if self.algorithm == "auto" else str(self.algorithm)
-        self._fit_X = X
-        self.n_samples_fit_ = X.shape[0]
-        if self.method_ == "kd_tree":
-            from scipy.spatial import cKDTree
+        self._tree: Any = None
+        self._flat: FlatShortlist | None = None
+        self._sq_norms: NDArray | None = None
+        self.method_estimates_: dict[str, float] = {}
+        if sparse.issparse(X):
+            from sklearn.neighbors import NearestNeighbors
 
-            self._tree = cKDTree(np.asarray(X, dtype=np.float64), balanced_tree=False)
+            self.method_ = "sklearn"
+            self._fit_X, self._exponent = _working_sparse(X)
+            X = self._fit_X
+            self.n_samples_fit_ = X.shape[0]
+            self._sk = NearestNeighbors(algorithm="brute", n_jobs=self.n_jobs).fit(X)
+            return self
+        self._fit_X, self._exponent = _working_data(np.asarray(X))
+        n, d = self._fit_X.shape
+        self.n_samples_fit_ = n
+        if self.algorithm != "auto":
+            self.method_ = str(self.algorithm)
+        elif n < PROBE_MIN_ROWS:
+            self.method_ = choose_method(n, d)
+            self.method_estimates_ = {m: predicted_seconds(m, n, d) for m in ("kd_tree", "brute")}
         else:
-            self._sq_norms = np.einsum("ij,ij->i", X, X, dtype=np.float64)
-            self._flat = _FlatShortlist.build(X)
+            # The self-query's threads; the probe itself times one thread.
+            workers = worker_count(self.n_jobs) if n >= PARALLEL_MIN_QUERIES else 1
+            times = self._probe(min(self.n_neighbors + 1, n), workers)
+            self.method_estimates_ = estimates_from_probe(n, d, times, workers)
+            self.method_ = pick_method(self.method_estimates_)
+            logger.debug(
+                "ExactNeighbors on %d x %d rows: %s (estimated seconds %s; probe of %d tree "
+                "and %d scan queries took %.3f s)",
+                n,
+                d,
+                self.method_,
+                {m: round(s, 4) for m, s in self.method_estimates_.items()},
+                times.tree_queries,
+                times.brute_queries,
+                times.total,
+            )
+        # Keep only what the chosen method needs (the probe may have built both).
+        if self.method_ == "kd_tree":
+            self._flat = self._sq_norms = None
+            if self._tree is None:
+                self._build_tree()
+        else:
+            self._tree = None
+            if self._flat is None and self._sq_norms is None:
+                self._build_brute()
         return self
 
+    def _build_tree(self) -> None:
+        from scipy.spatial import cKDTree
+
+        self._tree = cKDTree(np.asarray(self._fit_X, dtype=np.float64), balanced_tree=False)
+
+    def _build_brute(self) -> None:
+        self._flat = FlatShortlist.build(self._fit_X)
+        if self._flat is None:
+            self._sq_norms = np.einsum("ij,ij->i", self._fit_X, self._fit_X, dtype=np.float64)
+
+    def _probe(self, k: int, workers: int) -> ProbeTimes:
+        """Time the kd-tree on a random sample of the rows, and the scan where it is close.
+
+        Both are timed on one thread and extrapolated to ``workers`` threads.
+        """
+        n, d = self._fit_X.shape
+        size = int(np.clip(n * TREE_PROBE_FRACTION, TREE_PROBE_MIN, TREE_PROBE_MAX))
+        sample = np.random.default_rng(0).choice(n, size=min(size, n), replace=False)
+        queries = self._fit_X[np.sort(sample)]
+        brute_model = brute_prediction(n, d, workers)
+        start = time.perf_counter()
+        self._build_tree()
+        tree_build = time.perf_counter() - start
+        fastest, done = np.inf, 0
+        while done < queries.shape[0]:
+            batch = queries[done : done + PROBE_BATCH]
+            start = time.perf_counter()
+            self._search_tree(batch, k, 1)
+            # The fastest batch's rate: a batch takes milliseconds, and one pre-emption on a busy
+            # machine would otherwise weigh as much as the whole batch.
+            fastest = min(fastest, (time.perf_counter() - start) / batch.shape[0])
+            done += batch.shape[0]
+            times = ProbeTimes(tree_build, done, fastest * done)
+            if tree_estimate(n, times, workers) > PROBE_GIVE_UP * brute_model:
+                break  # clearly the slower method: no need to know by how much
+        if not brute_needs_timing(tree_estimate(n, times, workers), brute_model):
+            return times
+        start = time.perf_counter()
+        self._build_brute()
+        brute_build = time.perf_counter() - start
+        n_brute = min(BRUTE_PROBE_QUERIES, n // 8)
+        start = time.perf_counter()
+        self._search_brute(queries[:n_brute], k, 1)
+        brute_seconds = time.perf_counter() - start
+        return ProbeTimes(tree_build, done, fastest * done, brute_build, n_brute, brute_seconds)
+
+    # -- pickling --------------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        # A cKDTree pickles but is as large as the data and rebuilt in a fraction of the search:
+        # it is left out and rebuilt on first use, as faiss's index is (see FlatShortlist).
+        state = dict(super().__getstate__())
+        if state.get("_tree") is not None:
+            state["_tree"] = None
+            state["_rebuild_tree"] = True
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        rebuild = state.pop("_rebuild_tree", False)
+        super().__setstate__(state)
+        if rebuild:
+            self._build_tree()
+
+    # -- queries ---------------------------------------------------------------------------------
     def kneighbors(
         self, X: Any = None, n_neighbors: int | None = None, return_distance: bool = True
     ) -> Any:
@@ -313,17 +356,24 @@ class ExactNeighbors(BaseEstimator):
         """
         k = self.n_neighbors if n_neighbors is None else int(n_neighbors)
         exclude_self = X is None
-        queries = self._fit_X if exclude_self else X
         k_search = k + 1 if exclude_self else k
         if k_search > self.n_samples_fit_:
             raise ValueError(
                 f"n_neighbors={k_search} is more than the {self.n_samples_fit_} indexed rows; "
                 f"ask for at most {self.n_samples_fit_}."
             )
+        queries = self._fit_X if exclude_self else self._as_queries(X)
+        n_q = queries.shape[0]
+        workers = worker_count(self.n_jobs) if n_q >= PARALLEL_MIN_QUERIES else 1
         if self.method_ == "sklearn":
-            dist, ind = self._sk.kneighbors(queries, n_neighbors=k_search)
+            dist, ind = self._search_sparse(queries, k_search, workers)
+        elif self.method_ == "kd_tree":
+            dist, ind = self._search_tree(queries, k_search, workers)
         else:
-            dist, ind = self._search(np.asarray(queries), k_search)
+            dist, ind = self._search_brute(queries, k_search, workers)
+        if self._exponent:
+            with np.errstate(over="ignore"):
+                dist = np.ldexp(dist, self._exponent)
         if exclude_self:
             keep = ~self_entries(ind)
             dist = dist[keep].reshape(-1, k)
@@ -337,43 +387,66 @@ class ExactNeighbors(BaseEstimator):
         dist, ind = self.kneighbors(X, n_neighbors, return_distance=True)
         return neighbors_graph_to_csr(ind, dist, self.n_samples_fit_, mode)
 
-    def _search(self, queries: NDArray, k: int) -> tuple[NDArray, NDArray]:
-        workers = _n_workers(self.n_jobs) if queries.shape[0] >= PARALLEL_MIN_QUERIES else 1
-        if self.method_ == "kd_tree":
-            q = np.asarray(queries, dtype=np.float64)
-            # Candidates from the tree, then the shared exact re-rank, so ties and near-ties are
-            # ordered exactly as the brute method orders them.
-            k_cand = min(k + KD_TREE_MARGIN, self.n_samples_fit_)
-            _, cand = self._tree.query(q, k=k_cand, workers=workers)
-            cand = np.asarray(cand, dtype=np.intp).reshape(q.shape[0], k_cand)
-            return _exact_rerank(q, self._fit_X, cand, k, workers)
-        if self._flat is not None:
-            return self._flat.search(queries, self._fit_X, k, self._brute, workers)
-        return self._brute(queries, k, workers)
+    def _as_queries(self, X: Any) -> Any:
+        if self.method_ == "sklearn":
+            return _working_sparse(X, self._exponent)[0] if hasattr(X, "tocsr") else X
+        queries = np.asarray(X)
+        if queries.dtype not in (np.float32, np.float64):
+            queries = queries.astype(np.float64)
+        return np.ldexp(queries, -self._exponent) if self._exponent else queries
 
-    def _brute(self, queries: NDArray, k: int, workers: int) -> tuple[NDArray, NDArray]:
+    def _rerank(
+        self, queries: Any, candidates: NDArray[np.intp], k: int, workers: int
+    ) -> tuple[NDArray, NDArray]:
+        """Exact re-rank of a shortlist; rows whose tie reaches its end against every row."""
+        dist, ind, open_rows = _exact_rerank(queries, self._fit_X, candidates, k, workers)
+        if open_rows.size and candidates.shape[1] < self.n_samples_fit_:
+            every = np.broadcast_to(
+                np.arange(self.n_samples_fit_), (open_rows.size, self.n_samples_fit_)
+            )
+            dist[open_rows], ind[open_rows], _ = _exact_rerank(
+                queries[open_rows], self._fit_X, np.ascontiguousarray(every), k, workers
+            )
+        return dist, ind
+
+    def _search_tree(self, queries: NDArray, k: int, workers: int) -> tuple[NDArray, NDArray]:
+        q = np.asarray(queries, dtype=np.float64)
+        k_cand = min(k + KD_TREE_MARGIN, self.n_samples_fit_)
+        _, cand = self._tree.query(q, k=k_cand, workers=workers)
+        cand = np.asarray(cand, dtype=np.intp).reshape(q.shape[0], k_cand)
+        return self._rerank(queries, cand, k, workers)
+
+    def _search_sparse(self, queries: Any, k: int, workers: int) -> tuple[NDArray, NDArray]:
+        k_cand = min(k + SHORTLIST_MARGIN, self.n_samples_fit_)
+        cand = self._sk.kneighbors(queries, n_neighbors=k_cand, return_distance=False)
+        return self._rerank(queries, np.asarray(cand, dtype=np.intp), k, workers)
+
+    def _search_brute(self, queries: NDArray, k: int, workers: int) -> tuple[NDArray, NDArray]:
+        if self._flat is not None:
+            return self._flat.search(queries, k, self._rerank, self._search_blas, workers)
+        return self._search_blas(queries, k, workers)
+
+    def _search_blas(self, queries: NDArray, k: int, workers: int) -> tuple[NDArray, NDArray]:
         data = self._fit_X
         n_fit = self.n_samples_fit_
+        if self._sq_norms is None:
+            self._sq_norms = np.einsum("ij,ij->i", data, data, dtype=np.float64)
+        sq_norms = self._sq_norms
         k_cand = min(k + SHORTLIST_MARGIN, n_fit)
         block = max(1, BRUTE_BLOCK_BYTES // (8 * n_fit))
         n_q = queries.shape[0]
-        dist_out = np.empty((n_q, k), dtype=np.float64)
-        ind_out = np.empty((n_q, k), dtype=np.intp)
+        cand_out = np.empty((n_q, k_cand), dtype=np.intp)
 
         def run(start: int) -> None:
             stop = min(start + block, n_q)
-            q = queries[start:stop]
             # ||x||^2 - 2 q.x ranks like the squared distance (||q||^2 is constant per row).
-            scores = q @ data.T
+            scores = queries[start:stop] @ data.T
             scores *= -2.0
-            scores += self._sq_norms
+            scores += sq_norms
             if k_cand < n_fit:
-                cand = np.argpartition(scores, k_cand - 1, axis=1)[:, :k_cand]
+                cand_out[start:stop] = np.argpartition(scores, k_cand - 1, axis=1)[:, :k_cand]
             else:
-                cand = np.broadcast_to(np.arange(n_fit), scores.shape).copy()
-            d, i = _exact_rerank(q, data, cand.astype(np.intp), k)
-            dist_out[start:stop] = d
-            ind_out[start:stop] = i
+                cand_out[start:stop] = np.arange(n_fit)
 
         starts = range(0, n_q, block)
         if workers > 1 and n_q > block:
@@ -386,4 +459,4 @@ class ExactNeighbors(BaseEstimator):
                 run_blocks(run, starts, workers)
         else:
             run_blocks(run, starts, 1)
-        return dist_out, ind_out
+        return self._rerank(queries, cand_out, k, workers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling import ADASYN as _ImblearnADASYN
@@ -11,7 +11,11 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
+from smotekit.over_sampling._base import (
+    INTEGER_ROUNDING_CONSTRAINT,
+    SyntheticSamplerMixin,
+    make_neighbors_estimator,
+)
 from smotekit.over_sampling._borderline import fit_neighbors, other_class_counts, shown
 
 __all__ = ["ADASYN"]
@@ -43,6 +47,11 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
         Seeds the draws. Unlike SMOTE, ADASYN draws every class from one stream.
     n_neighbors : int or estimator, default=5
         Neighbours for both the difficulty ratio and the interpolation.
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer and boolean columns: rounded to the nearest
+        integer, or truncated towards zero as imbalanced-learn does (then the rows are
+        imbalanced-learn's exactly, for the same ``random_state``). Float columns are not
+        affected.
 
     Attributes
     ----------
@@ -95,6 +104,26 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
     >>> np.bincount(y_res)
     array([100, 100])
     """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **_ImblearnADASYN._parameter_constraints,
+        **INTEGER_ROUNDING_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        n_neighbors: Any = 5,
+        integer_rounding: str = "nearest",
+    ) -> None:
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            n_neighbors=n_neighbors,
+        )
+        self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
         self.nn_ = make_neighbors_estimator(self.n_neighbors)

@@ -16,14 +16,30 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import clone
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import StrOptions
 from sklearn_compat.utils.validation import validate_data
 
-from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit._validation import check_class_large_enough, check_finite
+from smotekit._kernels import INTEGER_ROUNDING, SyntheticPlan, concat_plans
+from smotekit._validation import (
+    check_class_large_enough,
+    check_finite,
+    check_labels,
+    check_strategy_counts,
+    explain_strategy_result,
+)
 from smotekit.engine._memory import assemble
 from smotekit.neighbors import ExactNeighbors, within_class_neighbors
 
-__all__ = ["SyntheticSamplerMixin", "make_neighbors_estimator", "neighbors_count"]
+__all__ = [
+    "INTEGER_ROUNDING_CONSTRAINT",
+    "FrameResampleMixin",
+    "SyntheticSamplerMixin",
+    "make_neighbors_estimator",
+    "neighbors_count",
+]
+
+#: The ``integer_rounding`` entry of a sampler's ``_parameter_constraints``.
+INTEGER_ROUNDING_CONSTRAINT = {"integer_rounding": [StrOptions(set(INTEGER_ROUNDING))]}
 
 
 def make_neighbors_estimator(value: Any, additional: int = 1) -> Any:
@@ -41,7 +57,78 @@ def neighbors_count(value: Any, additional: int = 1) -> int | None:
     return int(n) - additional if isinstance(n, numbers.Integral) else None
 
 
-class SyntheticSamplerMixin:
+class FrameResampleMixin:
+    """``fit_resample`` for every kind of input, with clear errors for labels and strategies.
+
+    Frames (pandas, polars) are handed to the sampler as one NumPy array and given back in their
+    library, names and dtypes, their original rows copied exactly (see :mod:`smotekit._frames`).
+    Subclasses say which output rows are originals (:meth:`_original_rows`) and how integer
+    columns are rounded (:meth:`_integer_rounding`).
+    """
+
+    sampling_strategy: Any
+
+    def fit_resample(self, X: Any, y: Any, **params: Any) -> Any:
+        """Resample the data set: its rows unchanged, then the synthetic ones.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, pandas or polars DataFrame} of shape \
+(n_samples, n_features)
+            The samples. Integer and boolean columns are interpolated in float64 and stored
+            rounded to the nearest integer (or truncated, with ``integer_rounding="truncate"``),
+            clipped to their dtype's range. pandas (nullable and pyarrow-backed dtypes too) and
+            polars frames come back in the same library with the same column names and dtypes;
+            their original rows are copied exactly, never converted.
+        y : array-like, pandas or polars Series of shape (n_samples,)
+            The class of each sample.
+        **params : dict
+            Extra parameters for the sampler (none is used).
+
+        Returns
+        -------
+        X_resampled : {ndarray, sparse matrix, DataFrame} of shape (n_samples_new, n_features)
+            The rows of ``X`` in their order, then one block of synthetic rows per class grown,
+            in sorted label order; the same kind of container as ``X``.
+        y_resampled : {ndarray, Series} of shape (n_samples_new,)
+            The label of each row; a Series when ``y`` is one.
+        """
+        from smotekit._frames import frame_round_trip
+
+        check_labels(y)
+        check_strategy_counts(self.sampling_strategy)
+        trip = frame_round_trip(X, y, type(self).__name__, self._accepts_categories())
+        self._input_columns = None if trip is None or trip.columns is None else trip.columns
+        try:
+            if trip is None:
+                return super().fit_resample(X, y, **params)  # type: ignore[misc]
+            X_res, y_res, *rest = super().fit_resample(  # type: ignore[misc]
+                trip.X, trip.y, **params
+            )
+        except (AttributeError, TypeError):
+            explain_strategy_result(self.sampling_strategy, y if trip is None else trip.y)
+            raise
+        trip.name_features(self)
+        origin = self._original_rows(np.shape(trip.X)[0], np.shape(X_res)[0])
+        return (*trip.restore(X_res, y_res, origin, self._integer_rounding()), *rest)
+
+    def _accepts_categories(self) -> bool:
+        """Whether text and categorical columns are data for this sampler (SMOTE-NC, SMOTE-N)."""
+        return False
+
+    def _integer_rounding(self) -> str:
+        return str(getattr(self, "integer_rounding", "nearest"))
+
+    def _original_rows(self, n_input: int, n_output: int) -> NDArray[np.intp]:
+        """Per output row, the input row it is (-1 for synthetic): the inputs come first."""
+        return np.r_[np.arange(n_input), np.full(n_output - n_input, -1)]
+
+    def _column_names(self) -> list[Any] | None:
+        columns = getattr(self, "_input_columns", None)
+        return None if columns is None else columns.names
+
+
+class SyntheticSamplerMixin(FrameResampleMixin):
     """Validation, output assembly and provenance for samplers built on the shared kernel.
 
     Put it first among the bases of a sampler that also subclasses imbalanced-learn's class, and
@@ -93,21 +180,6 @@ class SyntheticSamplerMixin:
         """Adjust a class's interpolated rows in place (SMOTE-NC fills its categories here)."""
 
     # -- shared steps --------------------------------------------------------------------------
-    def fit_resample(self, X: Any, y: Any, **params: Any) -> Any:
-        """Resample ``X`` and ``y``; DataFrames come back in the same library and dtypes.
-
-        pandas (nullable dtypes included) and polars frames are supported: column names and
-        dtypes are kept, and integer or boolean columns are rounded, not truncated
-        (see :mod:`smotekit._frames`). Arrays and sparse matrices behave as in imbalanced-learn.
-        """
-        from smotekit._frames import frame_round_trip
-
-        trip = frame_round_trip(X, y)
-        if trip is None:
-            return super().fit_resample(X, y, **params)  # type: ignore[misc]
-        X_res, y_res, *rest = super().fit_resample(trip.X, trip.y, **params)  # type: ignore[misc]
-        return (*trip.restore(X_res, y_res), *rest)
-
     def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
         from imblearn.utils import check_target_type
 
@@ -120,7 +192,7 @@ class SyntheticSamplerMixin:
             accept_sparse=["csr", "csc"] if accept_sparse is None else accept_sparse,
             ensure_all_finite=False,
         )
-        check_finite(X)
+        check_finite(X, columns=self._column_names())
         # One comparison instead of a sort: ``np.unique`` runs later anyway, in the strategy.
         if y.size and bool((y == y[0]).all()):
             raise ValueError(
@@ -152,7 +224,7 @@ class SyntheticSamplerMixin:
         """Within-class neighbour graph of ``label``'s rows (class-local indices)."""
         k = neighbors_count(param_value)
         if k is not None:
-            check_class_large_enough(class_index.size, k, label, param_name)
+            check_class_large_enough(class_index.size, k, label, param_name, param_value)
         X_class = X[class_index]
         return within_class_neighbors(estimator, X_class, k if k is not None else 1)
 
@@ -177,5 +249,10 @@ class SyntheticSamplerMixin:
         plans[:] = [plan.compact() for plan in plans]
         self._keep_provenance(plans)
         return assemble(
-            X, y, plans, labels, lambda i, plan, block: self._finish_block(X, plan, block)
+            X,
+            y,
+            plans,
+            labels,
+            lambda i, plan, block: self._finish_block(X, plan, block),
+            integer_rounding=self._integer_rounding(),
         )

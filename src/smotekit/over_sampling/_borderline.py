@@ -7,18 +7,23 @@ belong to another class, and the "danger" and "noise" tests built on that count.
 
 from __future__ import annotations
 
-import sys
-import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling import BorderlineSMOTE as _ImblearnBorderlineSMOTE
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, draw_smote
-from smotekit._validation import check_class_large_enough
+from smotekit._validation import (
+    check_class_large_enough,
+    neighbors_fix,
+    neighbors_setting,
+    warn_user,
+)
+from smotekit.exceptions import NoSyntheticSamplesWarning
 from smotekit.neighbors import self_entries
 from smotekit.over_sampling._base import (
+    INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
     make_neighbors_estimator,
     neighbors_count,
@@ -33,9 +38,10 @@ def fit_neighbors(estimator: Any, X: Any, param_value: Any, param_name: str, own
     k = neighbors_count(param_value)
     if k is not None and X.shape[0] < k + 1:
         raise ValueError(
-            f"{owner} with {param_name}={k} needs at least {k + 1} samples to find {k} "
-            f"neighbours of each sample, but X has {X.shape[0]}: lower {param_name} to at most "
-            f"{max(X.shape[0] - 1, 1)} or give more samples."
+            f"{owner} with {neighbors_setting(param_name, param_value, k)} needs at least "
+            f"{k + 1} samples to find {k} neighbours of each sample, but X has {X.shape[0]}: "
+            f"{neighbors_fix(param_name, param_value, max(X.shape[0] - 1, 1))} or give more "
+            "samples."
         )
     return estimator.fit(X)
 
@@ -76,18 +82,6 @@ def is_noise(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
 
 
 # -- messages ------------------------------------------------------------------------------------
-# Packages whose frames a warning skips, so that it points at the user's own line.
-_LIBRARY = {"smotekit", "imblearn", "sklearn", "sklearn_compat"}
-
-
-def warn_user(message: str) -> None:
-    """A ``UserWarning`` attributed to the caller's line, not to a line of the library stack."""
-    level, frame = 2, sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARY:
-        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
-    warnings.warn(message, UserWarning, stacklevel=level)
-
-
 def shown(label: Any) -> Any:
     """A class label as users wrote it (``1``, not ``np.int64(1)``) for messages."""
     return label.item() if isinstance(label, np.generic) else label
@@ -123,6 +117,11 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         Neighbours that decide whether a sample is in danger (searched in the whole data set).
     kind : {"borderline-1", "borderline-2"}, default="borderline-1"
         Where the partners come from (see above).
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer and boolean columns: rounded to the nearest
+        integer, or truncated towards zero as imbalanced-learn does (then the rows are
+        imbalanced-learn's exactly, for the same ``random_state``). Float columns are not
+        affected.
 
     Attributes
     ----------
@@ -144,7 +143,7 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
 
     Warns
     -----
-    UserWarning
+    smotekit.exceptions.NoSyntheticSamplesWarning
         When no sample of a class is in danger: then no row is generated for that class
         (imbalanced-learn does the same, silently). The warning says what to try.
 
@@ -169,6 +168,30 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
     >>> np.bincount(y_res)
     array([100, 100])
     """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **_ImblearnBorderlineSMOTE._parameter_constraints,
+        **INTEGER_ROUNDING_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        k_neighbors: Any = 5,
+        m_neighbors: Any = 10,
+        kind: str = "borderline-1",
+        integer_rounding: str = "nearest",
+    ) -> None:
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            m_neighbors=m_neighbors,
+            kind=kind,
+        )
+        self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
@@ -197,6 +220,7 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
                 f"classes), so it generated none of the {n_samples} samples requested for it. "
                 "The class is either well separated or all noise: try a larger m_neighbors, "
                 "or smotekit.SMOTE to grow from every sample.",
+                NoSyntheticSamplesWarning,
             )
             return SyntheticPlan(
                 np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float64)
@@ -207,7 +231,7 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         if self.kind == "borderline-1":
             k = neighbors_count(self.k_neighbors)
             if k is not None:
-                check_class_large_enough(class_index.size, k, label)
+                check_class_large_enough(class_index.size, k, label, value=self.k_neighbors)
             self.nn_k_.fit(X[class_index])
             graph = neighbors_of_rows(self.nn_k_, X[class_index], np.flatnonzero(danger))
             plan = draw_smote(self._class_rng(), graph, n_samples)

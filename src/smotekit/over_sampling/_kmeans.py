@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling import KMeansSMOTE as _ImblearnKMeansSMOTE
@@ -15,7 +15,11 @@ from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
 from smotekit.neighbors import within_class_neighbors
-from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
+from smotekit.over_sampling._base import (
+    INTEGER_ROUNDING_CONSTRAINT,
+    SyntheticSamplerMixin,
+    make_neighbors_estimator,
+)
 from smotekit.over_sampling._borderline import shown
 
 __all__ = ["KMeansSMOTE"]
@@ -68,6 +72,11 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
         share of all the rows to generate.
     density_exponent : "auto" or float, default="auto"
         Exponent of the sparsity; ``"auto"`` grows with the number of samples.
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer and boolean columns: rounded to the nearest
+        integer, or truncated towards zero as imbalanced-learn does (then the rows are
+        imbalanced-learn's exactly, for the same ``random_state``). Float columns are not
+        affected.
 
     Attributes
     ----------
@@ -120,6 +129,34 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
     >>> np.bincount(y_res)
     array([100, 100])
     """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **_ImblearnKMeansSMOTE._parameter_constraints,
+        **INTEGER_ROUNDING_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        k_neighbors: Any = 2,
+        n_jobs: int | None = None,
+        kmeans_estimator: Any = None,
+        cluster_balance_threshold: Any = "auto",
+        density_exponent: Any = "auto",
+        integer_rounding: str = "nearest",
+    ) -> None:
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            n_jobs=n_jobs,
+            kmeans_estimator=kmeans_estimator,
+            cluster_balance_threshold=cluster_balance_threshold,
+            density_exponent=density_exponent,
+        )
+        self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = make_neighbors_estimator(self.k_neighbors)

@@ -10,7 +10,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from smotekit._kernels import SyntheticPlan, interpolate
-from smotekit.over_sampling._base import SyntheticSamplerMixin
+from smotekit.over_sampling._base import INTEGER_ROUNDING_CONSTRAINT, SyntheticSamplerMixin
+from smotekit.over_sampling._borderline import shown
 
 __all__ = ["PolynomFitSMOTE", "star_fractions"]
 
@@ -41,6 +42,22 @@ def star_fractions(
     return rows, step / (np.repeat(counts, counts) + 1.0)
 
 
+def _class_mean(X_class: NDArray[Any], low: NDArray[Any], high: NDArray[Any]) -> NDArray[Any]:
+    """Column means in float64, within each column's range, finite for finite input.
+
+    Where the plain sum overflows (values near the float64 maximum), the columns are scaled by
+    a power of two first, which is exact.
+    """
+    with np.errstate(over="ignore"):
+        centre = X_class.mean(axis=0, dtype=np.float64)
+    if not np.isfinite(centre).all():
+        largest = np.maximum(np.abs(low), np.abs(high)).astype(np.float64)
+        scale = np.ldexp(1.0, np.frexp(largest)[1] - 1)  # largest / scale lies in [1, 2)
+        centre = (X_class / scale).mean(axis=0, dtype=np.float64) * scale
+    # The mean of equal values can round past them.
+    return np.clip(centre, low.astype(np.float64), high.astype(np.float64))
+
+
 class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     """Polynomial-fit SMOTE, star topology: synthetic rows on the spokes to the class mean.
 
@@ -63,6 +80,10 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     random_state : int, RandomState instance or None, default=None
         Chooses the rows that get one extra point when the count is not a multiple of the class
         size.
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer and boolean columns: rounded to the nearest
+        integer, or truncated towards zero (as imbalanced-learn's samplers store them). Float
+        columns are not affected.
 
     Attributes
     ----------
@@ -85,8 +106,9 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     Notes
     -----
     Points lie inside the convex hull of the class, concentrated towards its mean: the method
-    densifies the core of each class rather than its border. Integer columns are rounded.
-    Sparse input is processed dense (the class mean is dense) and returned in its format.
+    densifies the core of each class rather than its border (and inside the class's bounding box,
+    even where the mean's rounding would leave it by an ulp). A class to grow needs at least 2
+    samples. Sparse input is processed dense (the class mean is dense) and returned in its format.
 
     References
     ----------
@@ -112,11 +134,19 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **BaseOverSampler._parameter_constraints,
         "random_state": ["random_state"],
+        **INTEGER_ROUNDING_CONSTRAINT,
     }
 
-    def __init__(self, *, sampling_strategy: Any = "auto", random_state: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        integer_rounding: str = "nearest",
+    ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
+        self.integer_rounding = integer_rounding
 
     def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
         if sparse.issparse(X):
@@ -127,23 +157,31 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
 
     def _validate_estimator(self) -> None:
         self.class_means_: dict[Any, NDArray[Any]] = {}
-        self._spokes: list[tuple[NDArray[Any], SyntheticPlan]] = []
+        self._spokes: list[tuple[NDArray[Any], SyntheticPlan, tuple[Any, Any]]] = []
 
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
+        if class_index.size < 2:
+            raise ValueError(
+                f"Class {shown(label)!r} has 1 sample: PolynomFitSMOTE places points between "
+                "the samples of a class and their mean, so it needs at least 2. Collect more "
+                "samples of it or leave it out of sampling_strategy."
+            )
         X_class = X[class_index]
-        centre = X_class.mean(axis=0, dtype=np.float64)
+        low, high = X_class.min(axis=0), X_class.max(axis=0)
+        centre = _class_mean(X_class, low, high)
         self.class_means_[label] = centre
         rows, gaps = star_fractions(self._class_rng(), class_index.size, n_samples)
         # The kernel interpolates between rows of one array: the class plus its centre as row m.
         work_dtype = X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
         spokes = np.vstack([X_class.astype(work_dtype, copy=False), centre.astype(work_dtype)])
         to_centre = np.full(n_samples, class_index.size, dtype=np.intp)
-        self._spokes.append((spokes, SyntheticPlan(rows, to_centre, gaps)))
+        self._spokes.append((spokes, SyntheticPlan(rows, to_centre, gaps), (low, high)))
         return SyntheticPlan(class_index[rows], np.full(n_samples, -1, dtype=np.intp), gaps)
 
     def _finish_block(self, X: Any, plan: SyntheticPlan, block: NDArray[Any]) -> None:
         # Blocks are finished in the order their plans were made.
-        spokes, local_plan = self._spokes.pop(0)
-        interpolate(spokes, local_plan, block)
+        spokes, local_plan, (low, high) = self._spokes.pop(0)
+        interpolate(spokes, local_plan, block, integer_rounding=self._integer_rounding())
+        np.clip(block, low, high, out=block)

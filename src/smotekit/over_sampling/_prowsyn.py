@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -12,7 +11,13 @@ from numpy.typing import NDArray
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
+from smotekit._validation import warn_user
+from smotekit.exceptions import FallbackWarning
+from smotekit.over_sampling._base import (
+    INTEGER_ROUNDING_CONSTRAINT,
+    SyntheticSamplerMixin,
+    make_neighbors_estimator,
+)
 
 __all__ = ["ProWSyn", "allocate", "proximity_levels"]
 
@@ -90,6 +95,10 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         ``L``: number of proximity levels.
     theta : float, default=1.0
         How fast the weight falls with the level; 0 gives every level the same share.
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer and boolean columns: rounded to the nearest
+        integer, or truncated towards zero (as imbalanced-learn's samplers store them). Float
+        columns are not affected.
 
     Attributes
     ----------
@@ -147,6 +156,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         ],
         "n_levels": [Interval(numbers.Integral, 1, None, closed="left")],
         "theta": [Interval(numbers.Real, 0, None, closed="left")],
+        **INTEGER_ROUNDING_CONSTRAINT,
     }
     nn_: Any
 
@@ -158,12 +168,14 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         n_neighbors: Any = 5,
         n_levels: int = 5,
         theta: float = 1.0,
+        integer_rounding: str = "nearest",
     ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.n_neighbors = n_neighbors
         self.n_levels = n_levels
         self.theta = theta
+        self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
         # Values are checked by ``_parameter_constraints`` before this runs.
@@ -190,12 +202,11 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         weights = np.exp(-float(self.theta) * (present - 1.0)) * (sizes >= 2)
         members = [np.flatnonzero(levels == lev) for lev in present]
         if not weights.any():
-            warnings.warn(
+            warn_user(
                 f"ProWSyn: every proximity level of class {shown!r} has a single row, so no "
                 "level can interpolate within itself; the class is used as one level. Lower "
                 "n_levels or n_neighbors to get larger levels.",
-                UserWarning,
-                stacklevel=2,
+                FallbackWarning,
             )
             members, weights = [np.arange(class_index.size)], np.ones(1)
         rng = self._class_rng()

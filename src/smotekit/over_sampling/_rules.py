@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan
+from smotekit._validation import warn_user
 from smotekit.engine import (
     Capabilities,
     Chunk,
@@ -26,8 +27,9 @@ from smotekit.engine import (
     Variate,
     smote_triples,
 )
+from smotekit.exceptions import NoSyntheticSamplesWarning
 from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_count
-from smotekit.over_sampling._borderline import in_danger, shown, warn_user
+from smotekit.over_sampling._borderline import in_danger, shown
 from smotekit.over_sampling._smotenc import tie_counts, tie_ranks, vote_feature
 
 __all__ = ["BorderlineRule", "SMOTENCRule", "SMOTERule", "rule_for"]
@@ -87,6 +89,7 @@ class BorderlineRule(SMOTERule):
                 f"classes), so it generated none of the {job.n_samples} samples requested for "
                 "it. The class is either well separated or all noise: try a larger "
                 "m_neighbors, or smotekit.SMOTE to grow from every sample.",
+                NoSyntheticSamplesWarning,
             )
         elif job.ids is not None:
             self.in_danger_indices[job.label] = job.ids[danger]

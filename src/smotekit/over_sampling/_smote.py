@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling import SMOTE as _ImblearnSMOTE
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, draw_smote
-from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
+from smotekit.over_sampling._base import (
+    INTEGER_ROUNDING_CONSTRAINT,
+    SyntheticSamplerMixin,
+    make_neighbors_estimator,
+)
 
 __all__ = ["SMOTE"]
 
@@ -36,6 +40,11 @@ class SMOTE(SyntheticSamplerMixin, _ImblearnSMOTE):
         Number of nearest neighbours to interpolate towards, or an object with ``kneighbors`` and
         ``kneighbors_graph`` (for example :class:`smotekit.neighbors.ApproximateNeighbors` or
         sklearn's ``NearestNeighbors(n_neighbors=k + 1)``).
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer and boolean columns: rounded to the nearest
+        integer, or truncated towards zero as imbalanced-learn does (then the rows are
+        imbalanced-learn's exactly, for the same ``random_state``). Float columns are not
+        affected.
 
     Attributes
     ----------
@@ -70,6 +79,26 @@ class SMOTE(SyntheticSamplerMixin, _ImblearnSMOTE):
     >>> np.bincount(y_res)
     array([100, 100])
     """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **_ImblearnSMOTE._parameter_constraints,
+        **INTEGER_ROUNDING_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        k_neighbors: Any = 5,
+        integer_rounding: str = "nearest",
+    ) -> None:
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+        )
+        self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = make_neighbors_estimator(self.k_neighbors)

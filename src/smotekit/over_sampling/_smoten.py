@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
@@ -12,13 +11,14 @@ from imblearn.over_sampling import SMOTEN as _ImblearnSMOTEN
 from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.exceptions import DataConversionWarning
 from sklearn.preprocessing import OrdinalEncoder
+from sklearn_compat.utils.validation import validate_data
 
 from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit._validation import check_class_large_enough
+from smotekit._validation import check_class_large_enough, warn_user
+from smotekit.exceptions import SparseConversionWarning
 from smotekit.over_sampling._base import SyntheticSamplerMixin
-from smotekit.over_sampling._smotenc import check_no_missing_categories, check_two_classes
+from smotekit.over_sampling._smotenc import check_two_classes, encode_categories
 
 __all__ = ["SMOTEN"]
 
@@ -68,6 +68,33 @@ def mode_of_neighborhoods(
     return out
 
 
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT
+    except TypeError:  # pandas.NA has no truth value
+        return True
+
+
+def missing_as_none(X: NDArray[Any]) -> NDArray[Any]:
+    """``X`` with every missing value (NaN, None, NaT, pandas.NA) as None: one category.
+
+    scikit-learn's ordinal encoder takes None as a category but refuses NaN in an integer code.
+    """
+    if X.dtype.kind == "f":
+        missing = np.isnan(X)
+    elif X.dtype == object:
+        missing = np.frompyfunc(_is_missing, 1, 1)(X).astype(bool)
+    else:
+        return X
+    if not missing.any():
+        return X
+    values = X.astype(object)
+    values[missing] = None
+    return values
+
+
 class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
     """SMOTE for categorical data only, identical to imbalanced-learn's.
 
@@ -114,8 +141,8 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
     -----
     imbalanced-learn builds the full ``m x m`` VDM matrix of each class and a
     ``(n_new, k + 1, n_features)`` array for the vote; smotekit holds one block of distance rows
-    and one chunk of counts at a time, with the same result. Missing values are refused with
-    an error naming the column.
+    and one chunk of counts at a time, with the same result. A missing value (None, NaN) is a
+    category of its own (imbalanced-learn refuses it), voted like any other.
 
     References
     ----------
@@ -135,14 +162,23 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
     (array([20, 20]), (40, 1))
     """
 
+    def _accepts_categories(self) -> bool:
+        return True
+
     def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
-        if not sparse.issparse(X):
-            arr = np.asarray(X, dtype=object)
-            if arr.ndim == 2:
-                check_no_missing_categories(
-                    arr, np.arange(arr.shape[1]), getattr(X, "columns", None), "SMOTE-N"
-                )
-        X, y, binarize_y = _ImblearnSMOTEN._check_X_y(self, X, y)
+        from imblearn.utils import check_target_type
+
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        # Missing values are categories here (imbalanced-learn refuses them).
+        X, y = validate_data(
+            self,
+            X=X,
+            y=y,
+            reset=True,
+            dtype=None,
+            accept_sparse=["csr", "csc"],
+            ensure_all_finite=False,
+        )
         check_two_classes(y)
         return X, y, binarize_y
 
@@ -151,18 +187,22 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
         if sparse.issparse(X):
             sparse_format = X.format
             X = X.toarray()
-            warnings.warn(
+            warn_user(
                 "Passing a sparse matrix to SMOTEN is not really efficient: it is converted to a "
                 "dense array internally.",
-                DataConversionWarning,
-                stacklevel=3,
+                SparseConversionWarning,
             )
         _ImblearnSMOTEN._validate_estimator(self)
         if self.categorical_encoder is None:
             self.categorical_encoder_ = OrdinalEncoder(dtype=np.int32)
         else:
             self.categorical_encoder_ = clone(self.categorical_encoder)
-        X_encoded = self.categorical_encoder_.fit_transform(X)
+        X_encoded = encode_categories(
+            self.categorical_encoder_,
+            missing_as_none(X),
+            np.arange(X.shape[1]),
+            self._column_names(),
+        )
         vdm = ValueDifferenceMetric(
             n_categories=[len(c) for c in self.categorical_encoder_.categories_]
         ).fit(X_encoded, y)
@@ -178,7 +218,8 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
             neighborhoods = self._neighborhoods(vdm, X_class, label)
             base = self._class_rng().choice(np.arange(class_index.size), size=n_samples)
             codes = mode_of_neighborhoods(X_class, neighborhoods, base)
-            blocks.append(self.categorical_encoder_.inverse_transform(codes))
+            block = self.categorical_encoder_.inverse_transform(codes)
+            blocks.append(block if X.dtype == object else block.astype(X.dtype))
             plans.append(
                 SyntheticPlan(
                     class_index[base],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling import SMOTENC as _ImblearnSMOTENC
@@ -14,16 +15,19 @@ from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import _safe_indexing, check_array
 from sklearn.utils.validation import _num_features
-from sklearn_compat.utils._indexing import _get_column_indices
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote, interpolate
 from smotekit._validation import check_finite
-from smotekit.over_sampling._base import SyntheticSamplerMixin, make_neighbors_estimator
+from smotekit.over_sampling._base import (
+    INTEGER_ROUNDING_CONSTRAINT,
+    SyntheticSamplerMixin,
+    make_neighbors_estimator,
+)
 
 __all__ = [
     "SMOTENC",
-    "check_no_missing_categories",
     "check_two_classes",
+    "encode_categories",
     "tie_counts",
     "tie_ranks",
     "vote_categories",
@@ -37,6 +41,29 @@ VOTE_CHUNK_CELLS = 1 << 18
 # rows x categories.
 DENSE_ENCODING_BYTES = 256 * 2**20
 DENSE_MAX_CATEGORIES = 64
+
+
+def _search_dtype(X_cont: NDArray[Any]) -> np.dtype:
+    """The dtype of the neighbour search space: the continuous block's float dtype, float64 for
+    integers and for float16 (scipy.sparse has no float16)."""
+    dtype = X_cont.dtype
+    return dtype if dtype.kind == "f" and dtype != np.float16 else np.dtype(np.float64)
+
+
+def _column_stds(X: NDArray[Any]) -> NDArray[np.float64]:
+    """Standard deviation of each column in float64, finite for finite input.
+
+    Where the plain computation overflows (values beyond about 1e154), each column is scaled by
+    a power of two first, which is exact.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        std = np.std(X, axis=0, dtype=np.float64)
+    if np.isfinite(std).all():
+        return std
+    largest = np.abs(X).max(axis=0).astype(np.float64)
+    scale = np.ldexp(1.0, np.frexp(largest)[1] - 1)
+    scale[scale == 0] = 1.0
+    return np.std(X / scale, axis=0, dtype=np.float64) * scale
 
 
 def _category_codes(X_ohe: Any, offsets: NDArray[np.intp], n_rows: int) -> NDArray[np.intp]:
@@ -58,28 +85,51 @@ def check_two_classes(y: NDArray[Any]) -> None:
         )
 
 
-def check_no_missing_categories(
-    X_cat: Any, features: NDArray[np.intp], names: Any, method: str
-) -> None:
-    """Refuse missing values in categorical columns, naming the first one found."""
-    import pandas as pd  # scikit-learn's encoders need it too; only loaded when this runs
+def resolve_columns(spec: Any, n_features: int, names: list[Any] | None) -> NDArray[np.intp]:
+    """Column indices from indices, a boolean mask or column names (``names``: a frame's)."""
+    if isinstance(spec, str | numbers.Integral) and not isinstance(spec, bool | np.bool_):
+        spec = [spec]
+    values = list(spec.tolist() if hasattr(spec, "tolist") else spec)
+    if values and all(isinstance(v, bool | np.bool_) for v in values):
+        if len(values) != n_features:
+            raise IndexError(f"a boolean mask needs {n_features} entries, got {len(values)}")
+        return np.flatnonzero(values)
+    if all(isinstance(v, numbers.Integral) for v in values):
+        index = np.asarray(values, dtype=np.intp)
+        if ((index < -n_features) | (index >= n_features)).any():
+            raise IndexError(f"all features must be in [0, {n_features - 1}] or [-{n_features}, 0]")
+        return index % n_features
+    if names is None:
+        raise TypeError("column names select columns of a DataFrame only")
+    lookup = {name: j for j, name in enumerate(names)}
+    unknown = [v for v in values if v not in lookup]
+    if unknown:
+        raise KeyError(f"no column named {unknown[0]!r}")
+    return np.array([lookup[v] for v in values], dtype=np.intp)
 
-    values = X_cat.to_numpy() if hasattr(X_cat, "to_numpy") else np.asarray(X_cat)
-    if values.dtype.kind in "fc":
-        # an infinite number is no category anyone means either
-        missing = ~np.isfinite(values)
-    else:
-        missing = np.asarray(pd.isna(pd.DataFrame(values)))
-    if missing.any():
-        row, col = np.argwhere(missing)[0]
-        feature = int(features[col])
-        name = f" ({names[feature]!r})" if names is not None else ""
-        raise ValueError(
-            f"Categorical feature {feature}{name} has missing or infinite values (NaN, None or "
-            f"inf; first at row {row}: {values[row, col]!r}). {method} votes among observed "
-            "categories: make missing a category of its own (e.g. fill with 'missing') or drop "
-            "those rows."
-        )
+
+def encode_categories(
+    encoder: Any, X_cat: Any, features: NDArray[np.intp], names: list[Any] | None
+) -> Any:
+    """``encoder.fit_transform(X_cat)``; a column mixing numbers and text is named in the error.
+
+    scikit-learn's encoders sort each column's values, which numbers and strings together
+    cannot be.
+    """
+    try:
+        return encoder.fit_transform(X_cat)
+    except TypeError as exc:
+        values = np.asarray(X_cat, dtype=object)
+        for j in range(values.shape[1]):
+            kinds = {type(v).__name__ for v in values[:, j] if isinstance(v, str | numbers.Number)}
+            if "str" in kinds and len(kinds) > 1:
+                name = names[features[j]] if names is not None else features[j]
+                raise ValueError(
+                    f"Categorical column {name!r} mixes text and numbers "
+                    f"({', '.join(sorted(kinds))}): its categories cannot be sorted. Make it "
+                    f"one type, e.g. X[{name!r}].astype(str)."
+                ) from exc
+        raise
 
 
 def _tied_maxima(
@@ -226,8 +276,9 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
     ----------
     categorical_features : "auto" or array-like
         The categorical columns: indices, column names (DataFrame input), a boolean mask, or
-        ``"auto"`` to take the ``category`` dtype columns of a pandas DataFrame (a polars
-        ``Categorical``/``Enum`` column counts as one).
+        ``"auto"`` to take the text and categorical columns of a DataFrame: pandas ``category``,
+        ``object`` and ``string`` columns, polars ``String``, ``Categorical`` and ``Enum`` ones
+        (imbalanced-learn's ``"auto"`` takes only pandas ``category`` columns).
     categorical_encoder : estimator, default=None
         One-hot encoder with one column per category; ``None`` uses
         ``OneHotEncoder(handle_unknown="ignore")``.
@@ -237,6 +288,11 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         Seeds the draws; an int restarts the stream for every class, as in imbalanced-learn.
     k_neighbors : int or estimator, default=5
         Neighbours to interpolate towards and to vote among, or an object with ``kneighbors``.
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer continuous columns: rounded to the nearest
+        integer, or truncated towards zero as imbalanced-learn does. With ``"truncate"``,
+        integer data is also searched with imbalanced-learn's truncated one-hot value, so the
+        rows are imbalanced-learn's exactly. Float columns are not affected.
 
     Attributes
     ----------
@@ -266,10 +322,12 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
 
     Notes
     -----
-    Integer continuous columns are rounded to the nearest integer (imbalanced-learn truncates
-    them, and also truncates the one-hot value used in the neighbour search; smotekit searches
-    in float64). Float data gives imbalanced-learn's output exactly. Missing values are refused
-    with an error naming the column.
+    Integer continuous columns are rounded to the nearest integer unless
+    ``integer_rounding="truncate"`` (imbalanced-learn truncates them, and also truncates the
+    one-hot value used in the neighbour search; smotekit searches in float64). Float data gives
+    imbalanced-learn's output exactly. A missing value in a categorical column (None, NaN) is a
+    category of its own, as in imbalanced-learn; in a continuous column it is refused with an
+    error naming the column.
 
     References
     ----------
@@ -290,6 +348,32 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
 
     categorical_features_: NDArray[np.intp]
     continuous_features_: NDArray[np.intp]
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **_ImblearnSMOTENC._parameter_constraints,
+        **INTEGER_ROUNDING_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        categorical_features: Any,
+        *,
+        categorical_encoder: Any = None,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        k_neighbors: Any = 5,
+        integer_rounding: str = "nearest",
+    ) -> None:
+        super().__init__(
+            categorical_features,
+            categorical_encoder=categorical_encoder,
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+        )
+        self.integer_rounding = integer_rounding
+
+    def _accepts_categories(self) -> bool:
+        return True
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -308,24 +392,30 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
 
     def _validate_column_types(self, X: Any) -> None:
         spec = self.categorical_features
-        try:
-            if isinstance(spec, str):
-                super()._validate_column_types(X)
-            else:
-                # imbalanced-learn compares the spec to "auto" first, which fails on an ndarray.
-                spec = spec.tolist() if hasattr(spec, "tolist") else spec
-                self.categorical_features_ = np.array(_get_column_indices(X, spec))
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            if isinstance(self.categorical_features, str):
-                raise
-            columns = list(getattr(X, "columns", range(_num_features(X))))
-            raise ValueError(
-                f"categorical_features={self.categorical_features!r} does not select columns "
-                f"of X ({exc}). X has {len(columns)} columns: {columns[:20]}"
-                f"{' ...' if len(columns) > 20 else ''}. Give column indices in "
-                f"[0, {len(columns) - 1}], column names of the DataFrame, a boolean mask of "
-                f"length {len(columns)}, or 'auto' for the category-dtype columns."
-            ) from exc
+        columns = getattr(self, "_input_columns", None)
+        n_features = _num_features(X)
+        if isinstance(spec, str) and spec == "auto":
+            if columns is None:
+                raise ValueError(
+                    "When `categorical_features='auto'`, the input data should be a "
+                    f"pandas.DataFrame or a polars one, whose column types tell the categorical "
+                    f"columns; X is a {type(X).__name__}. Name the categorical columns instead "
+                    "(indices or a boolean mask)."
+                )
+            self.categorical_features_ = columns.categorical()
+        else:
+            names = None if columns is None else columns.names
+            try:
+                self.categorical_features_ = resolve_columns(spec, n_features, names)
+            except (ValueError, KeyError, IndexError, TypeError) as exc:
+                shown = list(names) if names is not None else list(range(n_features))
+                raise ValueError(
+                    f"categorical_features={spec!r} does not select columns of X ({exc}). X has "
+                    f"{n_features} columns: {shown[:20]}{' ...' if n_features > 20 else ''}. "
+                    f"Give column indices in [0, {n_features - 1}], column names of the "
+                    f"DataFrame, a boolean mask of length {n_features}, or 'auto' for the text "
+                    "and categorical columns of a DataFrame."
+                ) from exc
         self.categorical_features_ = np.unique(self.categorical_features_)
         self.continuous_features_ = np.setdiff1d(
             np.arange(self.n_features_), self.categorical_features_
@@ -350,31 +440,45 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
             )
 
     def _split(self, X: Any) -> tuple[NDArray[Any], Any]:
-        """Continuous block (numeric, finite) and categorical block (no missing values)."""
-        X_cont = check_array(
-            _safe_indexing(X, self.continuous_features_, axis=1),
-            accept_sparse=["csr", "csc"],
-            ensure_all_finite=False,
-        )
+        """Continuous block (numeric, finite) and categorical block (as given)."""
+        try:
+            X_cont = check_array(
+                _safe_indexing(X, self.continuous_features_, axis=1),
+                accept_sparse=["csr", "csc"],
+                ensure_all_finite=False,
+            )
+        except ValueError as exc:  # text in a column left continuous
+            names = self._column_names()
+            shown = [names[j] for j in self.continuous_features_] if names else None
+            raise ValueError(
+                f"A column SMOTE-NC treats as continuous is not numeric ({exc}); the "
+                f"continuous columns are {shown or self.continuous_features_.tolist()}. Add the "
+                "text columns to categorical_features (or use categorical_features='auto' "
+                "with a DataFrame)."
+            ) from exc
         if sparse.issparse(X_cont):
             X_cont = X_cont.toarray()
-        check_finite(X_cont, name="X's continuous features")
+        names = self._column_names()
+        check_finite(
+            X_cont,
+            name="X's continuous features",
+            columns=None if names is None else [names[j] for j in self.continuous_features_],
+        )
         X_cat = _safe_indexing(X, self.categorical_features_, axis=1)
         X_cat = X_cat.toarray() if sparse.issparse(X_cat) else X_cat
-        check_no_missing_categories(
-            X_cat, self.categorical_features_, getattr(self, "feature_names_in_", None), "SMOTE-NC"
-        )
         return X_cont, X_cat
 
     def _encode(self, X: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.intp], Any]:
         """Continuous block, original categories, category numbers, one-hot dtype."""
         X_cont, X_cat = self._split(X)
-        dtype_ohe = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
+        dtype_ohe = _search_dtype(X_cont)
         if self.categorical_encoder is None:
             self.categorical_encoder_ = OneHotEncoder(handle_unknown="ignore", dtype=dtype_ohe)
         else:
             self.categorical_encoder_ = clone(self.categorical_encoder)
-        X_ohe = self.categorical_encoder_.fit_transform(X_cat)
+        X_ohe = encode_categories(
+            self.categorical_encoder_, X_cat, self.categorical_features_, self._column_names()
+        )
         n_categories = [c.size for c in self.categorical_encoder_.categories_]
         if X_ohe.shape[1] != sum(n_categories):
             raise ValueError(
@@ -394,7 +498,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         """The class's rows as the neighbour search sees them (continuous | scaled one-hot)."""
         m, n_cont = X_cont.shape
         width = n_cont + int(offsets[-1])
-        dtype = X_cont.dtype if X_cont.dtype.kind == "f" else np.dtype(np.float64)
+        dtype = _search_dtype(X_cont)
         cols = (codes + offsets[:-1]).ravel() + n_cont
         rows = np.repeat(np.arange(m), codes.shape[1])
         if (
@@ -428,15 +532,23 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
             if n_samples == 0:
                 continue
             class_index = np.flatnonzero(y == label)
-            median_std = float(np.median(np.std(X_cont[class_index], axis=0, dtype=np.float64)))
+            median_std = float(np.median(_column_stds(X_cont[class_index])))
             self.median_std_[label] = median_std
             value = dtype_ohe.type(median_std / np.sqrt(2))
+            if X_cont.dtype.kind in "biu" and self._integer_rounding() == "truncate":
+                # imbalanced-learn stores the one-hot value in the integer array: truncated.
+                value = dtype_ohe.type(np.trunc(value))
             space = self._neighbor_space(X_cont[class_index], codes[class_index], offsets, value)
             local = np.arange(class_index.size)
             graph = self._grow_from_neighbors(space, label, local, self.nn_k_, self.k_neighbors)
             plan = draw_smote(self._class_rng(), graph, n_samples)
             block = np.empty((n_samples, X_cont.shape[1]), dtype=X_cont.dtype)
-            interpolate(X_cont, plan.remap(class_index), block)
+            interpolate(
+                X_cont,
+                plan.remap(class_index),
+                block,
+                integer_rounding=self._integer_rounding(),
+            )
             # With a zero median the one-hot entries vanish from the search; imbalanced-learn then
             # votes with plain ones.
             vote_value = 1.0 if math.isclose(median_std / np.sqrt(2), 0) else float(value)

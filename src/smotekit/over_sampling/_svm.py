@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.over_sampling import SVMSMOTE as _ImblearnSVMSMOTE
@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
 from smotekit._validation import check_class_large_enough
 from smotekit.over_sampling._base import (
+    INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
     make_neighbors_estimator,
     neighbors_count,
@@ -56,6 +57,11 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
         ``SVC(gamma="scale", random_state=random_state)``.
     out_step : float, default=0.5
         Largest extrapolation step for safe support vectors.
+    integer_rounding : {"nearest", "truncate"}, default="nearest"
+        How synthetic values are stored in integer and boolean columns: rounded to the nearest
+        integer, or truncated towards zero as imbalanced-learn does (then the rows are
+        imbalanced-learn's exactly, for the same ``random_state``). Float columns are not
+        affected.
 
     Attributes
     ----------
@@ -102,6 +108,32 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
     >>> np.bincount(y_res)
     array([100, 100])
     """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **_ImblearnSVMSMOTE._parameter_constraints,
+        **INTEGER_ROUNDING_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        k_neighbors: Any = 5,
+        m_neighbors: Any = 10,
+        svm_estimator: Any = None,
+        out_step: float = 0.5,
+        integer_rounding: str = "nearest",
+    ) -> None:
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            k_neighbors=k_neighbors,
+            m_neighbors=m_neighbors,
+            svm_estimator=svm_estimator,
+            out_step=out_step,
+        )
+        self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
@@ -152,7 +184,7 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
 
         k = neighbors_count(self.k_neighbors)
         if k is not None:
-            check_class_large_enough(class_index.size, k, label)
+            check_class_large_enough(class_index.size, k, label, value=self.k_neighbors)
         X_class = X[class_index]
         self.nn_k_.fit(X_class)
         local = np.searchsorted(class_index, support)

@@ -1,0 +1,168 @@
+"""The synthetic rows of ``smotekit resample``: generated in chunks and written after the originals,
+in the output's layout, with their provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smotekit._kernels import SyntheticPlan, interpolate
+from smotekit._optional import import_optional
+from smotekit.cli._plots import RowSample
+from smotekit.cli._tables import progress
+from smotekit.io import BatchWriter, column_arrays
+
+__all__ = ["CHUNK_ROWS", "SyntheticRows"]
+
+# Synthetic rows generated and written per batch.
+CHUNK_ROWS = 1 << 16
+# Integers beyond this size are not all exact in float64, the arithmetic of interpolation.
+EXACT_IN_FLOAT = 2**53
+
+
+@dataclass
+class SyntheticRows:
+    """Writes synthetic rows (``writer``) and their provenance (``provenance``, if any).
+
+    ``row`` is the output row number of the next row; ``exact`` holds, per position in
+    ``features``, the exact values of the integer columns of the rows that ``X`` holds (the
+    parents), so that big integers stay between their parents; ``added`` counts rows per class.
+    """
+
+    writer: BatchWriter
+    provenance: BatchWriter | None
+    schema: Any
+    features: list[str]
+    numeric: list[str]
+    target: str
+    mark: bool
+    sample: RowSample | None
+    show_progress: bool
+    row: int = 0
+    exact: dict[int, NDArray[Any]] = field(default_factory=dict)
+    added: dict[Any, int] = field(default_factory=dict)
+
+    def from_plan(
+        self,
+        X: NDArray[Any],
+        plan: SyntheticPlan,
+        rows: NDArray[np.int64],
+        label: Any,
+        sampler: Any,
+    ) -> None:
+        """Generate ``plan`` (over rows of ``X``, output rows ``rows``) chunk by chunk."""
+        pa = import_optional("pyarrow", "io")
+        types = [self.schema.field(name).type for name in self.features]
+        bar = progress(self.show_progress, f"class {label}", total=len(plan))
+        for start in range(0, len(plan), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, len(plan))
+            part = SyntheticPlan(
+                plan.base[start:stop], plan.neighbor[start:stop], plan.gap[start:stop]
+            )
+            block = np.empty((stop - start, X.shape[1]), dtype=X.dtype)
+            interpolate(X, part, block)
+            sampler._finish_block(X, part, block)
+            labels = pa.array([label] * (stop - start), type=self.schema.field(self.target).type)
+            arrays = column_arrays(block, types, self._within_parents(part))
+            self._emit(dict(zip(self.features, arrays, strict=True)), labels, part.remap(rows))
+            if self.sample is not None:
+                self.sample.add(
+                    block[:, [self.features.index(c) for c in self.numeric]],
+                    np.full(stop - start, label, dtype=object),
+                )
+            bar.update(stop - start)
+        bar.close()
+        self.added[label] = self.added.get(label, 0) + len(plan)
+
+    def from_resampled(
+        self, X_res: Any, y_res: NDArray[Any], n: int, records: Any, categorical: list[str]
+    ) -> None:
+        """Write rows ``n:`` of a sampler's ``fit_resample`` output (``records``: provenance)."""
+        pa = import_optional("pyarrow", "io")
+        types = {name: self.schema.field(name).type for name in self.features}
+        target_type = self.schema.field(self.target).type
+        plot_columns = [self.features.index(c) for c in self.numeric]
+        for start in range(n, len(y_res), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, len(y_res))
+            plan = None
+            if records is not None:
+                rec = records[start - n : stop - n]
+                plan = SyntheticPlan(rec["base"], rec["neighbor"], rec["gap"])
+            bounds = self._within_parents(plan) if plan is not None else None
+            if categorical:
+                part = X_res.iloc[start:stop]
+                block = part[self.numeric].to_numpy(dtype=np.float64)
+                within = [bounds[self.features.index(c)] for c in self.numeric] if bounds else None
+                numeric_types = [types[c] for c in self.numeric]
+                arrays = dict(
+                    zip(self.numeric, column_arrays(block, numeric_types, within), strict=True)
+                )
+                for name in categorical:
+                    arrays[name] = _as_arrow(part[name].to_numpy(dtype=object), types[name])
+            else:
+                block = X_res[start:stop]
+                feature_types = [types[c] for c in self.features]
+                arrays = dict(
+                    zip(self.features, column_arrays(block, feature_types, bounds), strict=True)
+                )
+                block = block[:, plot_columns]
+            labels = y_res[start:stop]
+            self._emit(arrays, pa.array(labels.tolist(), type=target_type), plan)
+            if self.sample is not None:
+                self.sample.add(block, labels.astype(object))
+            for label, count in zip(*np.unique(labels, return_counts=True), strict=True):
+                key = label.item() if isinstance(label, np.generic) else label
+                self.added[key] = self.added.get(key, 0) + int(count)
+
+    def _within_parents(
+        self, plan: SyntheticPlan
+    ) -> list[tuple[NDArray[Any], NDArray[Any]] | None]:
+        """Per feature: the exact bounds of integer synthetic values that lie on a segment.
+
+        Rounding float64 arithmetic can leave big integers (beyond 2**53) outside their two
+        parents; the exact parents bound them. Columns of small integers need no bound.
+        """
+        bounds: list[tuple[NDArray[Any], NDArray[Any]] | None] = [None] * len(self.features)
+        on_segment = (plan.gap >= 0) & (plan.gap <= 1)
+        for j, values in self.exact.items():
+            if not values.size or np.abs(values.astype(np.float64)).max() < EXACT_IN_FLOAT:
+                continue
+            base, neighbor = values[plan.base], values[plan.neighbor]
+            info = np.iinfo(values.dtype)
+            low = np.where(on_segment, np.minimum(base, neighbor), info.min).astype(values.dtype)
+            high = np.where(on_segment, np.maximum(base, neighbor), info.max).astype(values.dtype)
+            bounds[j] = (low, high)
+        return bounds
+
+    def _emit(self, columns: dict[str, Any], labels: Any, provenance: SyntheticPlan | None) -> None:
+        """Write one batch of synthetic rows (and their provenance) in the output's layout."""
+        pa = import_optional("pyarrow", "io")
+        n = len(labels)
+        arrays = [labels if name == self.target else columns[name] for name in self.schema.names]
+        if self.mark:
+            arrays.append(pa.array(np.ones(n, dtype=bool)))
+        self.writer.write(pa.RecordBatch.from_arrays(arrays, schema=self.writer.schema))
+        if self.provenance is not None and provenance is not None:
+            record = pa.RecordBatch.from_arrays(
+                [
+                    pa.array(np.arange(self.row, self.row + n, dtype=np.int64)),
+                    pa.array(provenance.base.astype(np.int64)),
+                    pa.array(provenance.neighbor.astype(np.int64)),
+                    pa.array(provenance.gap.astype(np.float64)),
+                ],
+                schema=self.provenance.schema,
+            )
+            self.provenance.write(record)
+        self.row += n
+
+
+def _as_arrow(values: NDArray[Any], arrow_type: Any) -> Any:
+    """Python values as an Arrow array of ``arrow_type`` (dictionary types are cast to)."""
+    pa = import_optional("pyarrow", "io")
+    try:
+        return pa.array(values, type=arrow_type)
+    except (TypeError, ValueError, pa.ArrowException):
+        return pa.array(values).cast(arrow_type)
