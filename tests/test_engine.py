@@ -110,6 +110,24 @@ def test_blockwise_with_imbalanced_learns_seeding_gives_the_memory_rows(name, cu
     np.testing.assert_array_equal(provenance, sampler.provenance_)
 
 
+@pytest.mark.parametrize("name", ["smote", "borderline-2"])
+@pytest.mark.parametrize("rounding", ["nearest", "truncate"])
+def test_integer_rounding_reaches_both_executors(name, rounding):
+    X, y = make_data(seed=7)
+    X = np.rint(X * 1000).astype(np.int32)
+    sampler = SAMPLERS[name](1).set_params(integer_rounding=rounding)
+    X_ref, _ = sampler.fit_resample(X, y)
+    X_mem, _, _ = run_in_memory(
+        rule_for(sampler), X, y, sampler.sampling_strategy_, 1, integer_rounding=rounding
+    )
+    X_blk, _, _ = blockwise(
+        rule_for(sampler), X, y, [400], random_state=1, block_rows=97, integer_rounding=rounding
+    )
+    assert X_mem.dtype == X_blk.dtype == np.int32
+    np.testing.assert_array_equal(X_mem, X_ref)
+    np.testing.assert_array_equal(X_blk, X_ref)
+
+
 @settings(max_examples=15, deadline=None)
 @given(
     name=st.sampled_from(sorted(SAMPLERS)),
@@ -247,3 +265,10 @@ def test_blockwise_refusals_name_the_reason_and_the_fix():
         run_blockwise(unknown, split(X, y, []), random_state=0)
     with pytest.raises(ValueError, match="Class 2 has 16 samples, but k_neighbors=20"):
         run_blockwise(rule_for(SMOTE(k_neighbors=20)), split(X, y, [50]), random_state=0)
+    # an estimator is quoted as the user gave it, with the neighbours it searches
+    with pytest.raises(ValueError, match=r"m_neighbors=ExactNeighbors\(n_neighbors=300\)"):
+        run_blockwise(
+            rule_for(BorderlineSMOTE(m_neighbors=ExactNeighbors(n_neighbors=300))),
+            split(X, y, [50]),
+            random_state=0,
+        )

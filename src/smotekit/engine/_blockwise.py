@@ -178,11 +178,13 @@ def run_blockwise(
     random_state: Any = None,
     seeding: str = "imbalanced-learn",
     block_rows: int = DEFAULT_BLOCK_ROWS,
+    integer_rounding: str = "nearest",
 ) -> BlockwiseRun:
     """Run ``rule`` over ``partitions``; the synthetic blocks are made as they are iterated.
 
     ``seeding="imbalanced-learn"`` needs an int ``random_state`` and gives the memory
     executor's rows; ``"blocks"`` seeds each block from ``(random_state, class, block)``.
+    ``integer_rounding`` is the sampler's parameter of that name (see :func:`generate`).
     """
     if rule.capabilities.global_model is not None:
         raise TypeError(
@@ -222,7 +224,8 @@ def run_blockwise(
         wanted = np.unique(np.concatenate(graphs))
         fetched = (wanted, _fetch(partitions, wanted))
     entropy = 0 if seed is not None else entropy_of(random_state)
-    return BlockwiseRun(counts, strategy, _generate(rule, ready, fetched, entropy, block_rows))
+    blocks = _generate(rule, ready, fetched, entropy, block_rows, integer_rounding)
+    return BlockwiseRun(counts, strategy, blocks)
 
 
 def _prepare(rule: SamplerRule, cls: _Class, seed: int | None, block_rows: int) -> bool:
@@ -280,11 +283,14 @@ def _generate(
     fetched: tuple[NDArray[np.int64], NDArray[Any]] | None,
     entropy: int,
     block_rows: int,
+    integer_rounding: str,
 ) -> Iterator[SyntheticBlock]:
     for cls in classes:
         n_blocks = -(-sum(s.count for s in cls.job.segments) // block_rows)
         for b in range(n_blocks):
-            yield make_block(rule, cls, b, fetched, entropy, block_rows)
+            yield make_block(
+                rule, cls, b, fetched, entropy, block_rows, integer_rounding=integer_rounding
+            )
 
 
 def _extra_draws(
@@ -314,13 +320,16 @@ def generate(
     partner_rows: NDArray[Any],
     start: int = 0,
     state: Any = None,
+    *,
+    integer_rounding: str = "nearest",
 ) -> NDArray[Any]:
     """Synthetic rows of ``plan`` from its gathered rows: the shared kernel, then the finish.
 
     ``partner_rows[i]`` is the partner of ``plan[i]`` (any row where it has none); the rows
     are the class's synthetic rows ``start:start + len(plan)`` and ``state`` the finish's (see
-    :class:`~smotekit.engine._rule.Chunk`). Every blockwise executor calls this once per output
-    block, wherever it gathered the rows.
+    :class:`~smotekit.engine._rule.Chunk`). ``integer_rounding`` is how the kernel stores values
+    in integer columns (:func:`smotekit._kernels.cast_values`). Every blockwise executor calls
+    this once per output block, wherever it gathered the rows.
     """
     n = len(plan)
     has_partner = plan.neighbor >= 0
@@ -329,7 +338,7 @@ def generate(
         np.arange(n), np.where(has_partner, np.arange(n, 2 * n), -1), plan.gap, plan.scale
     )
     stacked = np.concatenate([base_rows, partner_rows])
-    out = interpolate(stacked, local, np.empty_like(base_rows))
+    out = interpolate(stacked, local, np.empty_like(base_rows), integer_rounding=integer_rounding)
     if overrides(rule, "finish"):
         rule.finish(job, Chunk(plan, out, start, state))
     return out
@@ -342,6 +351,8 @@ def make_block(
     fetched: tuple[NDArray[np.int64], NDArray[Any]] | None,
     entropy: int,
     block_rows: int,
+    *,
+    integer_rounding: str = "nearest",
 ) -> SyntheticBlock:
     """Output block ``block`` of a class: its plan, its rows gathered, then :func:`generate`."""
     job = cls.job
@@ -361,7 +372,9 @@ def make_block(
         # Block seeding: the finish draws from the block's own stream, over the block alone.
         rng = block_stream(entropy, cls.key, block, FINISH)
         start, state = 0, rule.prepare_finish(job, [plan], rng)
-    out = generate(rule, job, plan, base_rows, partner_rows, start, state)
+    out = generate(
+        rule, job, plan, base_rows, partner_rows, start, state, integer_rounding=integer_rounding
+    )
     neighbor = plan.neighbor
     if not global_partners:
         neighbor = np.where(has_partner, job.ids[np.maximum(neighbor, 0)], -1)

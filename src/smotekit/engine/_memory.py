@@ -198,15 +198,22 @@ def assemble(
 
 
 def run_in_memory(
-    rule: SamplerRule, X: Any, y: NDArray[Any], strategy: dict[Any, int], random_state: Any
+    rule: SamplerRule,
+    X: Any,
+    y: NDArray[Any],
+    strategy: dict[Any, int],
+    random_state: Any,
+    *,
+    integer_rounding: str = "nearest",
 ) -> tuple[Any, NDArray[Any], list[SyntheticPlan]]:
     """Resample validated ``X``, ``y`` with ``rule``; returns the plans as provenance.
 
-    ``strategy`` is the sampler's ``sampling_strategy_`` (synthetic rows per class).
+    ``strategy`` is the sampler's ``sampling_strategy_`` (synthetic rows per class);
+    ``integer_rounding`` its parameter of that name (see :func:`assemble`).
     """
     plans, labels, jobs = plan_in_memory(rule, X, y, strategy, random_state)
     if not overrides(rule, "finish"):
-        X_res, y_res = assemble(X, y, plans, labels)
+        X_res, y_res = assemble(X, y, plans, labels, integer_rounding=integer_rounding)
         return X_res, y_res, plans
 
     def finish(i: int, plan: SyntheticPlan, block: NDArray[Any]) -> None:
@@ -217,5 +224,5 @@ def run_in_memory(
         chunk.state = job.stats.get("finish")
         rule.finish(job, chunk)
 
-    X_res, y_res = assemble(X, y, plans, labels, finish)
+    X_res, y_res = assemble(X, y, plans, labels, finish, integer_rounding=integer_rounding)
     return X_res, y_res, plans

@@ -65,7 +65,8 @@ class NeighborQuery:
     ``scope="all"`` searches every row of the data (answers are row numbers of the data, with a
     flag per neighbour: of another class). The query row itself is excluded by index, so ``k``
     neighbours come back per row. ``estimator`` is configured for ``k + 1`` neighbours and is
-    refitted by the executor; ``param`` names the parameter in error messages.
+    refitted by the executor; ``param`` names the parameter in error messages and ``value`` is
+    that parameter as the user gave it (an int or an estimator), so messages can quote it.
     """
 
     name: str
@@ -73,6 +74,7 @@ class NeighborQuery:
     estimator: Any
     scope: str = "class"
     param: str = "k_neighbors"
+    value: Any = None
 
 
 class Answer(NamedTuple):

@@ -9,6 +9,7 @@ sampler's ``_rule()`` method.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ class SMOTERule(SamplerRule):
             "k",
             neighbors_count(k_neighbors),
             make_neighbors_estimator(k_neighbors),  # type: ignore[arg-type]
+            value=k_neighbors,
         )
 
     def partners(self) -> NeighborQuery:
@@ -62,7 +64,7 @@ class BorderlineRule(SMOTERule):
         super().__init__(k_neighbors)
         self.kind = kind
         if kind == "borderline-2":
-            self.k_query = NeighborQuery("k", self.k_query.k, self.k_query.estimator, scope="all")
+            self.k_query = replace(self.k_query, scope="all")
         else:
             self.extras = ()
         self.m_query = NeighborQuery(
@@ -71,6 +73,7 @@ class BorderlineRule(SMOTERule):
             make_neighbors_estimator(m_neighbors),
             scope="all",
             param="m_neighbors",
+            value=m_neighbors,
         )
         self.in_danger_indices: dict[Any, NDArray[np.intp]] = {}
 
