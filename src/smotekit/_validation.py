@@ -22,6 +22,7 @@ __all__ = [
     "explain_strategy_result",
     "neighbors_fix",
     "neighbors_setting",
+    "shown",
     "warn_user",
 ]
 
@@ -136,6 +137,18 @@ def neighbors_fix(param: str, value: Any, most: int) -> str:
     return f"give {param} an estimator with n_neighbors at most {most + 1}"
 
 
+def shown(label: Any) -> Any:
+    """A class label as users wrote it (``1``, not ``np.int64(1)``) for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shown(np.int64(1)), shown("a")
+    (1, 'a')
+    """
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def check_class_large_enough(
     n_class: int, k: int, label: Any, param: str = "k_neighbors", value: Any = None
 ) -> None:
@@ -144,14 +157,13 @@ def check_class_large_enough(
     ``value`` is the parameter as the user gave it (an int or an estimator), for the message.
     """
     if n_class < k + 1:
-        shown = label.item() if isinstance(label, np.generic) else label
         fix = (
             neighbors_fix(param, value, n_class - 1)
             if n_class >= 2
             else "collect more samples of it or leave it out of sampling_strategy"
         )
         raise ValueError(
-            f"Class {shown!r} has {n_class} sample{'s' if n_class != 1 else ''}, but "
+            f"Class {shown(label)!r} has {n_class} sample{'s' if n_class != 1 else ''}, but "
             f"{neighbors_setting(param, value, k)} needs at least {k + 1} to find {k} "
             f"neighbours within the class: {fix}."
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from smotekit.cli._errors import UsageError
 
-__all__ = ["METHODS", "Method", "build_sampler", "get_method"]
+__all__ = ["METHODS", "Method", "build_sampler", "choose_method", "get_method"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,32 @@ def get_method(name: str) -> Method:
     if key not in METHODS:
         raise UsageError(f"--method: unknown method '{name}'; choose one of: {', '.join(METHODS)}")
     return METHODS[key]
+
+
+def choose_method(name: str | None, categorical: list[str], n_features: int) -> Method:
+    """The method to run: the one asked for, or the one the column types call for."""
+    if name is None:
+        if not categorical:
+            return METHODS["smote"]
+        return METHODS["smoten" if len(categorical) == n_features else "smotenc"]
+    method = get_method(name)
+    if method.features == "numeric" and categorical:
+        shown = ", ".join(f"'{c}'" for c in categorical[:5])
+        raise UsageError(
+            f"--method {method.name} needs numeric features, but {shown} "
+            f"{'is' if len(categorical) == 1 else 'are'} categorical: use --method smotenc "
+            "(or smoten when all are), or encode them first"
+        )
+    if method.features == "mixed" and not categorical:
+        raise UsageError(
+            "--method smotenc needs categorical columns: name them with --categorical COL,COL"
+        )
+    if method.features == "mixed" and len(categorical) == n_features:
+        raise UsageError(
+            "--method smotenc needs at least one numeric feature, but every feature is "
+            "categorical: use --method smoten"
+        )
+    return method
 
 
 def neighbors_param(cls: type) -> tuple[str, Any] | None:

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._optional import import_optional
+from smotekit._validation import shown
 from smotekit.cli._plots import RowSample
 from smotekit.cli._tables import progress
 from smotekit.io import BatchWriter, column_arrays
@@ -114,7 +115,7 @@ class SyntheticRows:
             if self.sample is not None:
                 self.sample.add(block, labels.astype(object))
             for label, count in zip(*np.unique(labels, return_counts=True), strict=True):
-                key = label.item() if isinstance(label, np.generic) else label
+                key = shown(label)
                 self.added[key] = self.added.get(key, 0) + int(count)
 
     def _within_parents(

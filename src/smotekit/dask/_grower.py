@@ -21,7 +21,7 @@ from smotekit.dask import _samplers as nc
 from smotekit.dask._samplers import Rule
 from smotekit.neighbors import _blockwise as search
 from smotekit.neighbors import self_entries
-from smotekit.over_sampling._borderline import in_danger
+from smotekit.over_sampling._shared import in_danger
 
 if TYPE_CHECKING:
     from smotekit.dask._collections import Source

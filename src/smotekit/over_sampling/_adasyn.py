@@ -11,12 +11,13 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from smotekit._kernels import SyntheticPlan, concat_plans
+from smotekit._validation import shown
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
     make_neighbors_estimator,
 )
-from smotekit.over_sampling._borderline import fit_neighbors, other_class_counts, shown
+from smotekit.over_sampling._shared import fit_neighbors, other_class_counts
 
 __all__ = ["ADASYN"]
 

@@ -14,13 +14,13 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
+from smotekit._validation import shown
 from smotekit.neighbors import within_class_neighbors
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
     make_neighbors_estimator,
 )
-from smotekit.over_sampling._borderline import shown
 
 __all__ = ["KMeansSMOTE"]
 

@@ -10,8 +10,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from smotekit._kernels import SyntheticPlan, interpolate
+from smotekit._validation import shown
 from smotekit.over_sampling._base import INTEGER_ROUNDING_CONSTRAINT, SyntheticSamplerMixin
-from smotekit.over_sampling._borderline import shown
 
 __all__ = ["PolynomFitSMOTE", "star_fractions"]
 

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit._validation import warn_user
+from smotekit._validation import shown, warn_user
 from smotekit.exceptions import FallbackWarning
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
@@ -187,12 +187,11 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        shown = label.item() if isinstance(label, np.generic) else label
         if class_index.size < 2:
             raise ValueError(
-                f"Class {shown!r} has {class_index.size} sample: ProWSyn interpolates between "
-                "two rows of a class, so it needs at least 2. Collect more samples of it or "
-                "leave it out of sampling_strategy."
+                f"Class {shown(label)!r} has {class_index.size} sample: ProWSyn interpolates "
+                "between two rows of a class, so it needs at least 2. Collect more samples of it "
+                "or leave it out of sampling_strategy."
             )
         other = np.flatnonzero(y != label)
         levels = proximity_levels(self.nn_, X[class_index], X[other], self._k, int(self.n_levels))

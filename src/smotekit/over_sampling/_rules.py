@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan
-from smotekit._validation import warn_user
+from smotekit._validation import shown, warn_user
 from smotekit.engine import (
     Capabilities,
     Chunk,
@@ -30,7 +30,7 @@ from smotekit.engine import (
 )
 from smotekit.exceptions import NoSyntheticSamplesWarning
 from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_count
-from smotekit.over_sampling._borderline import in_danger, shown
+from smotekit.over_sampling._shared import in_danger
 from smotekit.over_sampling._smotenc import tie_counts, tie_ranks, vote_feature
 
 __all__ = ["BorderlineRule", "SMOTENCRule", "SMOTERule", "rule_for"]

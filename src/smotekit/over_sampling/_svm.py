@@ -12,20 +12,19 @@ from sklearn.svm import SVC
 from sklearn.utils import check_random_state
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
-from smotekit._validation import check_class_large_enough
+from smotekit._validation import check_class_large_enough, shown
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
     make_neighbors_estimator,
     neighbors_count,
 )
-from smotekit.over_sampling._borderline import (
+from smotekit.over_sampling._shared import (
     fit_neighbors,
     in_danger,
     is_noise,
     neighbors_of_rows,
     other_class_counts,
-    shown,
 )
 
 __all__ = ["SVMSMOTE"]

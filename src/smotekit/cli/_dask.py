@@ -8,6 +8,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from smotekit.cli._errors import DataError, UsageError
+from smotekit.cli._methods import build_sampler, choose_method
+from smotekit.cli._tables import categorical_columns
+
 __all__ = ["run_with_dask"]
 
 # Options of ``resample`` that work file by file and have no Dask counterpart here.
@@ -20,11 +24,6 @@ _FILE_ONLY = {
 
 def run_with_dask(args: argparse.Namespace, strategy: Any) -> int:
     """Resample the Parquet dataset ``args.input`` into the folder ``args.output`` on Dask."""
-    from smotekit.cli._errors import DataError, UsageError
-    from smotekit.cli._methods import build_sampler
-    from smotekit.cli._resample import choose_method
-    from smotekit.cli._tables import categorical_columns
-
     started = time.perf_counter()
     for name, option in _FILE_ONLY.items():
         if getattr(args, name, None):
