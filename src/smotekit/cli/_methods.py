@@ -9,7 +9,14 @@ from typing import Any
 
 from smotekit.cli._errors import UsageError
 
-__all__ = ["METHODS", "Method", "build_sampler", "choose_method", "get_method"]
+__all__ = [
+    "METHODS",
+    "Method",
+    "build_sampler",
+    "choose_method",
+    "explain_too_small",
+    "get_method",
+]
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,37 @@ def neighbors_param(cls: type) -> tuple[str, Any] | None:
     return None
 
 
+def explain_too_small(error: Any, method: Method, where: str) -> str:
+    """A :class:`~smotekit.exceptions.ClassTooSmallError` in the command line's words.
+
+    ``where`` names what was read (``"'in.csv' column 'y'"``). The parameter ``--k-neighbors``
+    sets is called by that option; the others are the method's own.
+    """
+    from smotekit._validation import shown
+
+    n, needed = error.n_rows, error.needed
+    rows = f"{n} row{'s' if n != 1 else ''}"
+    found = neighbors_param(method.resolve())
+    if error.label is None:
+        head, more = f"{where}: the file has {rows}", "give more rows"
+    else:
+        head = f"{where}: class {shown(error.label)!r} has {rows}"
+        more = "collect more rows of it or leave it out with --sampling-strategy"
+    if error.param is None:
+        return f"{head}, but --method {method.name} needs at least {needed}: {more}"
+    k = needed - 1
+    if found is not None and error.param == found[0]:
+        fix = f"pass --k-neighbors {n - 1} or less" if n >= 2 else more
+        return (
+            f"{head}, but --k-neighbors {k} needs at least {needed} (each row and {k} "
+            f"neighbours): {fix}"
+        )
+    return (
+        f"{head}, but --method {method.name} searches {error.param}={k} neighbours of each row "
+        f"(not an option here) and needs at least {needed}: {more}"
+    )
+
+
 def build_sampler(
     method: Method,
     *,
@@ -122,8 +160,8 @@ def build_sampler(
     k: int | None,
     approximate: bool,
     categorical: list[str] | None = None,
-) -> tuple[Any, int | None]:
-    """An unfitted sampler for the command's options, and the neighbour count it will use."""
+) -> Any:
+    """An unfitted sampler for the command's options."""
     cls = method.resolve()
     params: dict[str, Any] = dict(method.params)
     params["sampling_strategy"] = sampling_strategy
@@ -135,7 +173,7 @@ def build_sampler(
         if k is not None or approximate:
             option = "--k-neighbors" if k is not None else "--approximate"
             raise UsageError(f"{option}: --method {method.name} has no neighbour count to set")
-        return cls(**params), None
+        return cls(**params)
     k_param, default = found
     k_value = k if k is not None else default
     if approximate:
@@ -152,4 +190,4 @@ def build_sampler(
         params[k_param] = approx(n_neighbors=int(k_value) + 1, **extra)
     elif k is not None:
         params[k_param] = k
-    return cls(**params), int(k_value) if isinstance(k_value, int) else None
+    return cls(**params)

@@ -241,7 +241,8 @@ def run(args: argparse.Namespace) -> int:
     if method.features == "categorical":
         categorical = list(features)
 
-    from smotekit.cli._stream import Job, label_for_sampler
+    from smotekit._strategy import labels_from_text
+    from smotekit.cli._stream import Job
     from smotekit.io import AtomicFile
 
     job = Job(
@@ -257,10 +258,10 @@ def run(args: argparse.Namespace) -> int:
         plot=args.plot is not None,
     )
 
-    def make_sampler(counts: dict[Any, int]) -> tuple[Any, int | None]:
+    def make_sampler(counts: dict[Any, int]) -> Any:
         return build_sampler(
             method,
-            sampling_strategy=label_for_sampler(strategy, counts),
+            sampling_strategy=labels_from_text(strategy, counts),
             random_state=args.seed,
             k=args.k_neighbors,
             approximate=args.approximate,

@@ -181,6 +181,7 @@ def generate_block(
     finish: Any,
     stream: tuple[int, int, int],
     factors: NDArray[np.float64] | None = None,
+    integer_rounding: str = "nearest",
 ) -> tuple[NDArray[Any], NDArray[np.void]]:
     """Interpolate one block with the shared kernel; returns the rows and their provenance.
 
@@ -188,6 +189,7 @@ def generate_block(
     votes its categories there); ``rng`` is the block's second stream (``purpose=1``). Where the
     pieces flag partners of another class, the move towards them is shortened by a factor
     ~ U(0, 0.5): ``factors`` if given, else drawn from the block's third stream (``purpose=2``).
+    ``integer_rounding`` is the sampler's: how the kernel stores values in integer columns.
     """
     base_X, partner_ids, base_ids = resolved
     n = base_X.shape[0]
@@ -214,7 +216,7 @@ def generate_block(
     # The kernel's formula on a two-part array: row i is a base, row n + i its partner.
     stacked = np.concatenate([base_X, partners_X[np.arange(n), chosen]])
     plan = SyntheticPlan(np.arange(n), np.arange(n, 2 * n), draws.gap, scale)
-    block = interpolate(stacked, plan, np.empty_like(base_X))
+    block = interpolate(stacked, plan, np.empty_like(base_X), integer_rounding=integer_rounding)
     if finish is not None:
         block = finish(base_X, partners_X, draws, block, block_stream(*stream, purpose=1))
     provenance = SyntheticPlan(

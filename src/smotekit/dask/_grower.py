@@ -223,11 +223,15 @@ class ClassGrower:
         if self.rule.whole_data and seed is not None:
             self.n_other.append(delayed(gen.count_other)(takes))
             factors = delayed(gen.imbalanced_learn_factors)(seed, list(self.n_other))
+        rounding = self.rule.integer_rounding
         made = delayed(gen.generate_block, nout=2)(
-            resolved, takes, draws, self.finish, (entropy, class_key, b), factors
+            resolved, takes, draws, self.finish, (entropy, class_key, b), factors, rounding
         )
         rows = delayed(self.source.form.to_rows)(
-            made[0], None if self.rule.categorical is None else self.encoding, self.rule.categorical
+            made[0],
+            None if self.rule.categorical is None else self.encoding,
+            self.rule.categorical,
+            rounding,
         )
         return rows, made[1]
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from smotekit._optional import import_optional
 from smotekit._strategy import strategy_from_counts
-from smotekit._validation import check_class_large_enough
+from smotekit._validation import check_class_large_enough, check_data_large_enough
 from smotekit.dask import _generate as gen
 from smotekit.dask._collections import Source, labels_block
 from smotekit.dask._grower import ClassGrower
@@ -168,9 +168,11 @@ def synthesize(
     for label, n_samples in strategy.items():
         if n_samples == 0:
             continue
-        check_class_large_enough(counts[label], rule.k, label, "k_neighbors")
-        if rule.m_neighbors is not None and offsets[-1] <= rule.m_neighbors:
-            check_class_large_enough(int(offsets[-1]), rule.m_neighbors, label, "m_neighbors")
+        check_class_large_enough(counts[label], rule.k, label, "k_neighbors", sampler.k_neighbors)
+        if rule.m_neighbors is not None:
+            check_data_large_enough(
+                int(offsets[-1]), rule.m_neighbors, "m_neighbors", sampler.m_neighbors
+            )
         grower = ClassGrower(
             source, rule, label, [p.get(label, 0) for _, p in partition_counts], offsets
         )

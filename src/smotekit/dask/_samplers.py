@@ -43,6 +43,7 @@ class Rule:
     m_estimator: Any = None
     categorical: NDArray[np.intp] | None = None
     whole_data: bool = False  # partners among all rows (Borderline-2), not the class's
+    integer_rounding: str = "nearest"  # the sampler's (imbalanced-learn's classes have none)
 
     @property
     def all_partners(self) -> bool:
@@ -80,12 +81,17 @@ def rule_for(sampler: Any, columns: list[Any]) -> Rule:
     if hasattr(sampler, "_validate_params"):
         sampler._validate_params()
     k, estimator = _k(sampler, "k_neighbors", sampler.k_neighbors)
+    rounding = str(getattr(sampler, "integer_rounding", "nearest"))
     if family == "BorderlineSMOTE":
         m, m_estimator = _k(sampler, "m_neighbors", sampler.m_neighbors)
-        return Rule(family, k, estimator, m, m_estimator, whole_data=sampler.kind == "borderline-2")
+        whole_data = sampler.kind == "borderline-2"
+        return Rule(
+            family, k, estimator, m, m_estimator, whole_data=whole_data, integer_rounding=rounding
+        )
     if family == "SMOTENC":
-        return Rule(family, k, estimator, categorical=_categorical_positions(sampler, columns))
-    return Rule(family, k, estimator)
+        categorical = _categorical_positions(sampler, columns)
+        return Rule(family, k, estimator, categorical=categorical, integer_rounding=rounding)
+    return Rule(family, k, estimator, integer_rounding=rounding)
 
 
 def _categorical_positions(sampler: Any, columns: list[Any]) -> NDArray[np.intp]:

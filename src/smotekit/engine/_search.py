@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._validation import check_class_large_enough, neighbors_fix, neighbors_setting
+from smotekit._validation import check_class_large_enough, check_data_large_enough
 from smotekit.engine._rule import Answer, NeighborQuery
 from smotekit.neighbors import within_class_neighbors
 from smotekit.neighbors._blockwise import drop_own
@@ -26,13 +26,8 @@ def check_query(query: NeighborQuery, n_rows: int, label: Any) -> None:
         return
     if query.scope == "class":
         check_class_large_enough(n_rows, query.k, label, query.param, query.value)
-    elif n_rows < query.k + 1:
-        raise ValueError(
-            f"{neighbors_setting(query.param, query.value, query.k)} needs at least "
-            f"{query.k + 1} samples to find {query.k} neighbours of each sample, but X has "
-            f"{n_rows}: {neighbors_fix(query.param, query.value, max(n_rows - 1, 1))} or give "
-            "more samples."
-        )
+    else:
+        check_data_large_enough(n_rows, query.k, query.param, query.value)
 
 
 def _width(query: NeighborQuery, indices: NDArray[np.intp]) -> int:

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit._validation import shown, warn_user
+from smotekit._validation import check_class_large_enough, shown, warn_user
 from smotekit.exceptions import FallbackWarning
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
@@ -187,12 +187,13 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        if class_index.size < 2:
-            raise ValueError(
-                f"Class {shown(label)!r} has {class_index.size} sample: ProWSyn interpolates "
-                "between two rows of a class, so it needs at least 2. Collect more samples of it "
-                "or leave it out of sampling_strategy."
-            )
+        check_class_large_enough(
+            class_index.size,
+            1,
+            label,
+            None,
+            reason="ProWSyn interpolates between two rows of a class",
+        )
         other = np.flatnonzero(y != label)
         levels = proximity_levels(self.nn_, X[class_index], X[other], self._k, int(self.n_levels))
         self.proximity_levels_[label] = levels
@@ -202,7 +203,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         members = [np.flatnonzero(levels == lev) for lev in present]
         if not weights.any():
             warn_user(
-                f"ProWSyn: every proximity level of class {shown!r} has a single row, so no "
+                f"ProWSyn: every proximity level of class {shown(label)!r} has a single row, so no "
                 "level can interpolate within itself; the class is used as one level. Lower "
                 "n_levels or n_neighbors to get larger levels.",
                 FallbackWarning,

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._validation import neighbors_fix, neighbors_setting
+from smotekit._validation import check_data_large_enough
 from smotekit.neighbors._blockwise import drop_own
 from smotekit.over_sampling._base import neighbors_count
 
@@ -22,13 +22,8 @@ __all__ = ["fit_neighbors", "in_danger", "is_noise", "neighbors_of_rows", "other
 def fit_neighbors(estimator: Any, X: Any, param_value: Any, param_name: str, owner: str) -> Any:
     """Fit a ``k + 1``-neighbour estimator on ``X``, with a clear error where ``X`` is too small."""
     k = neighbors_count(param_value)
-    if k is not None and X.shape[0] < k + 1:
-        raise ValueError(
-            f"{owner} with {neighbors_setting(param_name, param_value, k)} needs at least "
-            f"{k + 1} samples to find {k} neighbours of each sample, but X has {X.shape[0]}: "
-            f"{neighbors_fix(param_name, param_value, max(X.shape[0] - 1, 1))} or give more "
-            "samples."
-        )
+    if k is not None:
+        check_data_large_enough(X.shape[0], k, param_name, param_value, owner)
     return estimator.fit(X)
 
 
