@@ -489,3 +489,20 @@ def test_a_method_runs_on_every_class_it_can_grow(tmp_path, capsys):
     X_ref, _ = smotekit.ProWSyn(random_state=0).fit_resample(X, y)
     out = read(tmp_path / "o.csv")
     np.testing.assert_allclose(np.c_[out["a"], out["b"]], X_ref, rtol=1e-15)
+
+
+def test_approximate_searches_the_neighbours_the_method_asks_for(tmp_path, capsys):
+    # ProWSyn's n_neighbors counts no row itself: --approximate must search K = 5, not 6
+    from smotekit.neighbors import ApproximateNeighbors
+
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.normal(0, 1, (200, 2)), rng.normal(1, 1, (100, 2))]
+    y = np.r_[np.zeros(200, int), np.ones(100, int)]  # where K = 5 and 6 give other levels
+    src = write(pa.table({"a": X[:, 0], "b": X[:, 1], "y": y}), tmp_path / "in.csv")
+    argv = ["resample", src, "-o", tmp_path / "o.csv", "-t", "y", "-m", "prowsyn", "--approximate"]
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 0, err
+    search = ApproximateNeighbors(n_neighbors=5, random_state=0)
+    X_ref, _ = smotekit.ProWSyn(random_state=0, n_neighbors=search).fit_resample(X, y)
+    out = read(tmp_path / "o.csv")
+    np.testing.assert_allclose(np.c_[out["a"], out["b"]], X_ref, rtol=1e-15)

@@ -266,7 +266,7 @@ def test_smotenc_on_a_dataframe_with_a_text_column(client):
 @pytest.mark.parametrize("sampler", [ADASYN(), SMOTEN()])
 def test_unsupported_samplers_name_the_supported_ones(sampler):
     X, y = make_data(n=100)
-    with pytest.raises(TypeError, match="SMOTE, SMOTENC, BorderlineSMOTE"):
+    with pytest.raises(TypeError, match="SMOTE, BorderlineSMOTE, SMOTENC"):
         fit_resample(sampler, *as_arrays(X, y, 2))
 
 
@@ -383,4 +383,4 @@ def test_cli_resample_with_dask_writes_a_parquet_folder(client, tmp_path, capsys
     )
     err = capsys.readouterr().err
     assert "--plot is not available with --dask" in err
-    assert "supported samplers are SMOTE, SMOTENC, BorderlineSMOTE" in err
+    assert "supported samplers are SMOTE, BorderlineSMOTE, SMOTENC" in err

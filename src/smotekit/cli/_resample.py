@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from smotekit.cli._errors import EXIT_OK, UsageError
-from smotekit.cli._methods import METHODS, Method, build_sampler, choose_method, get_method
+from smotekit.cli._methods import (
+    Method,
+    build_sampler,
+    choose_method,
+    default_method,
+    get_method,
+    methods,
+)
 from smotekit.cli._signals import final
 from smotekit.cli._tables import add_input_options, categorical_columns, check_format, input_of
 
@@ -63,8 +70,9 @@ def add_parser(subparsers: Any) -> None:
         "--method",
         default=None,
         metavar="NAME",
-        help=f"one of {', '.join(METHODS)} (default: smote, or smotenc/smoten "
-        "when there are categorical columns)",
+        help=f"one of {', '.join(methods())} (default: {default_method('numeric').name}, or "
+        f"{default_method('mixed').name}/{default_method('categorical').name} when there are "
+        "categorical columns)",
     )
     parser.add_argument(
         "-k",

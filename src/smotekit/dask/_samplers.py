@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smotekit._registry import specs
 from smotekit._validation import check_finite
-from smotekit.dask import SUPPORTED
 from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_count
 
-__all__ = ["SUPPORTED", "Rule", "rule_for"]
+__all__ = ["Rule", "rule_for"]
 
 
 @dataclass
@@ -72,10 +72,11 @@ def _k(sampler: Any, param: str, value: Any) -> tuple[int, Any]:
 def rule_for(sampler: Any, columns: list[Any]) -> Rule:
     """Read ``sampler``'s parameters, or say which samplers the Dask path supports."""
     family = _family(sampler)
-    if family not in SUPPORTED:
+    supported = [spec.name for spec in specs() if spec.blockwise]
+    if family not in supported:
         raise TypeError(
             f"smotekit.dask.fit_resample does not support {type(sampler).__name__}: supported "
-            f"samplers are {', '.join(SUPPORTED)} (smotekit's or imbalanced-learn's). Resample "
+            f"samplers are {', '.join(supported)} (smotekit's or imbalanced-learn's). Resample "
             "in memory for the others."
         )
     if hasattr(sampler, "_validate_params"):

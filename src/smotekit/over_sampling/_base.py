@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 from abc import abstractmethod
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -132,7 +132,8 @@ class SyntheticSamplerMixin(FrameResampleMixin):
     """Validation, output assembly and provenance for samplers built on the shared kernel.
 
     Put it first among the bases of a sampler that also subclasses imbalanced-learn's class, and
-    implement :meth:`_plan_class`.
+    implement :meth:`_plan_class`. Declare the sampler's neighbour parameters in
+    ``_neighbor_params`` and build their searches with ``_neighbors_estimator``.
 
     Attributes set by ``fit_resample``
     ----------------------------------
@@ -140,6 +141,16 @@ class SyntheticSamplerMixin(FrameResampleMixin):
         One record per synthetic row, in output order: ``base`` and ``neighbor`` index the ``X``
         given to ``fit_resample``; ``gap`` is the interpolation fraction.
     """
+
+    #: Each neighbour parameter and how many neighbours its search adds for the asking row
+    #: itself: ``k_neighbors=5`` searches ``5 + 1`` (ProWSyn's ``n_neighbors`` adds none). The
+    #: command line's ``--k-neighbors`` (and ``--approximate``) set the first.
+    _neighbor_params: ClassVar[tuple[tuple[str, int], ...]] = ()
+
+    def _neighbors_estimator(self, param: str) -> Any:
+        """The search of neighbour parameter ``param``, as :attr:`_neighbor_params` declares it."""
+        added = dict(self._neighbor_params)[param]
+        return make_neighbors_estimator(getattr(self, param), additional=added)
 
     random_state: Any
     sampling_strategy_: dict[Any, int]

@@ -14,7 +14,6 @@ from smotekit.exceptions import NoSyntheticSamplesWarning
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
     neighbors_count,
 )
 from smotekit.over_sampling._shared import (
@@ -109,6 +108,7 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
     array([100, 100])
     """
 
+    _neighbor_params = (("k_neighbors", 1), ("m_neighbors", 1))
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnBorderlineSMOTE._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -134,8 +134,8 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
-        self.nn_m_ = make_neighbors_estimator(self.m_neighbors)
+        self.nn_k_ = self._neighbors_estimator("k_neighbors")
+        self.nn_m_ = self._neighbors_estimator("m_neighbors")
         self.in_danger_indices: dict[Any, NDArray[np.intp]] = {}
         self._fitted_on: dict[str, Any] = {}
 

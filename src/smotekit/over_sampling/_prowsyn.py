@@ -16,7 +16,6 @@ from smotekit.exceptions import FallbackWarning
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
 )
 
 __all__ = ["ProWSyn", "allocate", "proximity_levels"]
@@ -147,6 +146,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     """
 
     _sampling_type = "over-sampling"
+    _neighbor_params = (("n_neighbors", 0),)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **BaseOverSampler._parameter_constraints,
         "random_state": ["random_state"],
@@ -181,7 +181,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         # Values are checked by ``_parameter_constraints`` before this runs.
         k = self.n_neighbors
         self._k = int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
-        self.nn_ = make_neighbors_estimator(self.n_neighbors, additional=0)
+        self.nn_ = self._neighbors_estimator("n_neighbors")
         self.proximity_levels_: dict[Any, NDArray[np.intp]] = {}
 
     def _plan_class(

@@ -21,7 +21,6 @@ from smotekit._validation import check_finite
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
 )
 
 __all__ = [
@@ -348,6 +347,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
 
     categorical_features_: NDArray[np.intp]
     continuous_features_: NDArray[np.intp]
+    _neighbor_params = (("k_neighbors", 1),)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnSMOTENC._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -422,7 +422,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         )
 
     def _validate_estimator(self) -> None:
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
+        self.nn_k_ = self._neighbors_estimator("k_neighbors")
         if self.categorical_features_.size == self.n_features_in_:
             raise ValueError(
                 "SMOTE-NC is not designed to work only with categorical features: "
