@@ -13,6 +13,7 @@ from imblearn.under_sampling import EditedNearestNeighbours, TomekLinks
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
+import smotekit.under_sampling
 from smotekit import (
     ADASYN,
     SMOTE,
@@ -69,6 +70,60 @@ def test_parity_sampling_strategy(ours, theirs, _):
         ours(sampling_strategy=0.7, random_state=2).fit_resample(X, y),
         theirs(sampling_strategy=0.7, random_state=2).fit_resample(X, y),
     )
+
+
+def tied_majorities(seed, n=600):
+    """Two classes on a small integer grid (duplicate rows of both classes, exact distance
+    ties) and a continuous minority: the cleaning outcome hangs on scikit-learn's tie order."""
+    rng = np.random.RandomState(seed)
+    X_major = rng.randint(0, 4, size=(n, 2)).astype(float)
+    X_minor = rng.normal(1.5, 0.8, size=(n // 12, 2))
+    y = np.concatenate([rng.randint(0, 2, n), np.full(n // 12, 2)])
+    return np.vstack([X_major, X_minor]), y
+
+
+@pytest.mark.parametrize(("ours", "theirs", "_"), COMBINED)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_parity_with_duplicate_rows_and_ties(ours, theirs, _, seed):
+    # Only the continuous minority is grown, so SMOTE's own neighbours are untied and the
+    # cleaning, over all classes, meets the ties.
+    X, y = tied_majorities(seed)
+    for strategy in ("minority", {2: 200}):
+        assert_same(
+            ours(sampling_strategy=strategy, random_state=seed).fit_resample(X, y),
+            theirs(sampling_strategy=strategy, random_state=seed).fit_resample(X, y),
+        )
+
+
+@pytest.mark.parametrize(("ours", "theirs", "_"), COMBINED)
+def test_integer_data_is_cleaned_as_imblearn_cleans(ours, theirs, _):
+    # On data where every class is tied, the cleaning equals imbalanced-learn's on the same
+    # oversampled rows.
+    rng = np.random.RandomState(3)
+    X = rng.randint(0, 5, size=(500, 3)).astype(float)
+    y = rng.choice(3, size=500, p=[0.6, 0.3, 0.1])
+    assert_same(
+        ours(smote=SMOTE(random_state=3)).fit_resample(X, y),
+        theirs(smote=SMOTE(random_state=3)).fit_resample(X, y),
+    )
+
+
+@pytest.mark.parametrize(("ours", "_", "cleaner_attr"), COMBINED)
+def test_default_cleaner_is_smotekits_and_imblearns_is_accepted(ours, _, cleaner_attr):
+    X, y = make_data(seed=8)
+    sampler = ours(random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    imblearn_cleaner = (
+        TomekLinks(sampling_strategy="all")
+        if cleaner_attr == "tomek_"
+        else EditedNearestNeighbours(sampling_strategy="all")
+    )
+    given = ours(random_state=0, **{cleaner_attr[:-1]: imblearn_cleaner})
+    assert_same(given.fit_resample(X, y), (X_res, y_res))
+    assert type(getattr(given, cleaner_attr)) is type(imblearn_cleaner)
+    np.testing.assert_array_equal(given.synthetic_mask_, sampler.synthetic_mask_)
+    smotekit_cleaner = getattr(smotekit.under_sampling, type(imblearn_cleaner).__name__)
+    assert isinstance(getattr(sampler, cleaner_attr), smotekit_cleaner)
 
 
 OVERSAMPLERS = [

@@ -1,6 +1,7 @@
 """scikit-learn's and imbalanced-learn's common estimator checks over every public sampler.
 
-The samplers are enumerated from ``smotekit.over_sampling.__all__`` and ``smotekit.combine``, so
+The samplers are enumerated from ``smotekit.over_sampling``, ``smotekit.under_sampling`` and
+``smotekit.combine`` (their ``__all__``), so
 a new sampler is checked as soon as it is exported. Constructor arguments and expected failures
 are imbalanced-learn's own for the class a sampler replaces (found through its bases), exactly as
 imbalanced-learn's ``tests/test_common.py`` sets them up for its own classes.
@@ -32,10 +33,11 @@ from sklearn_compat.utils.estimator_checks import (
 
 import smotekit.combine
 import smotekit.over_sampling
+import smotekit.under_sampling
 
 
 def _public_samplers() -> list[type]:
-    modules = (smotekit.over_sampling, smotekit.combine)
+    modules = (smotekit.over_sampling, smotekit.under_sampling, smotekit.combine)
     return [getattr(module, name) for module in modules for name in module.__all__]
 
 
@@ -51,8 +53,14 @@ def _instances() -> list:
     instances = []
     for cls in _public_samplers():
         parent = _imblearn_parent(cls)
-        # Variants imbalanced-learn lacks get a fixed seed, as imbalanced-learn gives its own.
-        params = INIT_PARAMS.get(parent, {}) if parent is not None else {"random_state": 42}
+        if parent is not None:
+            params = INIT_PARAMS[parent]
+        elif "random_state" in cls().get_params():
+            # Variants imbalanced-learn lacks get a fixed seed, as imbalanced-learn gives its own.
+            params = {"random_state": 42}
+        else:
+            # Deterministic ones (the cleaners) are checked with their defaults, as in imblearn.
+            params = {}
         for kwargs in params if isinstance(params, list) else [params]:
             instances.append(cls(**kwargs))
     return instances
@@ -101,6 +109,7 @@ def test_every_public_sampler_is_checked():
         cls.__name__ for cls in checked
     }
     assert {"SMOTETomek", "SMOTEENN"} <= {cls.__name__ for cls in checked}
+    assert {"EditedNearestNeighbours", "TomekLinks"} <= {cls.__name__ for cls in checked}
 
 
 @parametrize_with_sklearn_checks(INSTANCES, expected_failed_checks=_expected_failed_checks)

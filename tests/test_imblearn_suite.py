@@ -25,6 +25,12 @@ SUITES: dict[str, tuple[str, ...]] = {
     "imblearn.over_sampling.tests.test_adasyn": ("ADASYN",),
     "imblearn.over_sampling._smote.tests.test_smote_nc": ("SMOTENC",),
     "imblearn.over_sampling._smote.tests.test_smoten": ("SMOTEN",),
+    "imblearn.under_sampling._prototype_selection.tests.test_edited_nearest_neighbours": (
+        "EditedNearestNeighbours",
+    ),
+    "imblearn.under_sampling._prototype_selection.tests.test_tomek_links": ("TomekLinks",),
+    "imblearn.combine.tests.test_smote_enn": ("SMOTEENN", "SMOTE", "EditedNearestNeighbours"),
+    "imblearn.combine.tests.test_smote_tomek": ("SMOTETomek", "SMOTE", "TomekLinks"),
 }
 
 # (module, test) -> why it is not run against smotekit. Only tests of imbalanced-learn internals

@@ -43,14 +43,17 @@ def test_every_sampler_and_every_method_name_is_listed_once():
     assert len(keys) == len(set(keys))
 
 
-def test_every_spec_resolves_to_its_class_and_over_samplers_are_in_their_package():
+def test_every_spec_resolves_to_its_class_and_is_in_its_package():
     import smotekit.over_sampling
+    import smotekit.under_sampling
 
     for spec in specs():
         cls = spec.resolve()
         assert cls.__name__ == spec.name
         if spec.kind == "over-sampling":
             assert spec.name in smotekit.over_sampling.__all__
+        if spec.kind == "under-sampling":
+            assert spec.name in smotekit.under_sampling.__all__
 
 
 def test_the_command_line_evaluation_and_dask_read_the_registry():

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from smotekit.over_sampling import KMeansSMOTE as KMeansSMOTE
     from smotekit.over_sampling import PolynomFitSMOTE as PolynomFitSMOTE
     from smotekit.over_sampling import ProWSyn as ProWSyn
+    from smotekit.under_sampling import EditedNearestNeighbours as EditedNearestNeighbours
+    from smotekit.under_sampling import TomekLinks as TomekLinks
 
 
 def __getattr__(name: str) -> Any:

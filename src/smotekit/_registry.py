@@ -177,6 +177,8 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
     ),
     SamplerSpec("SMOTETomek", "smotekit.combine", kind="combine"),
     SamplerSpec("SMOTEENN", "smotekit.combine", kind="combine"),
+    SamplerSpec("EditedNearestNeighbours", "smotekit.under_sampling", kind="under-sampling"),
+    SamplerSpec("TomekLinks", "smotekit.under_sampling", kind="under-sampling"),
 )
 
 _registered: dict[str, SamplerSpec] = {}

@@ -2,10 +2,13 @@
 
 Drop-ins for ``imblearn.combine.SMOTETomek`` and ``imblearn.combine.SMOTEENN``: the same
 constructor and the same output for the same ``random_state`` (their default oversampler is
-smotekit's :class:`~smotekit.SMOTE`, identical to imbalanced-learn's). Where imbalanced-learn's
-accept only SMOTE, SMOTE-NC and SMOTE-N as ``smote``, these accept any oversampler with
-``fit_resample`` (BorderlineSMOTE, SVMSMOTE, ADASYN, KMeansSMOTE, ...), and they report which
-output rows are synthetic and where each came from.
+smotekit's :class:`~smotekit.SMOTE`, identical to imbalanced-learn's, and their default cleaners
+are smotekit's :class:`~smotekit.under_sampling.TomekLinks` and
+:class:`~smotekit.under_sampling.EditedNearestNeighbours`, which keep imbalanced-learn's rows
+and search the whole resampled data with smotekit's exact neighbour search). Where
+imbalanced-learn's accept only SMOTE, SMOTE-NC and SMOTE-N as ``smote``, these accept any
+oversampler with ``fit_resample`` (BorderlineSMOTE, SVMSMOTE, ADASYN, KMeansSMOTE, ...), and
+they report which output rows are synthetic and where each came from.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from typing import Any
 import numpy as np
 from imblearn.combine import SMOTEENN as _ImblearnSMOTEENN
 from imblearn.combine import SMOTETomek as _ImblearnSMOTETomek
-from imblearn.under_sampling import EditedNearestNeighbours
 from numpy.typing import NDArray
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods
@@ -83,9 +85,10 @@ class SMOTETomek(_OversampleThenCleanMixin, _ImblearnSMOTETomek):
         ``ADASYN(...)``, ...) or an imbalanced-learn one; ``None`` means
         ``smotekit.SMOTE(sampling_strategy=sampling_strategy, random_state=random_state)``.
     tomek : TomekLinks, default=None
-        The cleaner; ``None`` means ``TomekLinks(sampling_strategy="all", n_jobs=n_jobs)``.
+        The cleaner: smotekit's or imbalanced-learn's; ``None`` means smotekit's
+        ``TomekLinks(sampling_strategy="all", n_jobs=n_jobs)``.
     n_jobs : int, default=None
-        Workers for the default cleaner.
+        Threads of the default cleaner's neighbour search (``None``: every core).
 
     Attributes
     ----------
@@ -130,6 +133,10 @@ class SMOTETomek(_OversampleThenCleanMixin, _ImblearnSMOTETomek):
     def _validate_estimator(self) -> None:
         super()._validate_estimator()
         self.smote_ = self._default_smote()
+        if self.tomek is None:
+            from smotekit.under_sampling import TomekLinks
+
+            self.tomek_ = TomekLinks(sampling_strategy="all", n_jobs=self.n_jobs)
 
     def _fit_resample(self, X: Any, y: Any, **params: Any) -> Any:
         output = super()._fit_resample(X, y)
@@ -151,10 +158,10 @@ class SMOTEENN(_OversampleThenCleanMixin, _ImblearnSMOTEENN):
         Any oversampler with ``fit_resample``; ``None`` means
         ``smotekit.SMOTE(sampling_strategy=sampling_strategy, random_state=random_state)``.
     enn : EditedNearestNeighbours, default=None
-        The cleaner; ``None`` means ``EditedNearestNeighbours(sampling_strategy="all",
-        n_jobs=n_jobs)`` searching with smotekit's exact neighbours (same neighbours, faster).
+        The cleaner: smotekit's or imbalanced-learn's; ``None`` means smotekit's
+        ``EditedNearestNeighbours(sampling_strategy="all", n_jobs=n_jobs)``.
     n_jobs : int, default=None
-        Workers for the default cleaner.
+        Threads of the default cleaner's neighbour search (``None``: every core).
 
     Attributes
     ----------
@@ -201,14 +208,9 @@ class SMOTEENN(_OversampleThenCleanMixin, _ImblearnSMOTEENN):
         super()._validate_estimator()
         self.smote_ = self._default_smote()
         if self.enn is None:
-            from smotekit.neighbors import ExactNeighbors
+            from smotekit.under_sampling import EditedNearestNeighbours
 
-            # imbalanced-learn's default: 3 neighbours plus the sample itself.
-            self.enn_ = EditedNearestNeighbours(
-                sampling_strategy="all",
-                n_neighbors=ExactNeighbors(n_neighbors=4),
-                n_jobs=self.n_jobs,
-            )
+            self.enn_ = EditedNearestNeighbours(sampling_strategy="all", n_jobs=self.n_jobs)
 
     def _fit_resample(self, X: Any, y: Any, **params: Any) -> Any:
         output = super()._fit_resample(X, y)

@@ -1,4 +1,4 @@
-"""The warnings smotekit emits, all subclasses of :class:`SmotekitWarning`, and its own errors.
+"""smotekit's warnings (subclasses of :class:`~smotekit.exceptions.SmotekitWarning`) and errors.
 
 Every warning smotekit emits is attributed to the line of your program that called smotekit, so
 ``warnings.filterwarnings(module=...)`` does not select them; filter them by category instead,

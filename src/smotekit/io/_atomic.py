@@ -121,9 +121,9 @@ def _default_mode(path: Path) -> int:
 
 
 class AtomicFile:
-    """One output written to a temporary file and moved into place by :meth:`commit`.
+    """One output written to a temporary file and moved into place by ``commit()``.
 
-    :attr:`path` is where to write (``/proc/self/fd/N`` for an unnamed file); :meth:`discard`
+    ``path`` is where to write (``/proc/self/fd/N`` for an unnamed file); ``discard()``
     removes the temporary and leaves the target as it was. A target that is a symbolic link is
     written through: the file it points to is replaced and the link is kept.
     """

@@ -182,7 +182,7 @@ class BatchWriter:
     The format comes from ``format_of`` (a path with the target extension), so a temporary file
     with any name can be written in the format of the final one. A CSV is written in ``dialect``
     (default: the extension's delimiter, ``\\n``, utf-8), values quoted only where they need it,
-    after ``header`` (default: the schema's names); :attr:`spellings` maps a column's values to
+    after ``header`` (default: the schema's names); ``spellings`` maps a column's values to
     the text written for them. ``name`` is the path that errors name (default: ``path``); an
     ``OSError`` is raised again with it as its file name.
 
