@@ -21,6 +21,7 @@ __all__ = [
     "choose_method",
     "default_method",
     "explain_too_small",
+    "feature_kind",
     "get_method",
     "methods",
     "neighbor_param",
@@ -83,11 +84,22 @@ def default_method(features: str) -> Method:
     return next(m for m in methods().values() if m.features == features)
 
 
+def feature_kind(n_categorical: int, n_features: int) -> str:
+    """``"numeric"``, ``"mixed"`` or ``"categorical"``: the columns a sampler must take.
+
+    Examples
+    --------
+    >>> feature_kind(0, 3), feature_kind(1, 3), feature_kind(3, 3)
+    ('numeric', 'mixed', 'categorical')
+    """
+    if not n_categorical:
+        return "numeric"
+    return "categorical" if n_categorical == n_features else "mixed"
+
+
 def choose_method(name: str | None, categorical: list[str], n_features: int) -> Method:
     """The method to run: the one asked for, or the one the column types call for."""
-    columns = "numeric" if not categorical else "mixed"
-    if categorical and len(categorical) == n_features:
-        columns = "categorical"
+    columns = feature_kind(len(categorical), n_features)
     mixed, only = default_method("mixed").name, default_method("categorical").name
     if name is None:
         return default_method(columns)
