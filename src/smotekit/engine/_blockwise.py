@@ -184,7 +184,7 @@ def run_blockwise(
 
     ``seeding="imbalanced-learn"`` needs an int ``random_state`` and gives the memory
     executor's rows; ``"blocks"`` seeds each block from ``(random_state, class, block)``.
-    ``integer_rounding`` is the sampler's parameter of that name (see :func:`generate`).
+    ``integer_rounding`` is the sampler's parameter of that name (see ``generate`` in this module).
     """
     if rule.capabilities.global_model is not None:
         raise TypeError(
