@@ -49,6 +49,7 @@ test: $(VENV)/.test-installed lint
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_smote.py
+	$(BIN)/python benchmarks/bench_combine.py
 
 # A clean build every time: Sphinx repeats a page's warnings only when it reads the page again,
 # and sphinx-gallery reruns an example only when the script changes, not the library.

@@ -324,6 +324,14 @@ def test_data_errors_exit_1(tmp_path, capsys):
     tiny = write(pa.table({"x": np.arange(23.0), "y": [0] * 20 + [1] * 3}), tmp_path / "tiny.csv")
     err = one_line_error(capsys, ["resample", tiny, "-o", out, "-t", "y"], 1)
     assert "class 1" in err and "3 rows" in err and "--k-neighbors 2" in err
+    # the sampler's own check, in the command line's words
+    lone = write(pa.table({"x": np.arange(8.0), "y": [0] * 7 + [1]}), tmp_path / "lone.csv")
+    err = one_line_error(capsys, ["resample", lone, "-o", out, "-t", "y", "-m", "prowsyn"], 1)
+    assert "class 1 has 1 row, but --method prowsyn needs at least 2" in err
+    few = write(pa.table({"x": np.arange(8.0), "y": [0] * 5 + [1] * 3}), tmp_path / "few.csv")
+    err = one_line_error(capsys, ["resample", few, "-o", out, "-t", "y", "-m", "borderline1"], 1)
+    assert "8 rows" in err and "m_neighbors=10" in err and "not an option here" in err
+    assert "k_neighbors" not in err
 
     holes = write(pa.table({"x": [1.0, None, 3.0, 4.0], "y": [0, 0, 1, 1]}), tmp_path / "holes.csv")
     err = one_line_error(capsys, ["resample", holes, "-o", out, "-t", "y"], 1)
@@ -465,3 +473,36 @@ def test_subprocess_run_and_quiet(tmp_path):
     )
     assert done.returncode == 0 and done.stderr == ""
     assert read(out).num_rows > 400
+
+
+def test_a_method_runs_on_every_class_it_can_grow(tmp_path, capsys):
+    # ProWSyn interpolates between two rows of a class: 3 rows are enough, whatever its
+    # n_neighbors (the command line used to ask every method for k + 1 rows per class)
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.normal(0, 1, (30, 2)), rng.normal(3, 1, (3, 2))]
+    y = np.r_[np.zeros(30, int), np.ones(3, int)]
+    src = write(pa.table({"a": X[:, 0], "b": X[:, 1], "y": y}), tmp_path / "in.csv")
+    code, _, err = run_cli(
+        capsys, "resample", src, "-o", tmp_path / "o.csv", "-t", "y", "-m", "prowsyn"
+    )
+    assert code == 0, err
+    X_ref, _ = smotekit.ProWSyn(random_state=0).fit_resample(X, y)
+    out = read(tmp_path / "o.csv")
+    np.testing.assert_allclose(np.c_[out["a"], out["b"]], X_ref, rtol=1e-15)
+
+
+def test_approximate_searches_the_neighbours_the_method_asks_for(tmp_path, capsys):
+    # ProWSyn's n_neighbors counts no row itself: --approximate must search K = 5, not 6
+    from smotekit.neighbors import ApproximateNeighbors
+
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.normal(0, 1, (200, 2)), rng.normal(1, 1, (100, 2))]
+    y = np.r_[np.zeros(200, int), np.ones(100, int)]  # where K = 5 and 6 give other levels
+    src = write(pa.table({"a": X[:, 0], "b": X[:, 1], "y": y}), tmp_path / "in.csv")
+    argv = ["resample", src, "-o", tmp_path / "o.csv", "-t", "y", "-m", "prowsyn", "--approximate"]
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 0, err
+    search = ApproximateNeighbors(n_neighbors=5, random_state=0)
+    X_ref, _ = smotekit.ProWSyn(random_state=0, n_neighbors=search).fit_resample(X, y)
+    out = read(tmp_path / "o.csv")
+    np.testing.assert_allclose(np.c_[out["a"], out["b"]], X_ref, rtol=1e-15)

@@ -110,7 +110,7 @@ def test_all_singleton_levels_warn_and_fall_back():
     # k=1: the nearest class row of every other row is 10 (level 1), then 20 (level 2)
     X = np.array([[0.0], [1.0], [2.0], [10.0], [20.0]])
     y = np.array([0, 0, 0, 1, 1])
-    with pytest.warns(UserWarning, match="single row"):
+    with pytest.warns(UserWarning, match="level of class 1 has a single row"):
         sampler = ProWSyn(n_neighbors=1, n_levels=5, random_state=0)
         X_res, y_res = sampler.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [3, 3]

@@ -9,24 +9,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from smotekit._registry import exported as _exported_samplers
+
 #: The installed version (the one place it is defined; the package metadata reads it).
 __version__ = "0.1.0"
 
-# public name -> module that defines it
+# public name -> module that defines it: the samplers (from the registry), then the rest
 _LAZY = {
-    "SMOTE": "smotekit.over_sampling",
-    "BorderlineSMOTE": "smotekit.over_sampling",
-    "SVMSMOTE": "smotekit.over_sampling",
-    "ADASYN": "smotekit.over_sampling",
-    "KMeansSMOTE": "smotekit.over_sampling",
-    "SMOTENC": "smotekit.over_sampling",
-    "SMOTEN": "smotekit.over_sampling",
-    "PolynomFitSMOTE": "smotekit.over_sampling",
-    "ProWSyn": "smotekit.over_sampling",
-    "SMOTETomek": "smotekit.combine",
-    "SMOTEENN": "smotekit.combine",
-    "EditedNearestNeighbours": "smotekit.under_sampling",
-    "TomekLinks": "smotekit.under_sampling",
+    **_exported_samplers(),
     "smote": "smotekit._functional",
     "ExactNeighbors": "smotekit.neighbors",
     "ApproximateNeighbors": "smotekit.neighbors",

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "check_class_large_enough",
+    "check_data_large_enough",
     "check_finite",
     "check_fraction",
     "check_labels",
@@ -22,6 +23,7 @@ __all__ = [
     "explain_strategy_result",
     "neighbors_fix",
     "neighbors_setting",
+    "shown",
     "warn_user",
 ]
 
@@ -136,25 +138,87 @@ def neighbors_fix(param: str, value: Any, most: int) -> str:
     return f"give {param} an estimator with n_neighbors at most {most + 1}"
 
 
+def shown(label: Any) -> Any:
+    """A class label as users wrote it (``1``, not ``np.int64(1)``) for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shown(np.int64(1)), shown("a")
+    (1, 'a')
+    """
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def check_class_large_enough(
-    n_class: int, k: int, label: Any, param: str = "k_neighbors", value: Any = None
+    n_class: int,
+    k: int,
+    label: Any,
+    param: str | None = "k_neighbors",
+    value: Any = None,
+    *,
+    reason: str | None = None,
 ) -> None:
     """A class to grow needs ``k + 1`` samples: itself and ``k`` neighbours.
 
     ``value`` is the parameter as the user gave it (an int or an estimator), for the message.
+    Where the method itself needs the rows (``param=None``), ``reason`` says why. Raises
+    :class:`~smotekit.exceptions.ClassTooSmallError`.
+
+    Examples
+    --------
+    >>> check_class_large_enough(3, 5, 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    smotekit.exceptions.ClassTooSmallError: Class 1 has 3 samples, but k_neighbors=5 needs ...
     """
-    if n_class < k + 1:
-        shown = label.item() if isinstance(label, np.generic) else label
+    if n_class >= k + 1:
+        return
+    from smotekit.exceptions import ClassTooSmallError  # imports scikit-learn: only when raising
+
+    has = f"Class {shown(label)!r} has {n_class} sample{'s' if n_class != 1 else ''}"
+    if param is None:
+        message = (
+            f"{has}: {reason}, so it needs at least {k + 1}. Collect more samples of it or "
+            "leave it out of sampling_strategy."
+        )
+    else:
         fix = (
             neighbors_fix(param, value, n_class - 1)
             if n_class >= 2
             else "collect more samples of it or leave it out of sampling_strategy"
         )
-        raise ValueError(
-            f"Class {shown!r} has {n_class} sample{'s' if n_class != 1 else ''}, but "
-            f"{neighbors_setting(param, value, k)} needs at least {k + 1} to find {k} "
-            f"neighbours within the class: {fix}."
+        message = (
+            f"{has}, but {neighbors_setting(param, value, k)} needs at least {k + 1} to find "
+            f"{k} neighbours within the class: {fix}."
         )
+    raise ClassTooSmallError(
+        message, label=label, n_rows=n_class, needed=k + 1, param=param, value=value
+    )
+
+
+def check_data_large_enough(
+    n_rows: int, k: int, param: str, value: Any = None, owner: str | None = None
+) -> None:
+    """A search over all rows needs ``k + 1`` of them: each row and ``k`` others.
+
+    ``owner`` names the sampler at the start of the message. Raises
+    :class:`~smotekit.exceptions.ClassTooSmallError` with ``label=None``.
+    """
+    if n_rows >= k + 1:
+        return
+    from smotekit.exceptions import ClassTooSmallError  # imports scikit-learn: only when raising
+
+    setting = neighbors_setting(param, value, k)
+    raise ClassTooSmallError(
+        f"{f'{owner} with ' if owner else ''}{setting} needs at least {k + 1} samples to find "
+        f"{k} neighbours of each sample, but X has {n_rows}: "
+        f"{neighbors_fix(param, value, max(n_rows - 1, 1))} or give more samples.",
+        n_rows=n_rows,
+        needed=k + 1,
+        param=param,
+        value=value,
+    )
 
 
 def check_labels(y: Any) -> None:

@@ -1,4 +1,4 @@
-"""The warnings smotekit emits, all subclasses of :class:`~smotekit.exceptions.SmotekitWarning`.
+"""smotekit's warnings (subclasses of :class:`~smotekit.exceptions.SmotekitWarning`) and errors.
 
 Every warning smotekit emits is attributed to the line of your program that called smotekit, so
 ``warnings.filterwarnings(module=...)`` does not select them; filter them by category instead,
@@ -23,6 +23,7 @@ from __future__ import annotations
 from sklearn.exceptions import DataConversionWarning
 
 __all__ = [
+    "ClassTooSmallError",
     "FallbackWarning",
     "LowRecallWarning",
     "NoSyntheticSamplesWarning",
@@ -53,3 +54,57 @@ class LowRecallWarning(SmotekitWarning):
 class SparseConversionWarning(SmotekitWarning, DataConversionWarning):
     """A sparse input was converted to a dense array (SMOTEN); also a scikit-learn
     ``DataConversionWarning``, as imbalanced-learn emits there."""
+
+
+class ClassTooSmallError(ValueError):
+    """A class to grow, or the whole data set, has too few rows for what the sampler asks.
+
+    A ``ValueError`` whose message names the Python parameter (``k_neighbors=5``) and the fix.
+    Its attributes let other front ends say the same with their own option names (the command
+    line says ``--k-neighbors``).
+
+    Parameters
+    ----------
+    message : str
+        The message, in the Python API's words.
+    label : object, default=None
+        The class; ``None`` where the whole data set is searched.
+    n_rows : int, default=0
+        The rows the class (or the data set) has.
+    needed : int, default=0
+        The rows it needs: the asking row and ``needed - 1`` others.
+    param : str or None, default=None
+        The parameter that asks for them (``"k_neighbors"``); ``None`` where the method itself
+        needs them (ProWSyn interpolates between two rows of a class).
+    value : object, default=None
+        That parameter as given: an int or an estimator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smotekit import SMOTE
+    >>> from smotekit.exceptions import ClassTooSmallError
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.r_[np.zeros(7, int), np.ones(3, int)]
+    >>> try:
+    ...     SMOTE().fit_resample(X, y)
+    ... except ClassTooSmallError as error:
+    ...     print(error.label, error.n_rows, error.needed, error.param)
+    1 3 6 k_neighbors
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        label: object = None,
+        n_rows: int = 0,
+        needed: int = 0,
+        param: str | None = None,
+        value: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.label = label
+        self.n_rows = n_rows
+        self.needed = needed
+        self.param = param
+        self.value = value

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from smotekit._functional import smote
 from smotekit._optional import import_optional
+from smotekit._tutorial_data import TutorialData, draw_data, make_data
 from smotekit._validation import (
     check_finite,
     check_fraction,
@@ -41,15 +42,6 @@ __all__ = [
     "run_experiment",
     "write_tutorial_outputs",
 ]
-
-# The notebook's recipe: majority N(mu1, sigma1), minority N(mu2, sigma2).
-MU_MAJORITY = [3, 2]
-MU_MINORITY = [0, 3]
-SIGMA_MAJORITY = [[1, 0], [0, 1]]
-SIGMA_MINORITY = [[0.2, 0], [0, 0.2]]
-N_MAJORITY = 5000
-N_MINORITY = 50
-N_TEST_PER_CLASS = 1000
 
 TABLE_COLUMNS = ("Train accuracy", "Test accuracy", "Train AUROC", "Test AUROC")
 TABLE_FOOTNOTE = (
@@ -144,67 +136,6 @@ def _samples_as_columns(X: Any) -> NDArray[Any]:
     return check_numeric_2d(arr, "X")
 
 
-class TutorialData(NamedTuple):
-    """The notebook's data, in its orientation: one sample per column, majority ``1``, minority
-    ``-1``."""
-
-    x1: NDArray[np.float64]
-    """Majority training samples, shape (2, 5000)."""
-    x2: NDArray[np.float64]
-    """Minority training samples, shape (2, 50)."""
-    X_train: NDArray[np.float64]
-    """``np.hstack([x1, x2])``, shape (2, 5050)."""
-    y_train: NDArray[np.float64]
-    """5000 ones then 50 minus ones."""
-    X_test: NDArray[np.float64]
-    """1000 majority then 1000 minority samples, shape (2, 2000)."""
-    y_test: NDArray[np.float64]
-    """1000 ones then 1000 minus ones."""
-
-
-def _draw_data(rng: np.random.RandomState) -> TutorialData:
-    # The notebook's calls in the notebook's order: x1, x2, xt1, xt2.
-    x1 = rng.multivariate_normal(MU_MAJORITY, SIGMA_MAJORITY, size=N_MAJORITY).T
-    x2 = rng.multivariate_normal(MU_MINORITY, SIGMA_MINORITY, size=N_MINORITY).T
-    xt1 = rng.multivariate_normal(MU_MAJORITY, SIGMA_MAJORITY, size=N_TEST_PER_CLASS).T
-    xt2 = rng.multivariate_normal(MU_MINORITY, SIGMA_MINORITY, size=N_TEST_PER_CLASS).T
-    return TutorialData(
-        x1=x1,
-        x2=x2,
-        X_train=np.hstack([x1, x2]),
-        y_train=np.hstack([np.ones(N_MAJORITY), -1 * np.ones(N_MINORITY)]),
-        X_test=np.hstack([xt1, xt2]),
-        y_test=np.hstack([np.ones(N_TEST_PER_CLASS), -1 * np.ones(N_TEST_PER_CLASS)]),
-    )
-
-
-def make_data(random_state: int | np.random.RandomState | None = 1) -> TutorialData:
-    """The notebook's training and test data, drawn exactly as the notebook draws them.
-
-    Parameters
-    ----------
-    random_state : int, RandomState or None, default=1
-        An int seeds a private ``RandomState``, which yields the numbers ``np.random.seed(int)``
-        followed by the notebook's calls would, without touching NumPy's global state; a
-        ``RandomState`` is drawn from (and advanced); ``None`` draws from the global state.
-
-    Returns
-    -------
-    TutorialData
-        ``x1, x2, X_train, y_train, X_test, y_test`` with one sample per column.
-
-    Examples
-    --------
-    >>> from smotekit.tutorial import make_data
-    >>> data = make_data()
-    >>> data.X_train.shape, data.X_test.shape, int((data.y_train == -1).sum())
-    ((2, 5050), (2, 2000), 50)
-    """
-    from sklearn.utils import check_random_state
-
-    return _draw_data(check_random_state(random_state))
-
-
 class Scores(NamedTuple):
     """One row of the notebook's table."""
 
@@ -286,7 +217,7 @@ def run_experiment(
     from sklearn.utils import check_random_state
 
     rng = check_random_state(random_state)
-    data = _draw_data(rng)
+    data = draw_data(rng)
     model_before = LogisticRegression().fit(data.X_train.T, data.y_train)
     before, pred_before = _scores(model_before, data)
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from smotekit.cli._errors import EXIT_OK, DataError, UsageError
+from smotekit.cli._methods import default_method, feature_kind
 from smotekit.cli._tables import (
     add_input_options,
     categorical_columns,
@@ -88,13 +89,13 @@ def suggest(profile: Profile, n_features: int, k: int = DEFAULT_K) -> list[str]:
     if not grow:
         return ["nothing to do: the classes are already balanced"]
     cats = profile.categorical
-    if not cats:
-        method = "smote"
-        why = "numeric features"
-    elif len(cats) == n_features:
-        method, why = "smoten", "every feature is categorical"
-    else:
-        method, why = "smotenc", f"{len(cats)} categorical column{'s' if len(cats) > 1 else ''}"
+    columns = feature_kind(len(cats), n_features)
+    why = {
+        "numeric": "numeric features",
+        "categorical": "every feature is categorical",
+        "mixed": f"{len(cats)} categorical column{'s' if len(cats) > 1 else ''}",
+    }[columns]
+    method = default_method(columns).name
     smallest_label = min(grow, key=lambda label: grow[label])
     smallest = grow[smallest_label]
     if smallest < 2:

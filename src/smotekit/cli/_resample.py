@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from smotekit.cli._errors import EXIT_OK, UsageError
-from smotekit.cli._methods import METHODS, Method, build_sampler, get_method
+from smotekit.cli._methods import (
+    Method,
+    build_sampler,
+    choose_method,
+    default_method,
+    get_method,
+    methods,
+)
 from smotekit.cli._signals import final
 from smotekit.cli._tables import add_input_options, categorical_columns, check_format, input_of
 
@@ -63,8 +70,9 @@ def add_parser(subparsers: Any) -> None:
         "--method",
         default=None,
         metavar="NAME",
-        help=f"one of {', '.join(METHODS)} (default: smote, or smotenc/smoten "
-        "when there are categorical columns)",
+        help=f"one of {', '.join(methods())} (default: {default_method('numeric').name}, or "
+        f"{default_method('mixed').name}/{default_method('categorical').name} when there are "
+        "categorical columns)",
     )
     parser.add_argument(
         "-k",
@@ -170,32 +178,6 @@ def parse_strategy(text: str) -> Any:
     return ratio
 
 
-def choose_method(name: str | None, categorical: list[str], n_features: int) -> Method:
-    """The method to run: the one asked for, or the one the column types call for."""
-    if name is None:
-        if not categorical:
-            return METHODS["smote"]
-        return METHODS["smoten" if len(categorical) == n_features else "smotenc"]
-    method = get_method(name)
-    if method.features == "numeric" and categorical:
-        shown = ", ".join(f"'{c}'" for c in categorical[:5])
-        raise UsageError(
-            f"--method {method.name} needs numeric features, but {shown} "
-            f"{'is' if len(categorical) == 1 else 'are'} categorical: use --method smotenc "
-            "(or smoten when all are), or encode them first"
-        )
-    if method.features == "mixed" and not categorical:
-        raise UsageError(
-            "--method smotenc needs categorical columns: name them with --categorical COL,COL"
-        )
-    if method.features == "mixed" and len(categorical) == n_features:
-        raise UsageError(
-            "--method smotenc needs at least one numeric feature, but every feature is "
-            "categorical: use --method smoten"
-        )
-    return method
-
-
 def _check_outputs(args: argparse.Namespace) -> None:
     from smotekit.io import check_output_path
 
@@ -244,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
     _check_options(args)
     strategy = parse_strategy(args.sampling_strategy)
     if args.dask:
-        from smotekit.dask._cli import run_with_dask
+        from smotekit.cli._dask import run_with_dask
 
         return run_with_dask(args, strategy)
     try:
@@ -267,7 +249,8 @@ def run(args: argparse.Namespace) -> int:
     if method.features == "categorical":
         categorical = list(features)
 
-    from smotekit.cli._stream import Job, label_for_sampler
+    from smotekit._strategy import labels_from_text
+    from smotekit.cli._stream import Job
     from smotekit.io import AtomicFile
 
     job = Job(
@@ -283,10 +266,10 @@ def run(args: argparse.Namespace) -> int:
         plot=args.plot is not None,
     )
 
-    def make_sampler(counts: dict[Any, int]) -> tuple[Any, int | None]:
+    def make_sampler(counts: dict[Any, int]) -> Any:
         return build_sampler(
             method,
-            sampling_strategy=label_for_sampler(strategy, counts),
+            sampling_strategy=labels_from_text(strategy, counts),
             random_state=args.seed,
             k=args.k_neighbors,
             approximate=args.approximate,

@@ -11,11 +11,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._optional import import_optional
+from smotekit._strategy import labels_from_text, strategy_from_counts
 from smotekit.cli._errors import DataError, UsageError
-from smotekit.cli._methods import Method
+from smotekit.cli._methods import Method, explain_too_small
 from smotekit.cli._plots import RowSample
 from smotekit.cli._synthesis import SyntheticRows
 from smotekit.cli._tables import progress, read_errors
+from smotekit.exceptions import ClassTooSmallError
 from smotekit.io import (
     BatchWriter,
     Block,
@@ -25,7 +27,7 @@ from smotekit.io import (
     output_dialect,
 )
 
-__all__ = ["Job", "Summary", "target_counts"]
+__all__ = ["Job", "Summary", "resolve_strategy"]
 
 # Kept rows of the classes (float64 features) held during the first pass before the largest
 # kept class is let go (re-read later only if it must be grown).
@@ -35,46 +37,20 @@ KEEP_BYTES = 256 << 20
 Part = tuple[NDArray[np.int64], NDArray[np.float64], dict[int, NDArray[Any]]]
 
 
-def target_counts(strategy: Any, counts: dict[Any, int]) -> dict[Any, int]:
-    """Synthetic rows per class, computed by imbalanced-learn from the whole file's counts.
-
-    ``strategy`` is a string, a float or a dict keyed by the classes' text.
+def resolve_strategy(strategy: Any, counts: dict[Any, int]) -> dict[Any, int]:
+    """Synthetic rows per class from the whole file's counts (``strategy`` keyed by class text).
 
     Examples
     --------
-    >>> target_counts("auto", {0: 90, 1: 10})
+    >>> resolve_strategy("auto", {0: 90, 1: 10})
     {1: 80}
-    >>> target_counts({"0": 100, "1": 50}, {0: 90, 1: 10})
+    >>> resolve_strategy({"0": 100, "1": 50}, {0: 90, 1: 10})
     {0: 10, 1: 40}
     """
-    from imblearn.utils import check_sampling_strategy
-
-    labels = sorted(counts)
-    if isinstance(strategy, dict):
-        by_text = {str(label): i for i, label in enumerate(labels)}
-        unknown = [key for key in strategy if key not in by_text]
-        if unknown:
-            raise UsageError(
-                f"--sampling-strategy: no class {unknown[0]!r} in the target column; its classes "
-                f"are {', '.join(map(str, labels))}"
-            )
-        strategy = {by_text[key]: value for key, value in strategy.items()}
-    # Codes in sorted label order stand in for the labels: every strategy depends only on the
-    # counts, and ties (two majority classes) are broken in the same order as with the labels.
-    codes = np.repeat(np.arange(len(labels), dtype=np.int32), [counts[lb] for lb in labels])
     try:
-        result = check_sampling_strategy(strategy, codes, "over-sampling")
+        return dict(strategy_from_counts(labels_from_text(strategy, counts), counts))
     except ValueError as exc:
         raise UsageError(f"--sampling-strategy: {' '.join(str(exc).split())}") from None
-    return {labels[int(code)]: int(n) for code, n in result.items()}
-
-
-def label_for_sampler(strategy: Any, counts: dict[Any, int]) -> Any:
-    """The strategy in the sampler's terms: dict keys become the labels they name."""
-    if not isinstance(strategy, dict):
-        return strategy
-    by_text = {str(label): label for label in counts}
-    return {by_text[key]: value for key, value in strategy.items()}
 
 
 @dataclass
@@ -143,7 +119,7 @@ class Job:
         out_name: Path,
         provenance: Path | None,
         provenance_name: Path | None,
-        make_sampler: Callable[[dict[Any, int]], tuple[Any, int | None]],
+        make_sampler: Callable[[dict[Any, int]], Any],
     ) -> Summary:
         """Write the resampled file to ``out`` (in the format of ``out_name``)."""
         writers: list[BatchWriter] = []
@@ -165,9 +141,9 @@ class Job:
             )
             self._check_classes()
             counts = self.summary.counts
-            n_new = target_counts(self.strategy, counts)
-            sampler, k = make_sampler(counts)
-            self._check_class_sizes(n_new, k)
+            n_new = resolve_strategy(self.strategy, counts)
+            sampler = make_sampler(counts)
+            self._synthetic.integer_rounding = sampler._integer_rounding()
             if self.method.class_local:
                 self._grow_class_local(kept, n_new, sampler)
             else:
@@ -239,23 +215,6 @@ class Job:
             f"'{self.input_path}' column '{self.target}' has a single class ({only!r}): "
             "there is nothing to balance; check --target"
         )
-
-    def _check_class_sizes(self, n_new: dict[Any, int], k: int | None) -> None:
-        if k is None:
-            return
-        for label, n in n_new.items():
-            have = self.summary.counts[label]
-            if n > 0 and have < k + 1:
-                fix = (
-                    f"pass --k-neighbors {have - 1} or less"
-                    if have >= 2
-                    else "collect more rows of it or leave it out with --sampling-strategy"
-                )
-                raise DataError(
-                    f"'{self.input_path}' class {label!r} of column '{self.target}' has {have} "
-                    f"row{'s' if have != 1 else ''}, but k={k} neighbours need at least {k + 1}: "
-                    f"{fix}"
-                )
 
     # -- pass 1: copy, count, keep ---------------------------------------------------------
     def _valid_blocks(self, desc: str) -> Iterator[tuple[Block, Any, NDArray[np.bool_] | None]]:
@@ -416,6 +375,9 @@ class Job:
             self._synthetic.from_plan(X_grow, plan, rows_grow, label, sampler)
 
     def _sampler_error(self, exc: Exception) -> DataError:
+        if isinstance(exc, ClassTooSmallError):
+            where = f"'{self.input_path}' column '{self.target}'"
+            return DataError(explain_too_small(exc, self.method, where))
         message = " ".join(str(exc).split())
         if self.method.name == "kmeans":
             # Its advice names Python parameters that the command line does not have.

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._optional import import_optional
+from smotekit._validation import shown
 from smotekit.cli._plots import RowSample
 from smotekit.cli._tables import progress
 from smotekit.io import BatchWriter, column_arrays
@@ -29,7 +30,8 @@ class SyntheticRows:
 
     ``row`` is the output row number of the next row; ``exact`` holds, per position in
     ``features``, the exact values of the integer columns of the rows that ``X`` holds (the
-    parents), so that big integers stay between their parents; ``added`` counts rows per class.
+    parents), so that big integers stay between their parents; ``added`` counts rows per class;
+    ``integer_rounding`` is the sampler's (how values are stored in integer columns).
     """
 
     writer: BatchWriter
@@ -44,6 +46,7 @@ class SyntheticRows:
     row: int = 0
     exact: dict[int, NDArray[Any]] = field(default_factory=dict)
     added: dict[Any, int] = field(default_factory=dict)
+    integer_rounding: str = "nearest"
 
     def from_plan(
         self,
@@ -66,7 +69,7 @@ class SyntheticRows:
             interpolate(X, part, block)
             sampler._finish_block(X, part, block)
             labels = pa.array([label] * (stop - start), type=self.schema.field(self.target).type)
-            arrays = column_arrays(block, types, self._within_parents(part))
+            arrays = column_arrays(block, types, self._within_parents(part), self.integer_rounding)
             self._emit(dict(zip(self.features, arrays, strict=True)), labels, part.remap(rows))
             if self.sample is not None:
                 self.sample.add(
@@ -97,24 +100,22 @@ class SyntheticRows:
                 block = part[self.numeric].to_numpy(dtype=np.float64)
                 within = [bounds[self.features.index(c)] for c in self.numeric] if bounds else None
                 numeric_types = [types[c] for c in self.numeric]
-                arrays = dict(
-                    zip(self.numeric, column_arrays(block, numeric_types, within), strict=True)
-                )
+                columns = column_arrays(block, numeric_types, within, self.integer_rounding)
+                arrays = dict(zip(self.numeric, columns, strict=True))
                 for name in categorical:
                     arrays[name] = _as_arrow(part[name].to_numpy(dtype=object), types[name])
             else:
                 block = X_res[start:stop]
                 feature_types = [types[c] for c in self.features]
-                arrays = dict(
-                    zip(self.features, column_arrays(block, feature_types, bounds), strict=True)
-                )
+                columns = column_arrays(block, feature_types, bounds, self.integer_rounding)
+                arrays = dict(zip(self.features, columns, strict=True))
                 block = block[:, plot_columns]
             labels = y_res[start:stop]
             self._emit(arrays, pa.array(labels.tolist(), type=target_type), plan)
             if self.sample is not None:
                 self.sample.add(block, labels.astype(object))
             for label, count in zip(*np.unique(labels, return_counts=True), strict=True):
-                key = label.item() if isinstance(label, np.generic) else label
+                key = shown(label)
                 self.added[key] = self.added.get(key, 0) + int(count)
 
     def _within_parents(

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from smotekit._registry import specs
+
 __all__ = ["SUPPORTED", "fit_resample", "resample_parquet"]
 
-#: Samplers the Dask path runs (smotekit's classes or imbalanced-learn's).
-SUPPORTED = ("SMOTE", "SMOTENC", "BorderlineSMOTE")
+#: Samplers the Dask path runs (smotekit's classes or imbalanced-learn's): those the sampler
+#: registry marks ``blockwise``.
+SUPPORTED = tuple(spec.name for spec in specs() if spec.blockwise)
 
 if TYPE_CHECKING:
     from smotekit.dask._parquet import resample_parquet

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._kernels import PROVENANCE_DTYPE
+from smotekit._kernels import PROVENANCE_DTYPE, cast_values
 from smotekit._optional import import_optional
 from smotekit.dask import _samplers as nc
 
@@ -159,19 +159,26 @@ class _RowForm:
     columns: list[Any]
     dtypes: list[Any]
 
-    def to_rows(self, block: NDArray[Any], encoding: Any, categorical: Any) -> Any:
-        """Synthetic rows in the input's form: a pandas frame with its columns, or an array."""
+    def to_rows(
+        self, block: NDArray[Any], encoding: Any, categorical: Any, integer_rounding: str
+    ) -> Any:
+        """Synthetic rows in the input's form: a pandas frame with its columns, or an array.
+
+        Values reach each column's dtype through the kernel's cast rule
+        (:func:`~smotekit._kernels.cast_values`, with the sampler's ``integer_rounding``).
+        """
         if categorical is not None:
             columns = nc.nc_decode(block, categorical, encoding, len(self.columns))
         else:
             columns = [block[:, j] for j in range(block.shape[1])]
         if not self.is_frame:
             dtype = self.dtypes[0]
-            return np.column_stack([_cast(c, dtype) for c in columns]).astype(dtype, copy=False)
+            cast = [_cast(c, dtype, integer_rounding) for c in columns]
+            return np.column_stack(cast).astype(dtype, copy=False)
         import pandas as pd
 
         data = {
-            name: _cast(col, dtype)
+            name: _cast(col, dtype, integer_rounding)
             for name, col, dtype in zip(self.columns, columns, self.dtypes, strict=True)
         }
         return pd.DataFrame(data, columns=self.columns)
@@ -228,12 +235,12 @@ def _as_series(values: NDArray[Any], name: Any, start: int) -> Any:
     return pd.Series(values, name=name, index=pd.RangeIndex(start, start + len(values)))
 
 
-def _cast(values: NDArray[Any], dtype: Any) -> Any:
-    """Back to a column's dtype; integers are rounded, never truncated."""
-    if _is_numpy_dtype(dtype) and np.dtype(dtype).kind in "iub" and values.dtype.kind == "f":
-        return np.rint(values).astype(dtype)
+def _cast(values: NDArray[Any], dtype: Any, integer_rounding: str) -> Any:
+    """Back to a column's dtype with the kernel's rule (a pandas extension dtype: pandas')."""
     if _is_numpy_dtype(dtype):
-        return values.astype(dtype, copy=False) if values.dtype.kind in "biuf" else values
+        if values.dtype.kind not in "biuf":
+            return values  # categories, as voted
+        return cast_values(values.copy(), dtype, integer_rounding)  # a copy: cast in place
     import pandas as pd
 
     return pd.array(values, dtype=dtype)

@@ -22,10 +22,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, draw_smote, interpolate
+from smotekit.engine._streams import block_stream
 
 __all__ = [
     "BlockDraws",
-    "block_stream",
     "count_other",
     "draw_block",
     "draw_class",
@@ -59,21 +59,6 @@ class _FlatIndex:
     def __getitem__(self, key: tuple[NDArray[np.intp], NDArray[np.intp]]) -> NDArray[np.intp]:
         rows, cols = key
         return rows * self.shape[1] + cols
-
-
-def block_stream(
-    entropy: int, class_key: int, block: int, purpose: int = 0
-) -> np.random.RandomState:
-    """The random stream of one output block: ``SeedSequence(entropy)`` spawned at (class, block).
-
-    ``purpose`` 0 is the draws; 1 is whatever a sampler needs to finish the block.
-
-    A legacy ``RandomState`` over that seed gives the kernel's draws their usual order, while
-    the stream itself depends only on the seed, the class and the block number: not on how the
-    input is partitioned, nor on the number of workers.
-    """
-    seq = np.random.SeedSequence(entropy, spawn_key=(class_key, block, purpose))
-    return np.random.RandomState(np.random.MT19937(seq))
 
 
 def draw_block(
@@ -196,6 +181,7 @@ def generate_block(
     finish: Any,
     stream: tuple[int, int, int],
     factors: NDArray[np.float64] | None = None,
+    integer_rounding: str = "nearest",
 ) -> tuple[NDArray[Any], NDArray[np.void]]:
     """Interpolate one block with the shared kernel; returns the rows and their provenance.
 
@@ -203,6 +189,7 @@ def generate_block(
     votes its categories there); ``rng`` is the block's second stream (``purpose=1``). Where the
     pieces flag partners of another class, the move towards them is shortened by a factor
     ~ U(0, 0.5): ``factors`` if given, else drawn from the block's third stream (``purpose=2``).
+    ``integer_rounding`` is the sampler's: how the kernel stores values in integer columns.
     """
     base_X, partner_ids, base_ids = resolved
     n = base_X.shape[0]
@@ -229,7 +216,7 @@ def generate_block(
     # The kernel's formula on a two-part array: row i is a base, row n + i its partner.
     stacked = np.concatenate([base_X, partners_X[np.arange(n), chosen]])
     plan = SyntheticPlan(np.arange(n), np.arange(n, 2 * n), draws.gap, scale)
-    block = interpolate(stacked, plan, np.empty_like(base_X))
+    block = interpolate(stacked, plan, np.empty_like(base_X), integer_rounding=integer_rounding)
     if finish is not None:
         block = finish(base_X, partners_X, draws, block, block_stream(*stream, purpose=1))
     provenance = SyntheticPlan(

@@ -2,7 +2,8 @@
 
 A class is selected partition by partition and cut into blocks of at most ``class_budget``
 bytes (one block if it fits); its neighbour graph is built blockwise with the exact search
-(:mod:`smotekit.dask._search`); synthetic rows are made in blocks (:mod:`smotekit.dask._generate`).
+(:mod:`smotekit.neighbors._blockwise`); synthetic rows are made in blocks
+(:mod:`smotekit.dask._generate`).
 The module-level functions are the tasks the workers run.
 """
 
@@ -17,10 +18,10 @@ from smotekit._optional import import_optional
 from smotekit._validation import check_finite
 from smotekit.dask import _generate as gen
 from smotekit.dask import _samplers as nc
-from smotekit.dask import _search as search
 from smotekit.dask._samplers import Rule
+from smotekit.neighbors import _blockwise as search
 from smotekit.neighbors import self_entries
-from smotekit.over_sampling._borderline import in_danger
+from smotekit.over_sampling._shared import in_danger
 
 if TYPE_CHECKING:
     from smotekit.dask._collections import Source
@@ -222,11 +223,15 @@ class ClassGrower:
         if self.rule.whole_data and seed is not None:
             self.n_other.append(delayed(gen.count_other)(takes))
             factors = delayed(gen.imbalanced_learn_factors)(seed, list(self.n_other))
+        rounding = self.rule.integer_rounding
         made = delayed(gen.generate_block, nout=2)(
-            resolved, takes, draws, self.finish, (entropy, class_key, b), factors
+            resolved, takes, draws, self.finish, (entropy, class_key, b), factors, rounding
         )
         rows = delayed(self.source.form.to_rows)(
-            made[0], None if self.rule.categorical is None else self.encoding, self.rule.categorical
+            made[0],
+            None if self.rule.categorical is None else self.encoding,
+            self.rule.categorical,
+            rounding,
         )
         return rows, made[1]
 

@@ -5,7 +5,8 @@ lazy graph of small tasks, run on the workers when the result is computed or wri
 
 1. each class to grow is selected partition by partition and cut into blocks of at most
    ``class_budget`` bytes (one block if it fits);
-2. its neighbour graph is built blockwise with the exact search (:mod:`smotekit.dask._search`);
+2. its neighbour graph is built blockwise with the exact search
+   (:mod:`smotekit.neighbors._blockwise`);
 3. synthetic rows are made in blocks of ``block_rows`` (:mod:`smotekit.dask._generate`).
 """
 
@@ -18,12 +19,13 @@ from typing import Any
 import numpy as np
 
 from smotekit._optional import import_optional
-from smotekit._validation import check_class_large_enough
+from smotekit._strategy import strategy_from_counts
+from smotekit._validation import check_class_large_enough, check_data_large_enough
 from smotekit.dask import _generate as gen
 from smotekit.dask._collections import Source, labels_block
 from smotekit.dask._grower import ClassGrower
 from smotekit.dask._samplers import rule_for
-from smotekit.dask._strategy import strategy_from_counts
+from smotekit.engine._streams import entropy_of
 
 __all__ = ["Synthesis", "fit_resample", "synthesize"]
 
@@ -157,7 +159,7 @@ def synthesize(
             counts[label] = counts.get(label, 0) + c
     strategy = strategy_from_counts(sampler.sampling_strategy, counts)
     labels = sorted(counts)
-    entropy = _entropy(sampler.random_state)
+    entropy = entropy_of(sampler.random_state)
 
     x_blocks: list[Any] = []
     y_blocks: list[Any] = []
@@ -166,9 +168,11 @@ def synthesize(
     for label, n_samples in strategy.items():
         if n_samples == 0:
             continue
-        check_class_large_enough(counts[label], rule.k, label, "k_neighbors")
-        if rule.m_neighbors is not None and offsets[-1] <= rule.m_neighbors:
-            check_class_large_enough(int(offsets[-1]), rule.m_neighbors, label, "m_neighbors")
+        check_class_large_enough(counts[label], rule.k, label, "k_neighbors", sampler.k_neighbors)
+        if rule.m_neighbors is not None:
+            check_data_large_enough(
+                int(offsets[-1]), rule.m_neighbors, "m_neighbors", sampler.m_neighbors
+            )
         grower = ClassGrower(
             source, rule, label, [p.get(label, 0) for _, p in partition_counts], offsets
         )
@@ -203,16 +207,6 @@ def synthesize(
         counts,
         {label: n for label, n in strategy.items() if n},
     )
-
-
-def _entropy(random_state: Any) -> int:
-    if random_state is None:
-        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(0, 2**31 - 1))
-    if isinstance(random_state, numbers.Integral):
-        return int(random_state)
-    raise ValueError(f"random_state={random_state!r}: use an int, a RandomState or None.")
 
 
 def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:

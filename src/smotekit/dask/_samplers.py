@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smotekit._registry import specs
 from smotekit._validation import check_finite
-from smotekit.dask import SUPPORTED
 from smotekit.over_sampling._base import make_neighbors_estimator, neighbors_count
 
-__all__ = ["SUPPORTED", "Rule", "rule_for"]
+__all__ = ["Rule", "rule_for"]
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Rule:
     m_estimator: Any = None
     categorical: NDArray[np.intp] | None = None
     whole_data: bool = False  # partners among all rows (Borderline-2), not the class's
+    integer_rounding: str = "nearest"  # the sampler's (imbalanced-learn's classes have none)
 
     @property
     def all_partners(self) -> bool:
@@ -71,21 +72,27 @@ def _k(sampler: Any, param: str, value: Any) -> tuple[int, Any]:
 def rule_for(sampler: Any, columns: list[Any]) -> Rule:
     """Read ``sampler``'s parameters, or say which samplers the Dask path supports."""
     family = _family(sampler)
-    if family not in SUPPORTED:
+    supported = [spec.name for spec in specs() if spec.blockwise]
+    if family not in supported:
         raise TypeError(
             f"smotekit.dask.fit_resample does not support {type(sampler).__name__}: supported "
-            f"samplers are {', '.join(SUPPORTED)} (smotekit's or imbalanced-learn's). Resample "
+            f"samplers are {', '.join(supported)} (smotekit's or imbalanced-learn's). Resample "
             "in memory for the others."
         )
     if hasattr(sampler, "_validate_params"):
         sampler._validate_params()
     k, estimator = _k(sampler, "k_neighbors", sampler.k_neighbors)
+    rounding = str(getattr(sampler, "integer_rounding", "nearest"))
     if family == "BorderlineSMOTE":
         m, m_estimator = _k(sampler, "m_neighbors", sampler.m_neighbors)
-        return Rule(family, k, estimator, m, m_estimator, whole_data=sampler.kind == "borderline-2")
+        whole_data = sampler.kind == "borderline-2"
+        return Rule(
+            family, k, estimator, m, m_estimator, whole_data=whole_data, integer_rounding=rounding
+        )
     if family == "SMOTENC":
-        return Rule(family, k, estimator, categorical=_categorical_positions(sampler, columns))
-    return Rule(family, k, estimator)
+        categorical = _categorical_positions(sampler, columns)
+        return Rule(family, k, estimator, categorical=categorical, integer_rounding=rounding)
+    return Rule(family, k, estimator, integer_rounding=rounding)
 
 
 def _categorical_positions(sampler: Any, columns: list[Any]) -> NDArray[np.intp]:

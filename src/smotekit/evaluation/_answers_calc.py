@@ -25,7 +25,7 @@ __all__ = [
 
 def _notebook_like(rng: np.random.RandomState, n_major: int, n_minor: int) -> tuple[Any, Any]:
     """Fresh rows from the notebook's two Gaussians, any class sizes (minority = 1)."""
-    from smotekit import tutorial as nb
+    from smotekit import _tutorial_data as nb
 
     X = np.vstack(
         [

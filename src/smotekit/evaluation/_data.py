@@ -151,7 +151,7 @@ def check_dataset_name(name: str, shipped: list[str]) -> None:
 
 
 def _load_tutorial() -> Dataset:
-    from smotekit.tutorial import make_data
+    from smotekit._tutorial_data import make_data
 
     data = make_data()
     # the notebook stores samples as columns and labels the minority -1

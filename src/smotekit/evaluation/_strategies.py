@@ -9,10 +9,11 @@ cross-validation within the training fold.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from smotekit._registry import SamplerSpec, specs
 
 __all__ = [
     "CLASSIFIERS",
@@ -32,22 +33,10 @@ CLASSIFIERS = {
     "hgb": "histogram gradient boosting",
 }
 
-# strategy key -> smotekit public name, for the oversamplers of the SMOTE family. They are
-# resolved by name when a comparison starts, so that every member smotekit has is included.
-SAMPLERS = {
-    "smote": "SMOTE",
-    "borderline_smote": "BorderlineSMOTE",
-    "svm_smote": "SVMSMOTE",
-    "adasyn": "ADASYN",
-    "kmeans_smote": "KMeansSMOTE",
-    "polynom_fit_smote": "PolynomFitSMOTE",
-    "prowsyn": "ProWSyn",
-    "smotenc": "SMOTENC",
-    "smoten": "SMOTEN",
-}
-
-# the strategies that need categorical features, and how many: "some" (mixed) or "all"
-_NEEDS_CATEGORICAL = {"smotenc": "some", "smoten": "all"}
+#: Strategy key -> smotekit public name, for the oversamplers of the SMOTE family (from the
+#: sampler registry). They are resolved when a comparison starts, so that every member smotekit
+#: has is included.
+SAMPLERS = {spec.evaluate: spec.name for spec in specs() if spec.evaluate is not None}
 
 
 @dataclass(frozen=True)
@@ -79,12 +68,10 @@ def _random_over(random_state: int, categorical: list[int]) -> Any:
     return RandomOverSampler(random_state=random_state)
 
 
-def _family_factory(key: str) -> Callable[[int, list[int]], Any]:
-    name = SAMPLERS[key]
-
+def _family_factory(spec: SamplerSpec) -> Callable[[int, list[int]], Any]:
     def make(random_state: int, categorical: list[int]) -> Any:
-        cls = getattr(importlib.import_module("smotekit"), name)
-        if key == "smotenc":
+        cls = spec.resolve()
+        if spec.features == "mixed":
             return cls(categorical_features=categorical, random_state=random_state)
         return cls(random_state=random_state)
 
@@ -106,12 +93,10 @@ _BASE = [
 ]
 
 
-def _family_available(key: str) -> bool:
-    import smotekit
-
+def _family_available(spec: SamplerSpec) -> bool:
     try:
-        getattr(smotekit, SAMPLERS[key])
-    except Exception:  # not exported (yet), or its optional dependency is missing
+        spec.resolve()
+    except Exception:  # not importable here (an optional dependency is missing)
         return False
     return True
 
@@ -129,16 +114,16 @@ def available_strategies(n_categorical: int = 0, n_features: int | None = None) 
     ['none', 'class_weight', 'threshold', 'random_over', 'smote']
     """
     out = list(_BASE)
-    for key in SAMPLERS:
-        need = _NEEDS_CATEGORICAL.get(key)
-        if need == "some" and not (0 < n_categorical and n_categorical != n_features):
+    for spec in specs():
+        if spec.evaluate is None:
             continue
-        if need == "all" and not (n_categorical > 0 and n_categorical == n_features):
+        if spec.features == "mixed" and not (0 < n_categorical and n_categorical != n_features):
             continue
-        if _family_available(key):
-            out.append(
-                Strategy(key, "sampler", f"{SAMPLERS[key]} (smotekit)", _family_factory(key))
-            )
+        if spec.features == "categorical" and not (0 < n_categorical == n_features):
+            continue
+        if _family_available(spec):
+            description = f"{spec.name} (smotekit)"
+            out.append(Strategy(spec.evaluate, "sampler", description, _family_factory(spec)))
     return out
 
 

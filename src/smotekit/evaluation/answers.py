@@ -39,8 +39,8 @@ def compute_answers(*, quick: bool = False) -> dict[str, Any]:
 
 
 def _compute(quick: bool) -> dict[str, Any]:
+    from smotekit._tutorial_data import make_data
     from smotekit.evaluation import _answers_calc as calc
-    from smotekit.tutorial import make_data
 
     data = make_data()
     nb = calc.notebook_scores(data)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smotekit._kernels import cast_values
 from smotekit._optional import import_optional
 
 __all__ = ["column_arrays", "is_numeric_type", "missing_mask", "numeric_matrix"]
@@ -45,27 +46,19 @@ def missing_mask(batch: Any, columns: Sequence[str], infinite: bool = True) -> N
     return mask
 
 
-def _to_integers(values: NDArray[np.floating], dtype: Any) -> NDArray[Any]:
-    """Round to the nearest integer and clip to ``dtype``'s range, exactly at both ends."""
-    info = np.iinfo(dtype)
-    rounded = np.rint(values)
-    # float(info.max) rounds up (2**63 for int64): compare there, assign the exact extreme.
-    high, low = rounded >= float(info.max), rounded <= float(info.min)
-    out = np.where(high | low, 0, rounded).astype(info.dtype)
-    out[high], out[low] = info.max, info.min
-    return out
-
-
 def column_arrays(
     values: NDArray[np.floating],
     types: Sequence[Any],
     within: Sequence[tuple[NDArray[Any], NDArray[Any]] | None] | None = None,
+    integer_rounding: str = "nearest",
 ) -> list[Any]:
     """One Arrow array per column of ``values``, each cast back to its original type.
 
-    Integer columns are rounded to the nearest integer (never truncated, so a synthetic row does
-    not look like a copy of its base) and clipped to the type's range, and where ``within`` gives
-    ``(low, high)`` arrays for a column, to those exact bounds row by row.
+    Values are stored with the kernel's rule, :func:`smotekit._kernels.cast_values`: integer
+    columns rounded to the nearest integer (or truncated, with ``integer_rounding="truncate"``)
+    and clipped to the type's range, float columns clipped to their finite range. Where
+    ``within`` gives ``(low, high)`` arrays for an integer column, its values are also clipped
+    to those exact bounds row by row. ``values`` is not modified.
 
     Examples
     --------
@@ -73,17 +66,18 @@ def column_arrays(
     >>> arrays = column_arrays(np.array([[1.6, 0.25]]), [pa.int64(), pa.float32()])
     >>> [a.to_pylist() for a in arrays]
     [[2], [0.25]]
+    >>> column_arrays(np.array([[1.6]]), [pa.int64()], integer_rounding="truncate")[0].to_pylist()
+    [1]
     """
     pa = import_optional("pyarrow", "io")
     arrays = []
     for j, arrow_type in enumerate(types):
         column = values[:, j]
-        if pa.types.is_integer(arrow_type):
-            column = _to_integers(column, arrow_type.to_pandas_dtype())
+        if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type):
+            # a copy: cast_values rounds and clips in place
+            column = cast_values(column.copy(), arrow_type.to_pandas_dtype(), integer_rounding)
             bounds = within[j] if within is not None else None
             if bounds is not None:
                 column = np.clip(column, *bounds)
-        elif pa.types.is_floating(arrow_type):
-            column = column.astype(arrow_type.to_pandas_dtype(), copy=False)
         arrays.append(pa.array(column, type=arrow_type))
     return arrays

@@ -11,12 +11,12 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from smotekit._kernels import SyntheticPlan, concat_plans
+from smotekit._validation import shown
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
 )
-from smotekit.over_sampling._borderline import fit_neighbors, other_class_counts, shown
+from smotekit.over_sampling._shared import fit_neighbors, other_class_counts
 
 __all__ = ["ADASYN"]
 
@@ -105,6 +105,7 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
     array([100, 100])
     """
 
+    _neighbor_params = (("n_neighbors", 1),)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnADASYN._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -126,7 +127,7 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
         self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
-        self.nn_ = make_neighbors_estimator(self.n_neighbors)
+        self.nn_ = self._neighbors_estimator("n_neighbors")
 
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int

@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import numbers
 from abc import abstractmethod
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn_compat.utils.validation import validate_data
 
-from smotekit._kernels import (
-    INTEGER_ROUNDING,
-    SyntheticPlan,
-    concat_plans,
-    interpolate,
-    interpolate_sparse,
-)
+from smotekit._kernels import INTEGER_ROUNDING, SyntheticPlan, concat_plans
 from smotekit._validation import (
     check_class_large_enough,
     check_finite,
@@ -34,6 +27,7 @@ from smotekit._validation import (
     check_strategy_counts,
     explain_strategy_result,
 )
+from smotekit.engine._memory import assemble
 from smotekit.neighbors import ExactNeighbors, within_class_neighbors
 
 __all__ = [
@@ -138,7 +132,8 @@ class SyntheticSamplerMixin(FrameResampleMixin):
     """Validation, output assembly and provenance for samplers built on the shared kernel.
 
     Put it first among the bases of a sampler that also subclasses imbalanced-learn's class, and
-    implement :meth:`_plan_class`.
+    implement :meth:`_plan_class`. Declare the sampler's neighbour parameters in
+    ``_neighbor_params`` and build their searches with ``_neighbors_estimator``.
 
     Attributes set by ``fit_resample``
     ----------------------------------
@@ -146,6 +141,16 @@ class SyntheticSamplerMixin(FrameResampleMixin):
         One record per synthetic row, in output order: ``base`` and ``neighbor`` index the ``X``
         given to ``fit_resample``; ``gap`` is the interpolation fraction.
     """
+
+    #: Each neighbour parameter and how many neighbours its search adds for the asking row
+    #: itself: ``k_neighbors=5`` searches ``5 + 1`` (ProWSyn's ``n_neighbors`` adds none). The
+    #: command line's ``--k-neighbors`` (and ``--approximate``) set the first.
+    _neighbor_params: ClassVar[tuple[tuple[str, int], ...]] = ()
+
+    def _neighbors_estimator(self, param: str) -> Any:
+        """The search of neighbour parameter ``param``, as :attr:`_neighbor_params` declares it."""
+        added = dict(self._neighbor_params)[param]
+        return make_neighbors_estimator(getattr(self, param), additional=added)
 
     random_state: Any
     sampling_strategy_: dict[Any, int]
@@ -251,33 +256,14 @@ class SyntheticSamplerMixin(FrameResampleMixin):
         self, X: Any, y: NDArray[Any], plans: list[SyntheticPlan], labels: list[Any]
     ) -> tuple[Any, NDArray[Any]]:
         """Original rows unchanged, then each class's synthetic block, in order."""
-        n = X.shape[0]
-        sizes = [len(p) for p in plans]
-        total = n + sum(sizes)
-        y_res = np.empty(total, dtype=y.dtype)
-        y_res[:n] = y
-        offset = n
-        for label, size in zip(labels, sizes, strict=True):
-            y_res[offset : offset + size] = label
-            offset += size
         # Compact in place, so the caller's list no longer holds the wide originals.
         plans[:] = [plan.compact() for plan in plans]
         self._keep_provenance(plans)
-
-        if sparse.issparse(X):
-            blocks = [X]
-            for plan in plans:
-                blocks.append(
-                    interpolate_sparse(X, plan, integer_rounding=self._integer_rounding())
-                )
-            return sparse.vstack(blocks, format=X.format), y_res
-
-        X_res = np.empty((total, X.shape[1]), dtype=X.dtype)
-        X_res[:n] = X
-        offset = n
-        for plan in plans:
-            block = X_res[offset : offset + len(plan)]
-            interpolate(X, plan, block, integer_rounding=self._integer_rounding())
-            self._finish_block(X, plan, block)
-            offset += len(plan)
-        return X_res, y_res
+        return assemble(
+            X,
+            y,
+            plans,
+            labels,
+            lambda i, plan, block: self._finish_block(X, plan, block),
+            integer_rounding=self._integer_rounding(),
+        )

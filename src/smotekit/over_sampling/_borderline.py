@@ -1,9 +1,4 @@
-"""Borderline-SMOTE (Han et al., 2005), a drop-in for ``imblearn.over_sampling.BorderlineSMOTE``.
-
-Also home of the neighbourhood rules that Borderline-SMOTE, SVM-SMOTE and ADASYN share: how many
-of a sample's ``m`` nearest neighbours (in the whole data set, the sample itself excluded by index)
-belong to another class, and the "danger" and "noise" tests built on that count.
-"""
+"""Borderline-SMOTE (Han et al., 2005), a drop-in for ``imblearn.over_sampling.BorderlineSMOTE``."""
 
 from __future__ import annotations
 
@@ -14,77 +9,21 @@ from imblearn.over_sampling import BorderlineSMOTE as _ImblearnBorderlineSMOTE
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, draw_smote
-from smotekit._validation import (
-    check_class_large_enough,
-    neighbors_fix,
-    neighbors_setting,
-    warn_user,
-)
+from smotekit._validation import check_class_large_enough, shown, warn_user
 from smotekit.exceptions import NoSyntheticSamplesWarning
-from smotekit.neighbors import self_entries
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
     neighbors_count,
+)
+from smotekit.over_sampling._shared import (
+    fit_neighbors,
+    in_danger,
+    neighbors_of_rows,
+    other_class_counts,
 )
 
 __all__ = ["BorderlineSMOTE"]
-
-
-# -- shared neighbourhood rules (Borderline-SMOTE, SVM-SMOTE, ADASYN) --------------------------
-def fit_neighbors(estimator: Any, X: Any, param_value: Any, param_name: str, owner: str) -> Any:
-    """Fit a ``k + 1``-neighbour estimator on ``X``, with a clear error where ``X`` is too small."""
-    k = neighbors_count(param_value)
-    if k is not None and X.shape[0] < k + 1:
-        raise ValueError(
-            f"{owner} with {neighbors_setting(param_name, param_value, k)} needs at least "
-            f"{k + 1} samples to find {k} neighbours of each sample, but X has {X.shape[0]}: "
-            f"{neighbors_fix(param_name, param_value, max(X.shape[0] - 1, 1))} or give more "
-            "samples."
-        )
-    return estimator.fit(X)
-
-
-def neighbors_of_rows(estimator: Any, X_fit: Any, rows: NDArray[np.intp]) -> NDArray[np.intp]:
-    """Neighbours of the training rows ``rows`` of a fitted estimator, each row's own index removed.
-
-    The estimator was fitted on ``X_fit`` and returns ``k + 1`` neighbours per query; the result
-    has ``k`` columns of row numbers of ``X_fit``, in the search's order. The query row is removed
-    by index (not by assuming it comes first, which duplicates make false).
-    """
-    indices = np.asarray(estimator.kneighbors(X_fit[rows], return_distance=False), dtype=np.intp)
-    keep = ~self_entries(indices, rows)
-    return indices[keep].reshape(rows.size, indices.shape[1] - 1)
-
-
-def other_class_counts(
-    estimator: Any, X: Any, y: NDArray[Any], rows: NDArray[np.intp], label: Any
-) -> tuple[NDArray[np.intp], int]:
-    """Per row of ``rows``: how many of its ``m`` nearest neighbours in ``X`` are not ``label``.
-
-    ``estimator`` is fitted on the whole ``X``; ``m`` is its ``n_neighbors - 1`` (the row itself
-    is one of the ``n_neighbors`` returned), as in imbalanced-learn.
-    """
-    graph = neighbors_of_rows(estimator, X, rows)
-    m = int(getattr(estimator, "n_neighbors", graph.shape[1] + 1)) - 1
-    return np.count_nonzero(y[graph] != label, axis=1), m
-
-
-def in_danger(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
-    """At least half, but not all, of the ``m`` neighbours belong to other classes."""
-    return (n_other >= m / 2) & (n_other < m)
-
-
-def is_noise(n_other: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
-    """Every one of the ``m`` neighbours belongs to another class."""
-    return n_other == m
-
-
-# -- messages ------------------------------------------------------------------------------------
-def shown(label: Any) -> Any:
-    """A class label as users wrote it (``1``, not ``np.int64(1)``) for messages."""
-    return label.item() if isinstance(label, np.generic) else label
 
 
 class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
@@ -169,6 +108,7 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
     array([100, 100])
     """
 
+    _neighbor_params = (("k_neighbors", 1), ("m_neighbors", 1))
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnBorderlineSMOTE._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -194,8 +134,8 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
-        self.nn_m_ = make_neighbors_estimator(self.m_neighbors)
+        self.nn_k_ = self._neighbors_estimator("k_neighbors")
+        self.nn_m_ = self._neighbors_estimator("m_neighbors")
         self.in_danger_indices: dict[Any, NDArray[np.intp]] = {}
         self._fitted_on: dict[str, Any] = {}
 

@@ -14,13 +14,12 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
+from smotekit._validation import shown
 from smotekit.neighbors import within_class_neighbors
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
 )
-from smotekit.over_sampling._borderline import shown
 
 __all__ = ["KMeansSMOTE"]
 
@@ -130,6 +129,7 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
     array([100, 100])
     """
 
+    _neighbor_params = (("k_neighbors", 1),)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnKMeansSMOTE._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -159,7 +159,7 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
         self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
+        self.nn_k_ = self._neighbors_estimator("k_neighbors")
         if self.kmeans_estimator is None:
             self.kmeans_estimator_ = MiniBatchKMeans(random_state=self.random_state)
         elif isinstance(self.kmeans_estimator, int):

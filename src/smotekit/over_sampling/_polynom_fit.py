@@ -10,8 +10,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from smotekit._kernels import SyntheticPlan, interpolate
+from smotekit._validation import check_class_large_enough
 from smotekit.over_sampling._base import INTEGER_ROUNDING_CONSTRAINT, SyntheticSamplerMixin
-from smotekit.over_sampling._borderline import shown
 
 __all__ = ["PolynomFitSMOTE", "star_fractions"]
 
@@ -162,12 +162,13 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        if class_index.size < 2:
-            raise ValueError(
-                f"Class {shown(label)!r} has 1 sample: PolynomFitSMOTE places points between "
-                "the samples of a class and their mean, so it needs at least 2. Collect more "
-                "samples of it or leave it out of sampling_strategy."
-            )
+        check_class_large_enough(
+            class_index.size,
+            1,
+            label,
+            None,
+            reason="PolynomFitSMOTE places points between the samples of a class and their mean",
+        )
         X_class = X[class_index]
         low, high = X_class.min(axis=0), X_class.max(axis=0)
         centre = _class_mean(X_class, low, high)

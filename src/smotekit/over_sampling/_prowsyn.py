@@ -11,12 +11,11 @@ from numpy.typing import NDArray
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit._validation import warn_user
+from smotekit._validation import check_class_large_enough, shown, warn_user
 from smotekit.exceptions import FallbackWarning
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
 )
 
 __all__ = ["ProWSyn", "allocate", "proximity_levels"]
@@ -147,6 +146,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     """
 
     _sampling_type = "over-sampling"
+    _neighbor_params = (("n_neighbors", 0),)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **BaseOverSampler._parameter_constraints,
         "random_state": ["random_state"],
@@ -181,19 +181,19 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         # Values are checked by ``_parameter_constraints`` before this runs.
         k = self.n_neighbors
         self._k = int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
-        self.nn_ = make_neighbors_estimator(self.n_neighbors, additional=0)
+        self.nn_ = self._neighbors_estimator("n_neighbors")
         self.proximity_levels_: dict[Any, NDArray[np.intp]] = {}
 
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        shown = label.item() if isinstance(label, np.generic) else label
-        if class_index.size < 2:
-            raise ValueError(
-                f"Class {shown!r} has {class_index.size} sample: ProWSyn interpolates between "
-                "two rows of a class, so it needs at least 2. Collect more samples of it or "
-                "leave it out of sampling_strategy."
-            )
+        check_class_large_enough(
+            class_index.size,
+            1,
+            label,
+            None,
+            reason="ProWSyn interpolates between two rows of a class",
+        )
         other = np.flatnonzero(y != label)
         levels = proximity_levels(self.nn_, X[class_index], X[other], self._k, int(self.n_levels))
         self.proximity_levels_[label] = levels
@@ -203,7 +203,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         members = [np.flatnonzero(levels == lev) for lev in present]
         if not weights.any():
             warn_user(
-                f"ProWSyn: every proximity level of class {shown!r} has a single row, so no "
+                f"ProWSyn: every proximity level of class {shown(label)!r} has a single row, so no "
                 "level can interpolate within itself; the class is used as one level. Lower "
                 "n_levels or n_neighbors to get larger levels.",
                 FallbackWarning,

@@ -12,7 +12,6 @@ from smotekit._kernels import SyntheticPlan, draw_smote
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
 )
 
 __all__ = ["SMOTE"]
@@ -80,6 +79,7 @@ class SMOTE(SyntheticSamplerMixin, _ImblearnSMOTE):
     array([100, 100])
     """
 
+    _neighbor_params = (("k_neighbors", 1),)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnSMOTE._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -101,7 +101,7 @@ class SMOTE(SyntheticSamplerMixin, _ImblearnSMOTE):
         self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
+        self.nn_k_ = self._neighbors_estimator("k_neighbors")
 
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int

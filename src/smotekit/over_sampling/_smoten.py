@@ -162,6 +162,8 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
     (array([20, 20]), (40, 1))
     """
 
+    _neighbor_params = (("k_neighbors", 1),)
+
     def _accepts_categories(self) -> bool:
         return True
 

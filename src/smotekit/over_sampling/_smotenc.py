@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import numpy as np
@@ -20,10 +21,17 @@ from smotekit._validation import check_finite
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
 )
 
-__all__ = ["SMOTENC", "check_two_classes", "encode_categories", "vote_categories"]
+__all__ = [
+    "SMOTENC",
+    "check_two_classes",
+    "encode_categories",
+    "tie_counts",
+    "tie_ranks",
+    "vote_categories",
+    "vote_feature",
+]
 
 # Budget of one vote chunk's count table (rows x categories of one feature), in cells.
 VOTE_CHUNK_CELLS = 1 << 18
@@ -178,28 +186,75 @@ def vote_categories(
     n = base.shape[0]
     out = np.empty((n, len(n_categories)), dtype=np.intp)
     for j, n_cat in enumerate(n_categories):
-        chunk = max(1, VOTE_CHUNK_CELLS // max(n_cat, neighbors.shape[1]))
-        feature_codes = codes[:, j]
-        ties_per_row = np.empty(n, dtype=np.intp)
-        for start in range(0, n, chunk):
-            stop = min(start + chunk, n)
-            votes = feature_codes[neighbors[base[start:stop]]]
-            ties_per_row[start:stop] = _tied_maxima(votes, n_cat, value).sum(axis=1)
-        # rank[p] = where tied pair p lands in the permutation; a row keeps its lowest-ranked pair.
-        order = rng.permutation(int(ties_per_row.sum()))
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        first_pair = np.concatenate(([0], np.cumsum(ties_per_row)[:-1]))
-        for start in range(0, n, chunk):
-            stop = min(start + chunk, n)
-            votes = feature_codes[neighbors[base[start:stop]]]
-            rows, cols = np.nonzero(_tied_maxima(votes, n_cat, value))
-            pair_rank = rank[first_pair[start] + np.arange(rows.size)]
-            row_starts = first_pair[start:stop] - first_pair[start]
-            lowest = np.minimum.reduceat(pair_rank, row_starts)
-            winners = pair_rank == lowest[rows]
-            out[start + rows[winners], j] = cols[winners]
+        ties = tie_counts(codes[:, j], neighbors, base, n_cat, value)
+        rank, first_pair = tie_ranks(rng, ties)
+        vote_feature(codes[:, j], neighbors, base, n_cat, value, rank, first_pair, out[:, j])
     return out
+
+
+def _chunk_votes(
+    feature_codes: NDArray[np.intp], neighbors: NDArray[np.intp], base: NDArray[np.intp], n_cat: int
+) -> Iterator[tuple[int, int, NDArray[np.intp]]]:
+    """The categories of each base row's neighbours, a chunk of rows at a time."""
+    n = base.shape[0]
+    chunk = max(1, VOTE_CHUNK_CELLS // max(n_cat, neighbors.shape[1]))
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        yield start, stop, feature_codes[neighbors[base[start:stop]]]
+
+
+def tie_counts(
+    feature_codes: NDArray[np.intp],
+    neighbors: NDArray[np.intp],
+    base: NDArray[np.intp],
+    n_cat: int,
+    value: float,
+) -> NDArray[np.intp]:
+    """Per base row, how many categories of one feature tie for most votes among its neighbours."""
+    ties = np.empty(base.shape[0], dtype=np.intp)
+    for start, stop, votes in _chunk_votes(feature_codes, neighbors, base, n_cat):
+        ties[start:stop] = _tied_maxima(votes, n_cat, value).sum(axis=1)
+    return ties
+
+
+def tie_ranks(
+    rng: np.random.RandomState, ties: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Where each tied (row, category) pair lands in ``rng.permutation``, and each row's first pair.
+
+    imbalanced-learn permutes all tied pairs of a feature, in row order, and each row keeps its
+    pair that comes first: ``rank[p]`` is pair ``p``'s position, ``first_pair[i]`` row ``i``'s
+    first pair.
+    """
+    order = rng.permutation(int(ties.sum()))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    first_pair = np.concatenate(([0], np.cumsum(ties)[:-1])).astype(np.intp)
+    return rank, first_pair
+
+
+def vote_feature(
+    feature_codes: NDArray[np.intp],
+    neighbors: NDArray[np.intp],
+    base: NDArray[np.intp],
+    n_cat: int,
+    value: float,
+    rank: NDArray[np.intp],
+    first_pair: NDArray[np.intp],
+    out: NDArray[np.intp],
+) -> None:
+    """Write the winning category of each base row into ``out``.
+
+    ``first_pair[i]`` indexes ``rank`` at row ``i``'s first tied pair: the rows may be a part of
+    the rows :func:`tie_ranks` ranked, so a class can be voted block by block.
+    """
+    for start, stop, votes in _chunk_votes(feature_codes, neighbors, base, n_cat):
+        rows, cols = np.nonzero(_tied_maxima(votes, n_cat, value))
+        pair_rank = rank[first_pair[start] + np.arange(rows.size)]
+        row_starts = first_pair[start:stop] - first_pair[start]
+        lowest = np.minimum.reduceat(pair_rank, row_starts)
+        winners = pair_rank == lowest[rows]
+        out[start + rows[winners]] = cols[winners]
 
 
 class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
@@ -292,6 +347,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
 
     categorical_features_: NDArray[np.intp]
     continuous_features_: NDArray[np.intp]
+    _neighbor_params = (("k_neighbors", 1),)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnSMOTENC._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -366,7 +422,7 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         )
 
     def _validate_estimator(self) -> None:
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
+        self.nn_k_ = self._neighbors_estimator("k_neighbors")
         if self.categorical_features_.size == self.n_features_in_:
             raise ValueError(
                 "SMOTE-NC is not designed to work only with categorical features: "

@@ -12,20 +12,18 @@ from sklearn.svm import SVC
 from sklearn.utils import check_random_state
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
-from smotekit._validation import check_class_large_enough
+from smotekit._validation import check_class_large_enough, shown
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
-    make_neighbors_estimator,
     neighbors_count,
 )
-from smotekit.over_sampling._borderline import (
+from smotekit.over_sampling._shared import (
     fit_neighbors,
     in_danger,
     is_noise,
     neighbors_of_rows,
     other_class_counts,
-    shown,
 )
 
 __all__ = ["SVMSMOTE"]
@@ -109,6 +107,7 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
     array([100, 100])
     """
 
+    _neighbor_params = (("k_neighbors", 1), ("m_neighbors", 1))
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_ImblearnSVMSMOTE._parameter_constraints,
         **INTEGER_ROUNDING_CONSTRAINT,
@@ -136,8 +135,8 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
         self.integer_rounding = integer_rounding
 
     def _validate_estimator(self) -> None:
-        self.nn_k_ = make_neighbors_estimator(self.k_neighbors)
-        self.nn_m_ = make_neighbors_estimator(self.m_neighbors)
+        self.nn_k_ = self._neighbors_estimator("k_neighbors")
+        self.nn_m_ = self._neighbors_estimator("m_neighbors")
         if self.svm_estimator is None:
             self.svm_estimator_ = SVC(gamma="scale", random_state=self.random_state)
         else:

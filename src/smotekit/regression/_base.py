@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn_compat.utils.validation import validate_data
 
-from smotekit._kernels import PROVENANCE_DTYPE, SyntheticPlan, concat_plans
+from smotekit._kernels import PROVENANCE_DTYPE, SyntheticPlan, cast_values, concat_plans
 from smotekit._validation import check_finite
 from smotekit.neighbors import within_class_neighbors
 from smotekit.over_sampling._base import neighbors_count
@@ -124,8 +124,9 @@ class BaseRegressionSampler(BaseEstimator):
             return self._fit_resample(X, y)
         X_res, y_res = self._fit_resample(trip.X, trip.y)
         trip.name_features(self)
-        if np.asarray(trip.y).dtype.kind in "biu":
-            y_res = np.rint(y_res)  # a Series cast to an integer dtype would truncate
+        y_dtype = np.asarray(trip.y).dtype
+        if y_dtype.kind in "biu":  # the kernel's rule: a Series cast would truncate, not clip
+            y_res = cast_values(np.array(y_res, dtype=np.float64), y_dtype)
         # Kept originals (taken from the caller's frame as they were), then the new rows.
         n_new = np.shape(X_res)[0] - self.sample_indices_.size
         origin = np.r_[self.sample_indices_, np.full(n_new, -1, dtype=np.intp)]

@@ -8,6 +8,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from smotekit._strategy import labels_from_text
+from smotekit.cli._errors import DataError, UsageError
+from smotekit.cli._methods import build_sampler, choose_method, explain_too_small
+from smotekit.cli._tables import categorical_columns
+from smotekit.exceptions import ClassTooSmallError
+
 __all__ = ["run_with_dask"]
 
 # Options of ``resample`` that work file by file and have no Dask counterpart here.
@@ -20,11 +26,6 @@ _FILE_ONLY = {
 
 def run_with_dask(args: argparse.Namespace, strategy: Any) -> int:
     """Resample the Parquet dataset ``args.input`` into the folder ``args.output`` on Dask."""
-    from smotekit.cli._errors import DataError, UsageError
-    from smotekit.cli._methods import build_sampler
-    from smotekit.cli._resample import choose_method
-    from smotekit.cli._tables import categorical_columns
-
     started = time.perf_counter()
     for name, option in _FILE_ONLY.items():
         if getattr(args, name, None):
@@ -58,12 +59,11 @@ def run_with_dask(args: argparse.Namespace, strategy: Any) -> int:
     method = choose_method(args.method, categorical, len(features))
     if isinstance(strategy, dict):
         labels = dd.read_parquet(str(source), columns=[args.target])[args.target].unique()
-        by_text = {str(label): label for label in labels.compute()}
-        unknown = [key for key in strategy if key not in by_text]
-        if unknown:
-            raise UsageError(f"--sampling-strategy: no class {unknown[0]!r} in '{args.target}'")
-        strategy = {by_text[key]: value for key, value in strategy.items()}
-    sampler, _ = build_sampler(
+        try:
+            strategy = labels_from_text(strategy, labels.compute().tolist())
+        except ValueError as exc:
+            raise UsageError(f"--sampling-strategy: {exc}") from None
+    sampler = build_sampler(
         method,
         sampling_strategy=strategy,
         random_state=args.seed,
@@ -83,6 +83,9 @@ def run_with_dask(args: argparse.Namespace, strategy: Any) -> int:
                 provenance=args.provenance,
                 overwrite=args.force,
             )
+    except ClassTooSmallError as exc:
+        where = f"'{source}' column '{args.target}'"
+        raise DataError(explain_too_small(exc, method, where)) from None
     except (TypeError, ValueError, FileExistsError, KeyError) as exc:
         raise DataError(" ".join(str(exc).split())) from None
     if not args.quiet:

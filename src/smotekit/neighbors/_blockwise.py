@@ -8,8 +8,8 @@ search ranks by an exactly computed float64 distance with ties broken by row num
 lists are the ones a single search over the whole class would give: cutting a class into blocks
 never changes its neighbour graph.
 
-Everything here is plain NumPy on already gathered blocks; the dask wiring lives in
-:mod:`smotekit.dask._resample`.
+Everything here is plain NumPy on already gathered blocks, so every blockwise executor (Dask's
+task graph, the local one that streams partitions) runs the same functions.
 """
 
 from __future__ import annotations

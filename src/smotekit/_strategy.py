@@ -1,9 +1,10 @@
 """imbalanced-learn's over-sampling targets, computed from class counts alone.
 
-imbalanced-learn derives ``sampling_strategy_`` from the full target array; on Dask only the
-class counts are at hand (one pass over ``y``), which is all its rules use. The rules below are
-imbalanced-learn's over-sampling rules restated on counts; the test suite checks them against
-``imblearn.utils.check_sampling_strategy`` for every kind of strategy.
+imbalanced-learn derives ``sampling_strategy_`` from the full target array; an executor that
+streams partitions (Dask, files) has only the class counts (one pass over ``y``), which is all
+its rules use. The rules below are imbalanced-learn's over-sampling rules restated on counts;
+the test suite checks them against ``imblearn.utils.check_sampling_strategy`` for every kind of
+strategy.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["strategy_from_counts"]
+__all__ = ["labels_from_text", "strategy_from_counts"]
 
 # A callable strategy receives a target rebuilt from the counts; above this many rows that
 # array would be too large to build on the client.
@@ -24,11 +25,17 @@ MAX_ROWS_FOR_CALLABLE = 50_000_000
 def strategy_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> OrderedDict[Any, int]:
     """Synthetic rows per class, in sorted label order, as imbalanced-learn would ask for.
 
+    Classes tie (two majorities, two minorities) in sorted label order, as in imbalanced-learn,
+    whatever the order of ``counts``.
+
     Examples
     --------
     >>> dict(strategy_from_counts("auto", {0: 90, 1: 10, 2: 30}))
     {1: 80, 2: 60}
+    >>> dict(strategy_from_counts("minority", {2: 10, 0: 90, 1: 10}))
+    {1: 80}
     """
+    counts = dict(sorted(counts.items()))
     if len(counts) < 2:
         raise ValueError(
             f"y has a single class ({next(iter(counts), None)!r}): there is nothing to balance. "
@@ -98,3 +105,29 @@ def _from_dict(wanted: dict[Any, int], counts: dict[Any, int]) -> dict[Any, int]
             )
         target[label] = n - counts[label]
     return target
+
+
+def labels_from_text(strategy: Any, labels: Any) -> Any:
+    """A ``{class text: count}`` strategy (the command line's ``CLASS=COUNT``) keyed by the labels.
+
+    Each key is matched to the label whose ``str`` it is; other strategies come back unchanged.
+
+    Examples
+    --------
+    >>> labels_from_text({"1": 50}, [0, 1])
+    {1: 50}
+    >>> labels_from_text({"7": 50}, [0, 1])
+    Traceback (most recent call last):
+    ...
+    ValueError: no class '7' in the target; its classes are 0, 1
+    """
+    if not isinstance(strategy, dict):
+        return strategy
+    ordered = sorted(labels)
+    by_text = {str(label): label for label in ordered}
+    unknown = [key for key in strategy if key not in by_text]
+    if unknown:
+        raise ValueError(
+            f"no class {unknown[0]!r} in the target; its classes are {', '.join(map(str, ordered))}"
+        )
+    return {by_text[key]: value for key, value in strategy.items()}

@@ -1,0 +1,383 @@
+"""The blockwise executor: a rule run over row partitions, with memory bounded by the classes grown.
+
+The data is a sequence of partitions that can be read again (a file read batch by batch, Dask
+partitions). Only the rows of the classes being grown are kept, so memory does not depend on
+the number of rows of the other classes. The run is a few passes:
+
+1. count the classes (``y`` only) and resolve the sampling strategy from the counts;
+2. gather the rows of each class to grow (a file executor writes the input through here);
+3. if the rule asks queries over all rows: a top-k of each class's rows against every
+   partition, merged by (distance, row number): exactly the in-memory search's answer;
+4. if partners may be rows of other classes: fetch those rows by row number.
+
+Synthetic rows are then made in output blocks of ``block_rows`` rows per class, each from its
+own slice of the draws (:mod:`smotekit.engine._streams`), so blocks can be made in any order
+and the output does not depend on the partitioning. With ``seeding="imbalanced-learn"`` (an int
+``random_state``) it equals the memory executor's output row for row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smotekit._kernels import SyntheticPlan, interpolate
+from smotekit._strategy import strategy_from_counts
+from smotekit.engine._memory import apply_extras, class_space, join_pieces, overrides
+from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, SamplerRule
+from smotekit.engine._search import check_query, search_class
+from smotekit.engine._streams import (
+    DRAWS,
+    EXTRAS,
+    FINISH,
+    DrawIndex,
+    block_stream,
+    draw_columns,
+    entropy_of,
+    pieces,
+)
+from smotekit.neighbors import self_entries
+from smotekit.neighbors._blockwise import block_topk, keep_others, merge_topk
+
+__all__ = [
+    "DEFAULT_BLOCK_ROWS",
+    "BlockwiseRun",
+    "SyntheticBlock",
+    "generate",
+    "make_block",
+    "run_blockwise",
+]
+
+DEFAULT_BLOCK_ROWS = 1 << 16
+
+#: One pass over the data: its partitions ``(X_part, y_part)``, always in the same order.
+Partitions = Callable[[], Iterable[tuple[NDArray[Any], NDArray[Any]]]]
+
+
+@dataclass
+class SyntheticBlock:
+    """One output block: synthetic rows of one class and their provenance (data row numbers)."""
+
+    label: Any
+    X: NDArray[Any]
+    provenance: SyntheticPlan
+
+
+@dataclass
+class _Class:
+    job: ClassJob
+    key: int  # position of the label among all labels: names the class's block streams
+    X: NDArray[Any]
+    answers: dict[str, Answer] = field(default_factory=dict)  # queries over all rows
+    index: DrawIndex | None = None
+
+
+@dataclass
+class BlockwiseRun:
+    """What a blockwise run found, and its synthetic blocks (made as they are iterated)."""
+
+    counts: dict[Any, int]
+    strategy: dict[Any, int]
+    blocks: Iterator[SyntheticBlock]
+
+
+def _count(partitions: Partitions) -> tuple[dict[Any, int], int]:
+    counts: dict[Any, int] = {}
+    n = 0
+    for _, y_part in partitions():
+        values, sizes = np.unique(np.asarray(y_part), return_counts=True)
+        for value, size in zip(values.tolist(), sizes.tolist(), strict=True):
+            counts[value] = counts.get(value, 0) + size
+        n += len(y_part)
+    return counts, n
+
+
+def _gather(
+    partitions: Partitions, labels: list[Any]
+) -> dict[Any, tuple[NDArray[np.int64], NDArray[Any]]]:
+    ids: dict[Any, list[NDArray[np.int64]]] = {label: [] for label in labels}
+    rows: dict[Any, list[NDArray[Any]]] = {label: [] for label in labels}
+    offset = 0
+    for X_part, y_part in partitions():
+        y_part = np.asarray(y_part)
+        for label in labels:
+            mask = y_part == label
+            ids[label].append(offset + np.flatnonzero(mask))
+            rows[label].append(np.asarray(X_part)[mask])
+        offset += len(y_part)
+    return {label: (np.concatenate(ids[label]), np.concatenate(rows[label])) for label in labels}
+
+
+def _search_all(
+    partitions: Partitions, asks: list[tuple[_Class, NeighborQuery]], label_of: dict[int, Any]
+) -> None:
+    """Queries over all rows, one top-k per (class, partition), merged: one pass."""
+    running: dict[int, tuple[NDArray[Any], ...]] = {}
+    offset = 0
+    for X_part, y_part in partitions():
+        X_part, y_part = np.asarray(X_part), np.asarray(y_part)
+        for i, (cls, query) in enumerate(asks):
+            n = _known_k(query) + 1
+            dist, ind = block_topk(query.estimator, cls.X, X_part, n, offset)
+            piece = (dist, ind, y_part[ind - offset] != label_of[i])
+            running[i] = piece if i not in running else merge_topk([running[i], piece], n)
+        offset += len(y_part)
+    for i, (cls, query) in enumerate(asks):
+        _, ind, other = running[i]
+        marks = self_entries(ind, cls.job.ids)
+        k = _known_k(query)
+        cls.answers[query.name] = Answer(
+            keep_others(ind, marks, k), keep_others(other, marks, k), "all"
+        )
+
+
+def _known_k(query: NeighborQuery) -> int:
+    """A blockwise search merges top-k lists, so it must know k."""
+    if query.k is None:
+        raise ValueError(
+            f"{query.param}: a blockwise run needs the number of neighbours; pass an int or an "
+            "estimator with an n_neighbors attribute."
+        )
+    return query.k
+
+
+def _answer(
+    rule: SamplerRule, cls: _Class, query: NeighborQuery, asking: NDArray[np.intp] | None
+) -> Answer:
+    if query.scope == "all":
+        answer = cls.answers[query.name]
+        if asking is None:
+            return answer
+        other = None if answer.other is None else answer.other[asking]
+        return Answer(answer.graph[asking], other, answer.scope)
+    check_query(query, cls.job.n_class, cls.job.label)
+    return search_class(query, class_space(rule, cls.job, cls.X), asking)
+
+
+def _fetch(partitions: Partitions, wanted: NDArray[np.int64]) -> NDArray[Any]:
+    """The data rows numbered ``wanted`` (sorted, unique), in that order: one pass."""
+    parts = []
+    offset = 0
+    for X_part, y_part in partitions():
+        n = len(y_part)
+        lo, hi = np.searchsorted(wanted, [offset, offset + n])
+        parts.append(np.asarray(X_part)[wanted[lo:hi] - offset])
+        offset += n
+    return np.concatenate(parts)
+
+
+def run_blockwise(
+    rule: SamplerRule,
+    partitions: Partitions,
+    *,
+    sampling_strategy: Any = "auto",
+    random_state: Any = None,
+    seeding: str = "imbalanced-learn",
+    block_rows: int = DEFAULT_BLOCK_ROWS,
+    integer_rounding: str = "nearest",
+) -> BlockwiseRun:
+    """Run ``rule`` over ``partitions``; the synthetic blocks are made as they are iterated.
+
+    ``seeding="imbalanced-learn"`` needs an int ``random_state`` and gives the memory
+    executor's rows; ``"blocks"`` seeds each block from ``(random_state, class, block)``.
+    ``integer_rounding`` is the sampler's parameter of that name (see ``generate`` in this module).
+    """
+    if rule.capabilities.global_model is not None:
+        raise TypeError(
+            f"{type(rule).__name__} needs {rule.capabilities.global_model} of the whole data, "
+            "which cannot be built partition by partition: resample in memory instead."
+        )
+    if seeding not in ("imbalanced-learn", "blocks"):
+        raise ValueError(f"seeding={seeding!r}: use 'imbalanced-learn' or 'blocks'.")
+    if seeding == "imbalanced-learn" and not isinstance(random_state, int | np.integer):
+        raise ValueError(
+            "seeding='imbalanced-learn' reproduces the in-memory draws only for an int "
+            f"random_state; got {random_state!r}. Pass an int, or seeding='blocks'."
+        )
+    counts, n_rows = _count(partitions)
+    strategy = dict(strategy_from_counts(sampling_strategy, counts))
+    labels = sorted(counts)
+    grow = [label for label, n in strategy.items() if n > 0]
+    classes = [
+        _Class(ClassJob(label, ids.size, strategy[label], ids=ids), labels.index(label), rows)
+        for label, (ids, rows) in _gather(partitions, grow).items()
+    ]
+    partner_query = rule.partners()
+    asked = [*rule.screening(), *([partner_query] if partner_query is not None else [])]
+    for query in asked:
+        _known_k(query)
+    asks = [(cls, q) for cls in classes for q in asked if q.scope == "all"]
+    for _, query in asks:
+        check_query(query, n_rows, None)
+    if asks:
+        _search_all(partitions, asks, {i: cls.job.label for i, (cls, _) in enumerate(asks)})
+    seed = int(random_state) if seeding == "imbalanced-learn" else None
+    ready = [cls for cls in classes if _prepare(rule, cls, seed, block_rows)]
+
+    fetched = None
+    if partner_query is not None and partner_query.scope == "all" and ready:
+        graphs = [c.job.partners.graph.ravel() for c in ready if c.job.partners is not None]
+        wanted = np.unique(np.concatenate(graphs))
+        fetched = (wanted, _fetch(partitions, wanted))
+    entropy = 0 if seed is not None else entropy_of(random_state)
+    blocks = _generate(rule, ready, fetched, entropy, block_rows, integer_rounding)
+    return BlockwiseRun(counts, strategy, blocks)
+
+
+def _prepare(rule: SamplerRule, cls: _Class, seed: int | None, block_rows: int) -> bool:
+    """A class's bases, partners, segments and draw index; ``False`` if it has no base."""
+    job = cls.job
+    for query in rule.screening():
+        job.screened[query.name] = _answer(rule, cls, query, None)
+    job.bases = rule.bases(job)
+    job.screened.clear()  # only the bases need them
+    if job.n_bases == 0:
+        return False
+    partner_query = rule.partners()
+    if partner_query is not None:
+        job.partners = _answer(rule, cls, partner_query, job.bases)
+    cls.answers.clear()
+    job.stats.pop("space", None)
+    job.segments = rule.segments(job)
+    if seed is None:
+        return True
+    cls.index = DrawIndex(seed, job.segments, block_rows)
+    if rule.extras:
+        cls.index.index_extras(rule.extras, _flag_counter(rule, cls))
+    if overrides(rule, "prepare_finish"):
+        # A dry run of the plans: the finish's draws may depend on the whole class.
+        plans = [_block_plan(rule, cls, b, 0, block_rows) for b in range(cls.index.n_blocks)]
+        job.stats["finish"] = rule.prepare_finish(job, plans, np.random.RandomState(seed))
+    return True
+
+
+def _flag_counter(rule: SamplerRule, cls: _Class) -> Callable[[int], int]:
+    def count(block: int) -> int:
+        assert cls.index is not None
+        piece = join_pieces([rule.plan(cls.job, d) for _, d in cls.index.draws(block)])
+        return 0 if piece.flagged is None else int(piece.flagged.sum())
+
+    return count
+
+
+def _block_draws(
+    cls: _Class, block: int, entropy: int, block_rows: int
+) -> list[dict[str, NDArray[Any]]]:
+    if cls.index is not None:
+        return [columns for _, columns in cls.index.draws(block)]
+    rng = block_stream(entropy, cls.key, block, DRAWS)
+    segments = cls.job.segments
+    return [
+        draw_columns(rng, segments[p.segment].variates, p.stop - p.start)
+        for p in pieces(segments, block * block_rows, (block + 1) * block_rows)
+    ]
+
+
+def _generate(
+    rule: SamplerRule,
+    classes: list[_Class],
+    fetched: tuple[NDArray[np.int64], NDArray[Any]] | None,
+    entropy: int,
+    block_rows: int,
+    integer_rounding: str,
+) -> Iterator[SyntheticBlock]:
+    for cls in classes:
+        n_blocks = -(-sum(s.count for s in cls.job.segments) // block_rows)
+        for b in range(n_blocks):
+            yield make_block(
+                rule, cls, b, fetched, entropy, block_rows, integer_rounding=integer_rounding
+            )
+
+
+def _extra_draws(
+    rule: SamplerRule, cls: _Class, block: int, entropy: int
+) -> Callable[[int], dict[str, NDArray[Any]]]:
+    index = cls.index
+    if index is not None:
+        return lambda n: index.extras(block, rule.extras, n)
+    rng = block_stream(entropy, cls.key, block, EXTRAS)
+    return lambda n: draw_columns(rng, rule.extras, n)
+
+
+def _block_plan(
+    rule: SamplerRule, cls: _Class, block: int, entropy: int, block_rows: int
+) -> SyntheticPlan:
+    """The triples of output block ``block`` (class-local bases), extras applied."""
+    draws = _block_draws(cls, block, entropy, block_rows)
+    piece = join_pieces([rule.plan(cls.job, d) for d in draws])
+    return apply_extras(rule, cls.job, piece, _extra_draws(rule, cls, block, entropy))
+
+
+def generate(
+    rule: SamplerRule,
+    job: ClassJob,
+    plan: SyntheticPlan,
+    base_rows: NDArray[Any],
+    partner_rows: NDArray[Any],
+    start: int = 0,
+    state: Any = None,
+    *,
+    integer_rounding: str = "nearest",
+) -> NDArray[Any]:
+    """Synthetic rows of ``plan`` from its gathered rows: the shared kernel, then the finish.
+
+    ``partner_rows[i]`` is the partner of ``plan[i]`` (any row where it has none); the rows
+    are the class's synthetic rows ``start:start + len(plan)`` and ``state`` the finish's (see
+    :class:`~smotekit.engine._rule.Chunk`). ``integer_rounding`` is how the kernel stores values
+    in integer columns (:func:`smotekit._kernels.cast_values`). Every blockwise executor calls
+    this once per output block, wherever it gathered the rows.
+    """
+    n = len(plan)
+    has_partner = plan.neighbor >= 0
+    # The kernel's formula on a two-part array: row i is a base, row n + i its partner.
+    local = SyntheticPlan(
+        np.arange(n), np.where(has_partner, np.arange(n, 2 * n), -1), plan.gap, plan.scale
+    )
+    stacked = np.concatenate([base_rows, partner_rows])
+    out = interpolate(stacked, local, np.empty_like(base_rows), integer_rounding=integer_rounding)
+    if overrides(rule, "finish"):
+        rule.finish(job, Chunk(plan, out, start, state))
+    return out
+
+
+def make_block(
+    rule: SamplerRule,
+    cls: _Class,
+    block: int,
+    fetched: tuple[NDArray[np.int64], NDArray[Any]] | None,
+    entropy: int,
+    block_rows: int,
+    *,
+    integer_rounding: str = "nearest",
+) -> SyntheticBlock:
+    """Output block ``block`` of a class: its plan, its rows gathered, then :func:`generate`."""
+    job = cls.job
+    assert job.ids is not None
+    plan = _block_plan(rule, cls, block, entropy, block_rows)
+    has_partner = plan.neighbor >= 0
+    base_rows = cls.X[plan.base]
+    partner_rows = base_rows.copy()
+    global_partners = job.partners is not None and job.partners.scope == "all"
+    if global_partners and fetched is not None:
+        at = np.searchsorted(fetched[0], plan.neighbor[has_partner])
+        partner_rows[has_partner] = fetched[1][at]
+    else:
+        partner_rows[has_partner] = cls.X[plan.neighbor[has_partner]]
+    start, state = block * block_rows, job.stats.get("finish")
+    if cls.index is None and overrides(rule, "prepare_finish"):
+        # Block seeding: the finish draws from the block's own stream, over the block alone.
+        rng = block_stream(entropy, cls.key, block, FINISH)
+        start, state = 0, rule.prepare_finish(job, [plan], rng)
+    out = generate(
+        rule, job, plan, base_rows, partner_rows, start, state, integer_rounding=integer_rounding
+    )
+    neighbor = plan.neighbor
+    if not global_partners:
+        neighbor = np.where(has_partner, job.ids[np.maximum(neighbor, 0)], -1)
+    return SyntheticBlock(
+        job.label, out, SyntheticPlan(job.ids[plan.base], neighbor, plan.gap, plan.scale)
+    )
