@@ -17,6 +17,9 @@ How a file is processed:
 
 A CSV written from a CSV holds the input's records byte for byte (``smotekit.io.Block``); only
 the synthetic rows are formatted, in the input's style.
+
+``--task regression`` (a numeric target, :mod:`smotekit.cli._resample_regression`) reads the
+values whole instead: the regression samplers cut the whole target into bins first.
 """
 
 from __future__ import annotations
@@ -26,11 +29,17 @@ import math
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from smotekit.cli._errors import EXIT_OK, UsageError
 from smotekit.cli._methods import METHODS, Method, build_sampler, get_method
+from smotekit.cli._resample_regression import (
+    REGRESSION_METHODS,
+    check_regression_options,
+    regression_job,
+)
 from smotekit.cli._signals import final
 from smotekit.cli._tables import add_input_options, categorical_columns, check_format, input_of
 
@@ -42,14 +51,23 @@ STRATEGY_WORDS = ("auto", "minority", "not-minority", "not-majority", "all")
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "resample",
-        help="oversample the minority classes of a CSV/TSV/Parquet file",
+        help="oversample the minority classes (or rare targets) of a CSV/TSV/Parquet file",
         description=(
             "Oversample a file's classes with a SMOTE-family method and write a new file: the "
             "original rows first, then the synthetic rows. The input is never modified; the "
-            "output appears only when complete."
+            "output appears only when complete. With --task regression the target is numeric "
+            "and its rare values are grown (SMOTER by default); the features and target are "
+            "then held in memory, since the rare bins need the whole target."
         ),
     )
     parser.add_argument("input", metavar="INPUT", help=".csv, .csv.gz, .tsv, .tsv.gz or .parquet")
+    parser.add_argument(
+        "--task",
+        choices=("classification", "regression"),
+        default="classification",
+        help="classification (default): the target holds classes; regression: the target is "
+        "numeric and its rare values are grown",
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -57,14 +75,17 @@ def add_parser(subparsers: Any) -> None:
         metavar="OUTPUT",
         help="output file; its extension picks the format",
     )
-    parser.add_argument("-t", "--target", required=True, metavar="COL", help="the class column")
+    parser.add_argument(
+        "-t", "--target", required=True, metavar="COL", help="the class (or numeric target) column"
+    )
     parser.add_argument(
         "-m",
         "--method",
         default=None,
         metavar="NAME",
         help=f"one of {', '.join(METHODS)} (default: smote, or smotenc/smoten "
-        "when there are categorical columns)",
+        "when there are categorical columns); with --task regression one of "
+        f"{', '.join(REGRESSION_METHODS)} (default: smoter)",
     )
     parser.add_argument(
         "-k",
@@ -80,7 +101,23 @@ def add_parser(subparsers: Any) -> None:
         default="auto",
         metavar="STRATEGY",
         help="auto, minority, not-minority, not-majority, all, a ratio such as "
-        "0.5 (two classes), or CLASS=COUNT pairs such as 1=5000,2=5000",
+        "0.5 (two classes), or CLASS=COUNT pairs such as 1=5000,2=5000; with --task regression: "
+        "balance (default, also auto), extreme, one size ratio per bin such as 1,0.5,3, or "
+        "BIN=RATIO pairs such as 2=3 (bins numbered from 0 at the lowest target)",
+    )
+    parser.add_argument(
+        "--relevance-threshold",
+        type=float,
+        default=None,
+        metavar="PHI",
+        help="--task regression: targets whose relevance is at least PHI are rare (default: 0.5)",
+    )
+    parser.add_argument(
+        "--undersample",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="--task regression: whether normal bins may shrink (default: the method's: yes for "
+        "smoter, smogn and gaussian_noise, no for random_over)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(
@@ -232,6 +269,15 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--k-neighbors: {args.k_neighbors} is too small, use 1 or more")
     if args.mark_synthetic is not None and not args.mark_synthetic.strip():
         raise UsageError("--mark-synthetic: give a column name, such as --mark-synthetic synthetic")
+    if args.task == "regression":
+        check_regression_options(args)
+        return
+    if args.relevance_threshold is not None or args.undersample is not None:
+        if args.relevance_threshold is not None:
+            name = "--relevance-threshold"
+        else:
+            name = "--undersample" if args.undersample else "--no-undersample"
+        raise UsageError(f"{name}: applies only to --task regression; leave it out")
     if args.method is not None:
         get_method(args.method)
 
@@ -242,7 +288,8 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     _check_options(args)
-    strategy = parse_strategy(args.sampling_strategy)
+    regression = args.task == "regression"
+    strategy = None if regression else parse_strategy(args.sampling_strategy)
     if args.dask:
         from smotekit.dask._cli import run_with_dask
 
@@ -261,15 +308,56 @@ def run(args: argparse.Namespace) -> int:
             f"--mark-synthetic: the input already has a column '{args.mark_synthetic}'; "
             "choose a new name"
         )
-    categorical = categorical_columns(schema, args.target, args.categorical)
-    features = [name for name in schema.names if name != args.target]
+    from smotekit.io import AtomicFile
+
+    if regression:
+        job, make_sampler = regression_job(args, source)
+    else:
+        job, make_sampler = _classification_job(args, source, strategy)
+    provenance = Path(args.provenance) if args.provenance else None
+    files: dict[str, AtomicFile] = {}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for key, path in (("out", args.output), ("prov", provenance), ("plot", args.plot)):
+                if path:
+                    files[key] = AtomicFile(path)
+            prov = files["prov"].path if provenance else None
+            summary = job.execute(
+                files["out"].path, Path(args.output), prov, provenance, make_sampler
+            )
+            if args.plot:
+                _plot(args, files["plot"], job, summary, source.path, job.method)
+            for output in files.values():
+                output.flush()
+            with final():  # all outputs appear together, and only if no stop signal came
+                for output in files.values():
+                    output.commit()
+    finally:
+        for output in files.values():
+            output.discard()
+    if not args.quiet:
+        noise = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning)
+        for warning in caught:
+            if issubclass(warning.category, noise):
+                continue  # about library internals, not about this run's data
+            message = " ".join(str(warning.message).split())
+            print(f"smotekit resample: warning: {message}", file=sys.stderr)
+        print(summary.line(args.output, time.perf_counter() - started), file=sys.stderr)
+    return EXIT_OK
+
+
+def _classification_job(
+    args: argparse.Namespace, source: Any, strategy: Any
+) -> tuple[Any, Callable[[dict[Any, int]], tuple[Any, int | None]]]:
+    """The streaming job for a class column, and the factory of its sampler."""
+    from smotekit.cli._stream import Job, label_for_sampler
+
+    categorical = categorical_columns(source.schema, args.target, args.categorical)
+    features = [name for name in source.schema.names if name != args.target]
     method = choose_method(args.method, categorical, len(features))
     if method.features == "categorical":
         categorical = list(features)
-
-    from smotekit.cli._stream import Job, label_for_sampler
-    from smotekit.io import AtomicFile
-
     job = Job(
         source=source,
         target=args.target,
@@ -293,37 +381,7 @@ def run(args: argparse.Namespace) -> int:
             categorical=categorical or None,
         )
 
-    provenance = Path(args.provenance) if args.provenance else None
-    files: dict[str, AtomicFile] = {}
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for key, path in (("out", args.output), ("prov", provenance), ("plot", args.plot)):
-                if path:
-                    files[key] = AtomicFile(path)
-            prov = files["prov"].path if provenance else None
-            summary = job.execute(
-                files["out"].path, Path(args.output), prov, provenance, make_sampler
-            )
-            if args.plot:
-                _plot(args, files["plot"], job, summary, source.path, method)
-            for output in files.values():
-                output.flush()
-            with final():  # all outputs appear together, and only if no stop signal came
-                for output in files.values():
-                    output.commit()
-    finally:
-        for output in files.values():
-            output.discard()
-    if not args.quiet:
-        noise = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning)
-        for warning in caught:
-            if issubclass(warning.category, noise):
-                continue  # about library internals, not about this run's data
-            message = " ".join(str(warning.message).split())
-            print(f"smotekit resample: warning: {message}", file=sys.stderr)
-        print(summary.line(args.output, time.perf_counter() - started), file=sys.stderr)
-    return EXIT_OK
+    return job, make_sampler
 
 
 def _plot(
