@@ -29,17 +29,11 @@ import math
 import sys
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from smotekit.cli._errors import EXIT_OK, UsageError
 from smotekit.cli._methods import METHODS, Method, build_sampler, get_method
-from smotekit.cli._resample_regression import (
-    REGRESSION_METHODS,
-    check_regression_options,
-    regression_job,
-)
 from smotekit.cli._signals import final
 from smotekit.cli._tables import add_input_options, categorical_columns, check_format, input_of
 
@@ -49,6 +43,8 @@ STRATEGY_WORDS = ("auto", "minority", "not-minority", "not-majority", "all")
 
 
 def add_parser(subparsers: Any) -> None:
+    from smotekit.cli._resample_regression import REGRESSION_METHODS
+
     parser = subparsers.add_parser(
         "resample",
         help="oversample the minority classes (or rare targets) of a CSV/TSV/Parquet file",
@@ -66,7 +62,8 @@ def add_parser(subparsers: Any) -> None:
         choices=("classification", "regression"),
         default="classification",
         help="classification (default): the target holds classes; regression: the target is "
-        "numeric and its rare values are grown",
+        f"numeric and its rare values are grown by --method {', '.join(REGRESSION_METHODS)} "
+        "(default: smoter)",
     )
     parser.add_argument(
         "-o",
@@ -84,8 +81,7 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         metavar="NAME",
         help=f"one of {', '.join(METHODS)} (default: smote, or smotenc/smoten "
-        "when there are categorical columns); with --task regression one of "
-        f"{', '.join(REGRESSION_METHODS)} (default: smoter)",
+        "when there are categorical columns)",
     )
     parser.add_argument(
         "-k",
@@ -270,6 +266,8 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.mark_synthetic is not None and not args.mark_synthetic.strip():
         raise UsageError("--mark-synthetic: give a column name, such as --mark-synthetic synthetic")
     if args.task == "regression":
+        from smotekit.cli._resample_regression import check_regression_options
+
         check_regression_options(args)
         return
     if args.relevance_threshold is not None or args.undersample is not None:
@@ -284,16 +282,55 @@ def _check_options(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Resample ``args.input`` into ``args.output``; returns the exit code."""
-    from smotekit._optional import import_optional
-
     started = time.perf_counter()
     _check_options(args)
-    regression = args.task == "regression"
-    strategy = None if regression else parse_strategy(args.sampling_strategy)
+    if args.task == "regression":
+        return _run_regression(args, started)
+    strategy = parse_strategy(args.sampling_strategy)
     if args.dask:
         from smotekit.dask._cli import run_with_dask
 
         return run_with_dask(args, strategy)
+    source = _open_checked(args)
+    schema = source.schema
+    categorical = categorical_columns(schema, args.target, args.categorical)
+    features = [name for name in schema.names if name != args.target]
+    method = choose_method(args.method, categorical, len(features))
+    if method.features == "categorical":
+        categorical = list(features)
+
+    from smotekit.cli._stream import Job, label_for_sampler
+
+    job = Job(
+        source=source,
+        target=args.target,
+        features=features,
+        categorical=categorical,
+        method=method,
+        strategy=strategy,
+        drop_missing=args.nan == "drop",
+        mark=args.mark_synthetic,
+        show_progress=not args.quiet,
+        plot=args.plot is not None,
+    )
+
+    def make_sampler(counts: dict[Any, int]) -> tuple[Any, int | None]:
+        return build_sampler(
+            method,
+            sampling_strategy=label_for_sampler(strategy, counts),
+            random_state=args.seed,
+            k=args.k_neighbors,
+            approximate=args.approximate,
+            categorical=categorical or None,
+        )
+
+    return _write_outputs(args, source, job, make_sampler, started)
+
+
+def _open_checked(args: argparse.Namespace) -> Any:
+    """The input as an io source, once the input and output options are known to be usable."""
+    from smotekit._optional import import_optional
+
     try:
         import_optional("pyarrow", "io")
         if args.plot:
@@ -301,19 +338,30 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UsageError(str(exc)) from None
     source = input_of(args)
-    schema = source.schema
     _check_outputs(args)
-    if args.mark_synthetic and args.mark_synthetic in schema.names:
+    if args.mark_synthetic and args.mark_synthetic in source.schema.names:
         raise UsageError(
             f"--mark-synthetic: the input already has a column '{args.mark_synthetic}'; "
             "choose a new name"
         )
+    return source
+
+
+def _run_regression(args: argparse.Namespace, started: float) -> int:
+    """``--task regression``: the values read whole (:mod:`smotekit.cli._resample_regression`)."""
+    from smotekit.cli._resample_regression import regression_job
+
+    source = _open_checked(args)
+    job, make_sampler = regression_job(args, source)
+    return _write_outputs(args, source, job, make_sampler, started)
+
+
+def _write_outputs(
+    args: argparse.Namespace, source: Any, job: Any, make_sampler: Any, started: float
+) -> int:
+    """Run ``job`` into temporary outputs, moved into place together once all is written."""
     from smotekit.io import AtomicFile
 
-    if regression:
-        job, make_sampler = regression_job(args, source)
-    else:
-        job, make_sampler = _classification_job(args, source, strategy)
     provenance = Path(args.provenance) if args.provenance else None
     files: dict[str, AtomicFile] = {}
     try:
@@ -345,43 +393,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"smotekit resample: warning: {message}", file=sys.stderr)
         print(summary.line(args.output, time.perf_counter() - started), file=sys.stderr)
     return EXIT_OK
-
-
-def _classification_job(
-    args: argparse.Namespace, source: Any, strategy: Any
-) -> tuple[Any, Callable[[dict[Any, int]], tuple[Any, int | None]]]:
-    """The streaming job for a class column, and the factory of its sampler."""
-    from smotekit.cli._stream import Job, label_for_sampler
-
-    categorical = categorical_columns(source.schema, args.target, args.categorical)
-    features = [name for name in source.schema.names if name != args.target]
-    method = choose_method(args.method, categorical, len(features))
-    if method.features == "categorical":
-        categorical = list(features)
-    job = Job(
-        source=source,
-        target=args.target,
-        features=features,
-        categorical=categorical,
-        method=method,
-        strategy=strategy,
-        drop_missing=args.nan == "drop",
-        mark=args.mark_synthetic,
-        show_progress=not args.quiet,
-        plot=args.plot is not None,
-    )
-
-    def make_sampler(counts: dict[Any, int]) -> tuple[Any, int | None]:
-        return build_sampler(
-            method,
-            sampling_strategy=label_for_sampler(strategy, counts),
-            random_state=args.seed,
-            k=args.k_neighbors,
-            approximate=args.approximate,
-            categorical=categorical or None,
-        )
-
-    return job, make_sampler
 
 
 def _plot(

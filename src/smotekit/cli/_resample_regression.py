@@ -12,6 +12,7 @@ those of ``smotekit resample`` (:mod:`smotekit.cli._resample`).
 from __future__ import annotations
 
 import argparse
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,12 +23,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit.cli._errors import DataError, UsageError
-from smotekit.cli._methods import Method, build_sampler
-from smotekit.cli._stream import Job, Summary, closing
+from smotekit.cli._stream import Job, Summary
 
 __all__ = [
     "REGRESSION_METHODS",
     "RegressionJob",
+    "build_regression_sampler",
     "check_regression_options",
     "get_regression_method",
     "parse_regression_strategy",
@@ -35,29 +36,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class RegressionMethod(Method):
-    """A short name for a sampler of :mod:`smotekit.regression`."""
-
-    def resolve(self) -> type:
-        import smotekit.regression
-
-        return getattr(smotekit.regression, self.class_name)  # type: ignore[no-any-return]
-
-
-# The names of ``smotekit evaluate --task regression``.
-REGRESSION_METHODS: dict[str, Method] = {
-    m.name: m
-    for m in [
-        RegressionMethod("smoter", "SMOTER", "SMOTER (Torgo et al., 2013)"),
-        RegressionMethod(
-            "smogn", "SMOGN", "SMOGN: SMOTER, Gaussian noise where neighbours are far"
-        ),
-        RegressionMethod("random_over", "RandomOverSamplerRegression", "copies of rare cases"),
-        RegressionMethod(
-            "gaussian_noise", "GaussianNoiseRegression", "copies of rare cases with noise"
-        ),
-    ]
+# --method name -> sampler of smotekit.regression; the names of ``smotekit evaluate --task
+# regression``.
+REGRESSION_METHODS = {
+    "smoter": "SMOTER",
+    "smogn": "SMOGN",
+    "random_over": "RandomOverSamplerRegression",
+    "gaussian_noise": "GaussianNoiseRegression",
 }
 
 # Options of the classification path that a regression run cannot honour, with what to do.
@@ -68,16 +53,16 @@ _NOT_FOR_REGRESSION = {
 }
 
 
-def get_regression_method(name: str | None) -> Method:
+def get_regression_method(name: str | None) -> str:
     """The regression method called ``name`` (default ``smoter``; ``-`` and ``_`` alike).
 
     Examples
     --------
-    >>> get_regression_method("Random-Over").class_name
-    'RandomOverSamplerRegression'
+    >>> get_regression_method("Random-Over")
+    'random_over'
     """
     if name is None:
-        return REGRESSION_METHODS["smoter"]
+        return "smoter"
     key = name.lower().replace("-", "_")
     key = {"random": "random_over", "gaussian": "gaussian_noise"}.get(key, key)
     if key not in REGRESSION_METHODS:
@@ -85,7 +70,7 @@ def get_regression_method(name: str | None) -> Method:
             f"--method: '{name}' is not a regression method; with --task regression choose one "
             f"of: {', '.join(REGRESSION_METHODS)}"
         )
-    return REGRESSION_METHODS[key]
+    return key
 
 
 def parse_regression_strategy(text: str) -> Any:
@@ -168,41 +153,53 @@ def check_target_and_features(source: Any, target: str) -> list[str]:
     return features
 
 
+def build_regression_sampler(args: argparse.Namespace) -> Any:
+    """The unfitted sampler for the command's options."""
+    import smotekit.regression
+    from smotekit.neighbors import ApproximateNeighbors
+
+    method = get_regression_method(args.method)
+    cls = getattr(smotekit.regression, REGRESSION_METHODS[method])
+    params: dict[str, Any] = {
+        "sampling_strategy": parse_regression_strategy(args.sampling_strategy),
+        "random_state": args.seed,
+    }
+    if args.relevance_threshold is not None:
+        params["threshold"] = args.relevance_threshold
+    if args.undersample is not None:
+        params["undersample"] = args.undersample
+    default_k = inspect.signature(cls).parameters.get("k_neighbors")
+    if default_k is None:
+        if args.k_neighbors is not None or args.approximate:
+            option = "--k-neighbors" if args.k_neighbors is not None else "--approximate"
+            raise UsageError(f"{option}: --method {method} has no neighbour count to set")
+    elif args.approximate:
+        k = args.k_neighbors if args.k_neighbors is not None else default_k.default
+        # k + 1: the search finds each row itself too; the same seed gives the same index
+        params["k_neighbors"] = ApproximateNeighbors(n_neighbors=k + 1, random_state=args.seed)
+    elif args.k_neighbors is not None:
+        params["k_neighbors"] = args.k_neighbors
+    return cls(**params)
+
+
 def regression_job(
     args: argparse.Namespace, source: Any
-) -> tuple[RegressionJob, Callable[[dict[Any, int]], tuple[Any, int | None]]]:
+) -> tuple[RegressionJob, Callable[[dict[Any, int]], Any]]:
     """The job for a regression run, and the factory of its sampler."""
-    features = check_target_and_features(source, args.target)
-    method = get_regression_method(args.method)
-    strategy = parse_regression_strategy(args.sampling_strategy)
     job = RegressionJob(
         source=source,
         target=args.target,
-        features=features,
+        features=check_target_and_features(source, args.target),
         categorical=[],
-        method=method,
-        strategy=strategy,
+        # Job reads its method only in the class paths that RegressionJob replaces.
+        method=None,  # type: ignore[arg-type]
+        strategy=parse_regression_strategy(args.sampling_strategy),
         drop_missing=args.nan == "drop",
         mark=args.mark_synthetic,
         show_progress=not args.quiet,
         plot=False,
     )
-
-    def make_sampler(counts: dict[Any, int]) -> tuple[Any, int | None]:
-        sampler, k = build_sampler(
-            method,
-            sampling_strategy=strategy,
-            random_state=args.seed,
-            k=args.k_neighbors,
-            approximate=args.approximate,
-        )
-        if args.relevance_threshold is not None:
-            sampler.set_params(threshold=args.relevance_threshold)
-        if args.undersample is not None:
-            sampler.set_params(undersample=args.undersample)
-        return sampler, k
-
-    return job, make_sampler
+    return job, lambda counts: build_regression_sampler(args)
 
 
 @dataclass
@@ -271,7 +268,7 @@ class RegressionJob(Job):
         out_name: Path,
         provenance: Path | None,
         provenance_name: Path | None,
-        make_sampler: Callable[[dict[Any, int]], tuple[Any, int | None]],
+        make_sampler: Callable[[dict[Any, int]], Any],
     ) -> Summary:
         """Write the resampled file to ``out`` (in the format of ``out_name``)."""
         from smotekit.cli._synthesis import SyntheticRows
@@ -279,10 +276,10 @@ class RegressionJob(Job):
         summary = RegressionSummary()
         self.summary = summary
         writers: list[Any] = []
-        with closing(writers):
+        try:
             self._open_writers(out, out_name, provenance, provenance_name, writers)
             X, y, exact = self._read_values()
-            sampler, _ = make_sampler({})  # a continuous target has no class counts
+            sampler = make_sampler({})  # a continuous target has no class counts
             try:
                 X_res, y_res = sampler.fit_resample(X, y)
             except (ValueError, RuntimeError) as exc:
@@ -309,6 +306,15 @@ class RegressionJob(Job):
             )
             records = _output_rows(sampler.provenance_, kept)
             rows.from_resampled(X_res, self._target_values(y_res), summary.kept, records, [])
+        except BaseException:
+            for writer in writers:
+                try:
+                    writer.close()
+                except Exception:
+                    pass  # the run already failed; the temporary file is removed by the caller
+            raise
+        for writer in writers:
+            writer.close()  # a failure here (disk full at the last flush) fails the run
         return summary
 
     def _read_values(self) -> tuple[NDArray[np.float64], NDArray[np.float64], dict[int, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from smotekit.io import (
     output_dialect,
 )
 
-__all__ = ["Job", "Summary", "closing", "target_counts"]
+__all__ = ["Job", "Summary", "target_counts"]
 
 # Kept rows of the classes (float64 features) held during the first pass before the largest
 # kept class is let go (re-read later only if it must be grown).
@@ -76,27 +75,6 @@ def label_for_sampler(strategy: Any, counts: dict[Any, int]) -> Any:
         return strategy
     by_text = {str(label): label for label in counts}
     return {by_text[key]: value for key, value in strategy.items()}
-
-
-@contextlib.contextmanager
-def closing(writers: list[BatchWriter]) -> Iterator[None]:
-    """Close the writers a run opens (into ``writers``) when it ends.
-
-    A failed run closes them quietly (its own error is the one to report; the temporary files are
-    removed by the caller); a run that succeeded fails if a close does (disk full at the last
-    flush).
-    """
-    try:
-        yield
-    except BaseException:
-        for writer in writers:
-            try:
-                writer.close()
-            except Exception:
-                pass
-        raise
-    for writer in writers:
-        writer.close()
 
 
 @dataclass
@@ -169,7 +147,7 @@ class Job:
     ) -> Summary:
         """Write the resampled file to ``out`` (in the format of ``out_name``)."""
         writers: list[BatchWriter] = []
-        with closing(writers):
+        try:
             self._open_writers(out, out_name, provenance, provenance_name, writers)
             kept = self._scan()
             self._synthetic = SyntheticRows(
@@ -194,6 +172,15 @@ class Job:
                 self._grow_class_local(kept, n_new, sampler)
             else:
                 self._grow_in_memory(kept, sampler)
+        except BaseException:
+            for writer in writers:
+                try:
+                    writer.close()
+                except Exception:
+                    pass  # the run already failed; the temporary file is removed by the caller
+            raise
+        for writer in writers:
+            writer.close()  # a failure here (disk full at the last flush) fails the run
         return self.summary
 
     def _open_writers(
