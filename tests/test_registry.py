@@ -67,6 +67,26 @@ def test_the_command_line_evaluation_and_dask_read_the_registry():
     assert SUPPORTED == tuple(s.name for s in specs() if s.blockwise)
 
 
+def test_regression_samplers_come_from_the_registry_and_stay_out_of_classification():
+    import smotekit.regression
+    from smotekit.cli._resample_regression import REGRESSION_METHODS, get_regression_method
+    from smotekit.evaluation import REGRESSION_STRATEGIES
+
+    regression = list(specs("regression"))
+    assert {spec.kind for spec in regression} == {"regression"}
+    for spec in regression:
+        assert spec.resolve() is getattr(smotekit.regression, spec.name)
+        assert spec.name in smotekit.regression.__all__
+        assert spec.name not in smotekit.__all__  # not at the top level, nor in classification
+        assert spec not in list(specs())
+    assert REGRESSION_METHODS == {m.name: s.name for s in regression for m in s.methods}
+    assert [s.key for s in REGRESSION_STRATEGIES] == ["none", *(s.evaluate for s in regression)]
+    assert get_regression_method("Random") == "random_over"  # an alias, any case
+    assert not set(REGRESSION_METHODS) & set(methods())
+    with pytest.raises(ValueError, match="task='images'"):
+        list(specs("images"))
+
+
 def test_a_registered_sampler_is_offered_everywhere_and_names_cannot_clash():
     spec = SamplerSpec(
         "SMOTE2",

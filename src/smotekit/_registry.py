@@ -100,6 +100,7 @@ class SamplerSpec:
 
 
 _OVER = "smotekit.over_sampling"
+_REGRESSION = "smotekit.regression"
 
 #: Every sampler smotekit ships, in the order lists of them are shown.
 SAMPLERS: tuple[SamplerSpec, ...] = (
@@ -179,15 +180,67 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
     SamplerSpec("SMOTEENN", "smotekit.combine", kind="combine"),
     SamplerSpec("EditedNearestNeighbours", "smotekit.under_sampling", kind="under-sampling"),
     SamplerSpec("TomekLinks", "smotekit.under_sampling", kind="under-sampling"),
+    SamplerSpec(
+        "RandomOverSamplerRegression",
+        _REGRESSION,
+        kind="regression",
+        methods=(
+            MethodSpec(
+                "random_over",
+                "random over-sampling of the rare bins (RandomOverSamplerRegression)",
+                aliases=("random",),
+            ),
+        ),
+        evaluate="random_over",
+    ),
+    SamplerSpec(
+        "GaussianNoiseRegression",
+        _REGRESSION,
+        kind="regression",
+        methods=(
+            MethodSpec(
+                "gaussian_noise",
+                "copies of rare cases with Gaussian noise (GaussianNoiseRegression)",
+                aliases=("gaussian",),
+            ),
+        ),
+        evaluate="gaussian_noise",
+    ),
+    SamplerSpec(
+        "SMOTER",
+        _REGRESSION,
+        kind="regression",
+        methods=(MethodSpec("smoter", "SMOTER (smotekit.regression)"),),
+        evaluate="smoter",
+    ),
+    SamplerSpec(
+        "SMOGN",
+        _REGRESSION,
+        kind="regression",
+        methods=(MethodSpec("smogn", "SMOGN (smotekit.regression)"),),
+        evaluate="smogn",
+    ),
 )
 
 _registered: dict[str, SamplerSpec] = {}
 
 
-def specs() -> Iterator[SamplerSpec]:
-    """The built-in samplers, then those added with :func:`register`, in order."""
-    yield from SAMPLERS
-    yield from _registered.values()
+def specs(task: str | None = "classification") -> Iterator[SamplerSpec]:
+    """The built-in samplers, then those added with :func:`register`, in order.
+
+    ``task`` picks those of a class target (``"classification"``: every kind but regression),
+    those of a continuous target (``"regression"``), or all (``None``).
+
+    Examples
+    --------
+    >>> [spec.name for spec in specs("regression")]
+    ['RandomOverSamplerRegression', 'GaussianNoiseRegression', 'SMOTER', 'SMOGN']
+    """
+    if task not in ("classification", "regression", None):
+        raise ValueError(f"task={task!r} is not 'classification', 'regression' or None")
+    for spec in (*SAMPLERS, *_registered.values()):
+        if task is None or (spec.kind == "regression") == (task == "regression"):
+            yield spec
 
 
 def exported() -> dict[str, str]:
@@ -206,8 +259,8 @@ def register(spec: SamplerSpec) -> None:
     'MySMOTE'
     >>> unregister("MySMOTE")
     """
-    taken = {s.name for s in specs()}
-    methods = {name for s in specs() for m in s.methods for name in (m.name, *m.aliases)}
+    taken = {s.name for s in specs(None)}
+    methods = {name for s in specs(None) for m in s.methods for name in (m.name, *m.aliases)}
     if spec.name in taken:
         raise ValueError(f"a sampler named {spec.name!r} is already registered")
     clash = sorted(methods & {name for m in spec.methods for name in (m.name, *m.aliases)})

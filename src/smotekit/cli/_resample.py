@@ -17,6 +17,9 @@ How a file is processed:
 
 A CSV written from a CSV holds the input's records byte for byte (``smotekit.io.Block``); only
 the synthetic rows are formatted, in the input's style.
+
+``--task regression`` (a numeric target, :mod:`smotekit.cli._resample_regression`) reads the
+values whole instead: the regression samplers cut the whole target into bins first.
 """
 
 from __future__ import annotations
@@ -47,16 +50,28 @@ STRATEGY_WORDS = ("auto", "minority", "not-minority", "not-majority", "all")
 
 
 def add_parser(subparsers: Any) -> None:
+    from smotekit.cli._resample_regression import REGRESSION_METHODS
+
     parser = subparsers.add_parser(
         "resample",
-        help="oversample the minority classes of a CSV/TSV/Parquet file",
+        help="oversample the minority classes (or rare targets) of a CSV/TSV/Parquet file",
         description=(
             "Oversample a file's classes with a SMOTE-family method and write a new file: the "
             "original rows first, then the synthetic rows. The input is never modified; the "
-            "output appears only when complete."
+            "output appears only when complete. With --task regression the target is numeric "
+            "and its rare values are grown (SMOTER by default); the features and target are "
+            "then held in memory, since the rare bins need the whole target."
         ),
     )
     parser.add_argument("input", metavar="INPUT", help=".csv, .csv.gz, .tsv, .tsv.gz or .parquet")
+    parser.add_argument(
+        "--task",
+        choices=("classification", "regression"),
+        default="classification",
+        help="classification (default): the target holds classes; regression: the target is "
+        f"numeric and its rare values are grown by --method {', '.join(REGRESSION_METHODS)} "
+        "(default: smoter)",
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -64,7 +79,9 @@ def add_parser(subparsers: Any) -> None:
         metavar="OUTPUT",
         help="output file; its extension picks the format",
     )
-    parser.add_argument("-t", "--target", required=True, metavar="COL", help="the class column")
+    parser.add_argument(
+        "-t", "--target", required=True, metavar="COL", help="the class (or numeric target) column"
+    )
     parser.add_argument(
         "-m",
         "--method",
@@ -88,7 +105,23 @@ def add_parser(subparsers: Any) -> None:
         default="auto",
         metavar="STRATEGY",
         help="auto, minority, not-minority, not-majority, all, a ratio such as "
-        "0.5 (two classes), or CLASS=COUNT pairs such as 1=5000,2=5000",
+        "0.5 (two classes), or CLASS=COUNT pairs such as 1=5000,2=5000; with --task regression: "
+        "balance (default, also auto), extreme, one size ratio per bin such as 1,0.5,3, or "
+        "BIN=RATIO pairs such as 2=3 (bins numbered from 0 at the lowest target)",
+    )
+    parser.add_argument(
+        "--relevance-threshold",
+        type=float,
+        default=None,
+        metavar="PHI",
+        help="--task regression: targets whose relevance is at least PHI are rare (default: 0.5)",
+    )
+    parser.add_argument(
+        "--undersample",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="--task regression: whether normal bins may shrink (default: the method's: yes for "
+        "smoter, smogn and gaussian_noise, no for random_over)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(
@@ -214,35 +247,34 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--k-neighbors: {args.k_neighbors} is too small, use 1 or more")
     if args.mark_synthetic is not None and not args.mark_synthetic.strip():
         raise UsageError("--mark-synthetic: give a column name, such as --mark-synthetic synthetic")
+    if args.task == "regression":
+        from smotekit.cli._resample_regression import check_regression_options
+
+        check_regression_options(args)
+        return
+    if args.relevance_threshold is not None or args.undersample is not None:
+        if args.relevance_threshold is not None:
+            name = "--relevance-threshold"
+        else:
+            name = "--undersample" if args.undersample else "--no-undersample"
+        raise UsageError(f"{name}: applies only to --task regression; leave it out")
     if args.method is not None:
         get_method(args.method)
 
 
 def run(args: argparse.Namespace) -> int:
     """Resample ``args.input`` into ``args.output``; returns the exit code."""
-    from smotekit._optional import import_optional
-
     started = time.perf_counter()
     _check_options(args)
+    if args.task == "regression":
+        return _run_regression(args, started)
     strategy = parse_strategy(args.sampling_strategy)
     if args.dask:
         from smotekit.cli._dask import run_with_dask
 
         return run_with_dask(args, strategy)
-    try:
-        import_optional("pyarrow", "io")
-        if args.plot:
-            import_optional("matplotlib", "report")
-    except ImportError as exc:
-        raise UsageError(str(exc)) from None
-    source = input_of(args)
+    source = _open_checked(args)
     schema = source.schema
-    _check_outputs(args)
-    if args.mark_synthetic and args.mark_synthetic in schema.names:
-        raise UsageError(
-            f"--mark-synthetic: the input already has a column '{args.mark_synthetic}'; "
-            "choose a new name"
-        )
     categorical = categorical_columns(schema, args.target, args.categorical)
     features = [name for name in schema.names if name != args.target]
     method = choose_method(args.method, categorical, len(features))
@@ -251,7 +283,6 @@ def run(args: argparse.Namespace) -> int:
 
     from smotekit._strategy import labels_from_text
     from smotekit.cli._stream import Job
-    from smotekit.io import AtomicFile
 
     job = Job(
         source=source,
@@ -276,6 +307,44 @@ def run(args: argparse.Namespace) -> int:
             categorical=categorical or None,
         )
 
+    return _write_outputs(args, source, job, make_sampler, started)
+
+
+def _open_checked(args: argparse.Namespace) -> Any:
+    """The input as an io source, once the input and output options are known to be usable."""
+    from smotekit._optional import import_optional
+
+    try:
+        import_optional("pyarrow", "io")
+        if args.plot:
+            import_optional("matplotlib", "report")
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    source = input_of(args)
+    _check_outputs(args)
+    if args.mark_synthetic and args.mark_synthetic in source.schema.names:
+        raise UsageError(
+            f"--mark-synthetic: the input already has a column '{args.mark_synthetic}'; "
+            "choose a new name"
+        )
+    return source
+
+
+def _run_regression(args: argparse.Namespace, started: float) -> int:
+    """``--task regression``: the values read whole (:mod:`smotekit.cli._resample_regression`)."""
+    from smotekit.cli._resample_regression import regression_job
+
+    source = _open_checked(args)
+    job, make_sampler = regression_job(args, source)
+    return _write_outputs(args, source, job, make_sampler, started)
+
+
+def _write_outputs(
+    args: argparse.Namespace, source: Any, job: Any, make_sampler: Any, started: float
+) -> int:
+    """Run ``job`` into temporary outputs, moved into place together once all is written."""
+    from smotekit.io import AtomicFile
+
     provenance = Path(args.provenance) if args.provenance else None
     files: dict[str, AtomicFile] = {}
     try:
@@ -289,7 +358,7 @@ def run(args: argparse.Namespace) -> int:
                 files["out"].path, Path(args.output), prov, provenance, make_sampler
             )
             if args.plot:
-                _plot(args, files["plot"], job, summary, source.path, method)
+                _plot(args, files["plot"], job, summary, source.path, job.method)
             for output in files.values():
                 output.flush()
             with final():  # all outputs appear together, and only if no stop signal came

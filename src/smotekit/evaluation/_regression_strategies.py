@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from smotekit._registry import specs
 from smotekit.evaluation._strategies import Strategy
 
 __all__ = [
@@ -75,20 +76,12 @@ def _sampler(name: str) -> Callable[[int, list[int]], Any]:
 #: in the cases they add, and every regressor sees at least the rows that ``none`` sees.
 REGRESSION_STRATEGIES = [
     Strategy("none", "none", "no resampling"),
-    Strategy(
-        "random_over",
-        "sampler",
-        "random over-sampling of the rare bins (RandomOverSamplerRegression)",
-        _sampler("RandomOverSamplerRegression"),
+    *(
+        Strategy(spec.evaluate, "sampler", method.summary, _sampler(spec.name))
+        for spec in specs("regression")
+        if spec.evaluate is not None
+        for method in spec.methods[:1]
     ),
-    Strategy(
-        "gaussian_noise",
-        "sampler",
-        "copies of rare cases with Gaussian noise (GaussianNoiseRegression)",
-        _sampler("GaussianNoiseRegression"),
-    ),
-    Strategy("smoter", "sampler", "SMOTER (smotekit.regression)", _sampler("SMOTER")),
-    Strategy("smogn", "sampler", "SMOGN (smotekit.regression)", _sampler("SMOGN")),
 ]
 
 
