@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, interpolate
+from smotekit._threads import run_blocks, worker_count
 
 __all__ = [
     "SAFE_REFERENCE_ROWS",
@@ -163,11 +164,19 @@ def bin_safe_radius(X: NDArray) -> NDArray[np.float64]:
     else:
         reference = X64
     ref_sq = np.einsum("ij,ij->i", reference, reference)
+    # The median of the distances is taken on the squared ones (the order is the same), so
+    # only the one or two middle values of each row are clipped and rooted: np.median's value.
+    n_ref = reference.shape[0]
+    middle = [(n_ref - 1) // 2, n_ref // 2]
     out = np.empty(m, dtype=np.float64)
-    for start in range(0, m, SAFE_REFERENCE_ROWS):
+
+    def run(start: int) -> None:
         block = X64[start : start + SAFE_REFERENCE_ROWS]
         d2 = np.einsum("ij,ij->i", block, block)[:, np.newaxis] + ref_sq - 2 * block @ reference.T
-        out[start : start + block.shape[0]] = np.median(np.sqrt(np.maximum(d2, 0.0)), axis=1)
+        mid = np.partition(d2, middle, axis=1)[:, middle]
+        out[start : start + block.shape[0]] = np.sqrt(np.maximum(mid, 0.0)).mean(axis=1)
+
+    run_blocks(run, range(0, m, SAFE_REFERENCE_ROWS), worker_count())
     return out / 2
 
 
