@@ -6,6 +6,8 @@ import copy
 import io
 import logging
 import pickle
+import sys
+import types
 import warnings
 
 import joblib
@@ -234,8 +236,17 @@ def test_worker_count_honours_every_limit(monkeypatch):
     assert _threads.worker_count() == 1
     monkeypatch.delenv("OMP_NUM_THREADS")
     monkeypatch.undo()
+    unlimited = _threads.worker_count()  # finds the thread pools once; counts are read live
     with threadpool_limits(limits=1):
         assert _threads.worker_count() == 1
+    assert _threads.worker_count() == unlimited
+
+
+def test_the_thread_pools_are_found_again_after_an_import(monkeypatch):
+    controller = _threads.threadpool_controller()
+    assert _threads.threadpool_controller() is controller
+    monkeypatch.setitem(sys.modules, "a_module_with_its_own_pool", types.ModuleType("pool"))
+    assert _threads.threadpool_controller() is not controller
 
 
 def test_parallel_config_keeps_search_and_generation_on_one_thread(monkeypatch):

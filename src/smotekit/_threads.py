@@ -11,10 +11,12 @@ may run on (``taskset``, container CPU sets). Without that, threads multiply: a 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-__all__ = ["available_cpus", "run_blocks", "worker_count"]
+__all__ = ["available_cpus", "run_blocks", "threadpool_controller", "worker_count"]
 
 # Environment variables through which a caller (or loky, in each worker of a process pool)
 # caps the threads of native libraries.
@@ -43,11 +45,36 @@ def _environment_limit() -> int | None:
     return min(limits) if limits else None
 
 
+# threadpoolctl's controller and the number of imported modules when it was made.
+_controller: tuple[int, Any] | None = None
+
+
+def threadpool_controller() -> Any:
+    """threadpoolctl's controller of the native thread pools loaded in this process.
+
+    Finding the pools scans every shared library the process has loaded, a few milliseconds:
+    as long as a whole neighbour search of a small class. New pools arrive only with a newly
+    imported extension module, so the controller is made again only when ``sys.modules`` has
+    grown; the thread counts it reports are read from the libraries at each call.
+
+    Examples
+    --------
+    >>> threadpool_controller() is threadpool_controller()
+    True
+    """
+    global _controller
+    modules = len(sys.modules)
+    if _controller is None or _controller[0] != modules:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = (modules, ThreadpoolController())
+    return _controller[1]
+
+
 def _threadpool_limit() -> int | None:
     """The smallest thread count of the loaded BLAS and OpenMP pools (threadpoolctl limits)."""
-    from threadpoolctl import threadpool_info
-
-    counts = [int(info["num_threads"]) for info in threadpool_info() if info.get("num_threads")]
+    pools = threadpool_controller().info()
+    counts = [int(info["num_threads"]) for info in pools if info.get("num_threads")]
     return min(counts) if counts else None
 
 

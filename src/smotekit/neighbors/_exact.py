@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
 
-from smotekit._threads import run_blocks, worker_count
+from smotekit._threads import run_blocks, threadpool_controller, worker_count
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 from smotekit.neighbors._choice import (
     BRUTE_PROBE_QUERIES,
@@ -450,12 +450,10 @@ class ExactNeighbors(BaseEstimator):
 
         starts = range(0, n_q, block)
         if workers > 1 and n_q > block:
-            from threadpoolctl import threadpool_limits
-
             # One single-threaded BLAS call per worker: the top-k selection that follows each
             # product is single-threaded, so blocks in parallel keep every core busy, while a
             # threaded BLAS inside each worker would oversubscribe the cores.
-            with threadpool_limits(limits=1, user_api="blas"):
+            with threadpool_controller().limit(limits=1, user_api="blas"):
                 run_blocks(run, starts, workers)
         else:
             run_blocks(run, starts, 1)
