@@ -119,6 +119,20 @@ def test_small_data_is_not_probed(monkeypatch):
     assert ExactNeighbors(6, algorithm="brute").fit(X).method_estimates_ == {}
 
 
+def test_few_features_are_not_probed_where_the_tree_wins_even_on_gaussians(monkeypatch):
+    probed = []
+    real = ExactNeighbors._probe
+    monkeypatch.setattr(
+        ExactNeighbors, "_probe", lambda self, k, w: probed.append(k) or real(self, k, w)
+    )
+    rng = np.random.default_rng(4)
+    nn = ExactNeighbors(6).fit(rng.normal(size=(10_000, 2)))
+    assert (nn.method_, probed) == ("kd_tree", [])
+    assert nn.method_estimates_["kd_tree"] * _choice.TREE_CLEAR_WIN <= nn.method_estimates_["brute"]
+    ExactNeighbors(6).fit(rng.normal(size=(10_000, 10)))  # a close call on the shape: measured
+    assert probed == [7]
+
+
 # -- ties: dense and sparse alike ------------------------------------------------------------------
 @pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
 def test_a_tie_reaching_past_the_shortlist_is_ordered_by_index(algorithm):

@@ -51,6 +51,10 @@ PROBE_GIVE_UP = 4.0
 PROBE_CLOSE = 3.0
 PROBE_MIN_SECONDS = 0.05
 BRUTE_PROBE_QUERIES = 128
+# No probe where the shape model, calibrated on isotropic Gaussian rows (the tree's worst case),
+# already has the tree TREE_CLEAR_WIN times faster than the scan (2 to 4 features, say): on real,
+# clustered rows the tree only gains, and the probe would cost a quarter of a small search.
+TREE_CLEAR_WIN = 8.0
 # A whole scan runs about twice as fast per query as the probe's 128 queries (faiss and BLAS
 # both fill their matrix products better with thousands of queries per block): full / probe
 # seconds per query measured 0.44 to 0.63 at 20,000 x 20 and 50,000 x 10 and x 40 on 2 cores.
@@ -161,8 +165,9 @@ def pick_method(estimates: dict[str, float]) -> str:
 def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False) -> str:
     """The method the shape model predicts faster for data of this shape (no data looked at).
 
-    :class:`~smotekit.neighbors.ExactNeighbors` uses it below ``PROBE_MIN_ROWS`` rows; from
-    there on it measures both methods on the data instead (``method_estimates_``).
+    :class:`~smotekit.neighbors.ExactNeighbors` uses it below ``PROBE_MIN_ROWS`` rows and where
+    the tree wins clearly on the shape alone (:func:`tree_clearly_wins`); elsewhere it measures
+    both methods on the data instead (``method_estimates_``).
 
     Examples
     --------
@@ -204,6 +209,18 @@ def predicted_seconds(method: str, n_samples: int, n_features: int) -> float:
     i = int(np.clip(np.searchsorted(log_rows, x) - 1, 0, len(log_rows) - 2))
     slope = (log_seconds[i + 1] - log_seconds[i]) / (log_rows[i + 1] - log_rows[i])
     return float(np.exp(log_seconds[i] + slope * (x - log_rows[i])))
+
+
+def tree_clearly_wins(n_samples: int, n_features: int) -> bool:
+    """Whether the kd-tree wins by :data:`TREE_CLEAR_WIN` even on Gaussian rows of this shape.
+
+    Examples
+    --------
+    >>> tree_clearly_wins(10_000, 2), tree_clearly_wins(10_000, 10)
+    (True, False)
+    """
+    tree = predicted_seconds("kd_tree", n_samples, n_features)
+    return tree * TREE_CLEAR_WIN <= predicted_seconds("brute", n_samples, n_features)
 
 
 @functools.cache

@@ -43,6 +43,7 @@ from smotekit.neighbors._choice import (
     estimates_from_probe,
     pick_method,
     predicted_seconds,
+    tree_clearly_wins,
     tree_estimate,
 )
 from smotekit.neighbors._flat import SHORTLIST_MARGIN, FlatShortlist
@@ -252,7 +253,7 @@ class ExactNeighbors(BaseEstimator):
         self.n_samples_fit_ = n
         if self.algorithm != "auto":
             self.method_ = str(self.algorithm)
-        elif n < PROBE_MIN_ROWS:
+        elif n < PROBE_MIN_ROWS or tree_clearly_wins(n, d):
             self.method_ = choose_method(n, d)
             self.method_estimates_ = {m: predicted_seconds(m, n, d) for m in ("kd_tree", "brute")}
         else:
