@@ -263,6 +263,33 @@ def test_the_thread_pools_are_found_again_after_an_import(monkeypatch):
     assert _threads.threadpool_controller() is not controller
 
 
+def _squares_on_two_threads() -> None:
+    out = [0] * 4
+
+    def square(i: int) -> None:
+        out[i] = i * i
+
+    _threads.run_blocks(square, range(4), workers=2)
+    sys.exit(0 if out == [0, 1, 4, 9] else 1)
+
+
+def test_block_threads_are_kept_yet_work_inside_a_block_and_after_a_fork():
+    import multiprocessing
+
+    seen: list[int] = []
+    _threads.run_blocks(lambda i: _threads.run_blocks(seen.append, range(3), 2), range(2), 2)
+    assert sorted(seen) == [0, 0, 1, 1, 2, 2]  # the inner loops ran on their callers' threads
+    assert _threads._pools[2] is _threads._pool(2)  # kept for the next call
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    child = multiprocessing.get_context("fork").Process(target=_squares_on_two_threads)
+    child.start()
+    child.join(60)  # the parent's pool threads do not exist in the child: it must make its own
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0
+
+
 def test_parallel_config_keeps_search_and_generation_on_one_thread(monkeypatch):
     from scipy import spatial
 

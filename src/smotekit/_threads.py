@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -116,10 +117,35 @@ def worker_count(n_jobs: int | None = None) -> int:
     return max(1, min(limits))
 
 
+# One pool of threads per worker count, kept between calls: starting threads for every block
+# loop cost milliseconds on a busy machine, as much as a small search. A fork leaves the pools'
+# threads behind, so the child starts with none.
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+_worker = threading.local()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_pools.clear)
+
+
+def _mark_worker() -> None:
+    _worker.busy = True
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    with _pools_lock:
+        pool = _pools.get(workers)
+        if pool is None:
+            pool = _pools[workers] = ThreadPoolExecutor(
+                workers, thread_name_prefix="smotekit", initializer=_mark_worker
+            )
+        return pool
+
+
 def run_blocks(run: Callable[[int], object], starts: Sequence[int], workers: int) -> None:
     """Call ``run(start)`` for every block start, on up to ``workers`` threads.
 
-    With one worker or one block the calls run in order on the calling thread.
+    With one worker or one block, or when called from one of these threads (a block loop
+    inside a block), the calls run in order on the calling thread.
 
     Examples
     --------
@@ -131,9 +157,8 @@ def run_blocks(run: Callable[[int], object], starts: Sequence[int], workers: int
     [0, 1, 4, 9]
     """
     workers = min(workers, len(starts))
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, starts))
+    if workers > 1 and not getattr(_worker, "busy", False):
+        list(_pool(workers).map(run, starts))
     else:
         for start in starts:
             run(start)
