@@ -166,7 +166,7 @@ def choose_method(n_samples: int, n_features: int, *, sparse_input: bool = False
     """The method the shape model predicts faster for data of this shape (no data looked at).
 
     :class:`~smotekit.neighbors.ExactNeighbors` uses it below ``PROBE_MIN_ROWS`` rows and where
-    the tree wins clearly on the shape alone (:func:`tree_clearly_wins`); elsewhere it measures
+    the tree wins clearly on the shape alone (``tree_clearly_wins``); elsewhere it measures
     both methods on the data instead (``method_estimates_``).
 
     Examples
