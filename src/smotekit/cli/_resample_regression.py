@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from smotekit._registry import specs
 from smotekit.cli._errors import DataError, UsageError
-from smotekit.cli._stream import Job, Summary
+from smotekit.cli._stream import Job, Summary, closing
 
 __all__ = [
     "REGRESSION_METHODS",
@@ -273,7 +273,7 @@ class RegressionJob(Job):
         summary = RegressionSummary()
         self.summary = summary
         writers: list[Any] = []
-        try:
+        with closing(writers):
             self._open_writers(out, out_name, provenance, provenance_name, writers)
             X, y, exact = self._read_values()
             sampler = make_sampler({})  # a continuous target has no class counts
@@ -303,15 +303,6 @@ class RegressionJob(Job):
             )
             records = _output_rows(sampler.provenance_, kept)
             rows.from_resampled(X_res, self._target_values(y_res), summary.kept, records, [])
-        except BaseException:
-            for writer in writers:
-                try:
-                    writer.close()
-                except Exception:
-                    pass  # the run already failed; the temporary file is removed by the caller
-            raise
-        for writer in writers:
-            writer.close()  # a failure here (disk full at the last flush) fails the run
         return summary
 
     def _read_values(self) -> tuple[NDArray[np.float64], NDArray[np.float64], dict[int, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,27 @@ class Summary:
         )
 
 
+@contextlib.contextmanager
+def closing(writers: list[Any]) -> Iterator[None]:
+    """Close every writer in ``writers`` when the block ends.
+
+    After a failure in the block they are closed quietly (the temporary files are removed by the
+    caller) and the failure is raised; after success a failure to close (disk full at the last
+    flush) fails the run.
+    """
+    try:
+        yield
+    except BaseException:
+        for writer in writers:
+            try:
+                writer.close()
+            except Exception:
+                pass  # the run already failed; this error would hide its cause
+        raise
+    for writer in writers:
+        writer.close()
+
+
 @dataclass
 class Job:
     """One resampling run over a file: the choices made from the command line.
@@ -123,7 +145,7 @@ class Job:
     ) -> Summary:
         """Write the resampled file to ``out`` (in the format of ``out_name``)."""
         writers: list[BatchWriter] = []
-        try:
+        with closing(writers):
             self._open_writers(out, out_name, provenance, provenance_name, writers)
             kept = self._scan()
             self._synthetic = SyntheticRows(
@@ -148,15 +170,6 @@ class Job:
                 self._grow_class_local(kept, n_new, sampler)
             else:
                 self._grow_in_memory(kept, sampler)
-        except BaseException:
-            for writer in writers:
-                try:
-                    writer.close()
-                except Exception:
-                    pass  # the run already failed; the temporary file is removed by the caller
-            raise
-        for writer in writers:
-            writer.close()  # a failure here (disk full at the last flush) fails the run
         return self.summary
 
     def _open_writers(

@@ -2,7 +2,7 @@
 
 Where the filesystem allows (Linux, ``O_TMPFILE``), the temporary file has no name until it is
 complete, so a run killed even with ``SIGKILL`` leaves nothing behind. Elsewhere it is a hidden
-file named ``.NAME.smotekit-HOST-PID-START-XXXX.tmp``: the host, process id and process start time
+file named ``.NAME.smotekit-HOST-PID-START-RANDOM.tmp``: the host, process id and process start time
 identify the run that wrote it, so the next run writing to the same folder removes the
 temporaries of runs that no longer exist, and only those.
 """
