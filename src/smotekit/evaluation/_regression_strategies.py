@@ -77,10 +77,9 @@ def _sampler(name: str) -> Callable[[int, list[int]], Any]:
 REGRESSION_STRATEGIES = [
     Strategy("none", "none", "no resampling"),
     *(
-        Strategy(spec.evaluate, "sampler", method.summary, _sampler(spec.name))
+        Strategy(spec.evaluate, "sampler", spec.methods[0].summary, _sampler(spec.name))
         for spec in specs("regression")
         if spec.evaluate is not None
-        for method in spec.methods[:1]
     ),
 ]
 
