@@ -39,6 +39,7 @@ from smotekit.engine._streams import (
     draw_columns,
     entropy_of,
     pieces,
+    with_rows,
 )
 from smotekit.neighbors import self_entries
 from smotekit.neighbors._blockwise import block_topk, keep_others, merge_topk
@@ -216,7 +217,15 @@ def run_blockwise(
     if asks:
         _search_all(partitions, asks, {i: cls.job.label for i, (cls, _) in enumerate(asks)})
     seed = int(random_state) if seeding == "imbalanced-learn" else None
-    ready = [cls for cls in classes if _prepare(rule, cls, seed, block_rows)]
+    ready = [cls for cls in classes if _prepare(rule, cls)]
+    if seed is not None:
+        segments = [cls.job.segments for cls in ready]
+        if rule.stream == "class":
+            indexes = [DrawIndex(seed, segs, block_rows) for segs in segments]
+        else:
+            indexes = DrawIndex.shared(seed, segments, block_rows)
+        for cls, index in zip(ready, indexes, strict=True):
+            _index(rule, cls, index, seed, block_rows)
 
     fetched = None
     if partner_query is not None and partner_query.scope == "all" and ready:
@@ -228,8 +237,8 @@ def run_blockwise(
     return BlockwiseRun(counts, strategy, blocks)
 
 
-def _prepare(rule: SamplerRule, cls: _Class, seed: int | None, block_rows: int) -> bool:
-    """A class's bases, partners, segments and draw index; ``False`` if it has no base."""
+def _prepare(rule: SamplerRule, cls: _Class) -> bool:
+    """A class's bases, partners and segments; ``False`` if it has no base."""
     job = cls.job
     for query in rule.screening():
         job.screened[query.name] = _answer(rule, cls, query, None)
@@ -243,16 +252,18 @@ def _prepare(rule: SamplerRule, cls: _Class, seed: int | None, block_rows: int) 
     cls.answers.clear()
     job.stats.pop("space", None)
     job.segments = rule.segments(job)
-    if seed is None:
-        return True
-    cls.index = DrawIndex(seed, job.segments, block_rows)
+    return True
+
+
+def _index(rule: SamplerRule, cls: _Class, index: DrawIndex, seed: int, block_rows: int) -> None:
+    """imbalanced-learn's seeding: the class's draw index, its extras and its finish state."""
+    cls.index = index
     if rule.extras:
-        cls.index.index_extras(rule.extras, _flag_counter(rule, cls))
+        index.index_extras(rule.extras, _flag_counter(rule, cls))
     if overrides(rule, "prepare_finish"):
         # A dry run of the plans: the finish's draws may depend on the whole class.
-        plans = [_block_plan(rule, cls, b, 0, block_rows) for b in range(cls.index.n_blocks)]
-        job.stats["finish"] = rule.prepare_finish(job, plans, np.random.RandomState(seed))
-    return True
+        plans = [_block_plan(rule, cls, b, 0, block_rows) for b in range(index.n_blocks)]
+        cls.job.stats["finish"] = rule.prepare_finish(cls.job, plans, np.random.RandomState(seed))
 
 
 def _flag_counter(rule: SamplerRule, cls: _Class) -> Callable[[int], int]:
@@ -272,7 +283,12 @@ def _block_draws(
     rng = block_stream(entropy, cls.key, block, DRAWS)
     segments = cls.job.segments
     return [
-        draw_columns(rng, segments[p.segment].variates, p.stop - p.start)
+        with_rows(
+            draw_columns(rng, segments[p.segment].variates, p.stop - p.start),
+            segments[p.segment],
+            p.start,
+            p.stop,
+        )
         for p in pieces(segments, block * block_rows, (block + 1) * block_rows)
     ]
 

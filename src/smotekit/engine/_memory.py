@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from smotekit._kernels import SyntheticPlan, concat_plans, interpolate, interpolate_sparse
 from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, PlanPiece, SamplerRule
 from smotekit.engine._search import check_query, search_class, search_fitted
-from smotekit.engine._streams import draw_columns
+from smotekit.engine._streams import draw_columns, draw_segment, stream_order
 
 __all__ = [
     "apply_extras",
@@ -101,54 +101,84 @@ def _answer(
     return search_class(query, class_space(rule, job, X[class_index]), local)
 
 
+def _prepare(rule: SamplerRule, X: Any, job: ClassJob, whole: _WholeData) -> ClassJob | None:
+    """A class's bases, partners and segments; ``None`` if it has no base."""
+    for query in rule.screening():
+        job.screened[query.name] = _answer(rule, query, job, X, None, whole)
+    job.bases = rule.bases(job)
+    job.screened.clear()  # only the bases need them
+    if job.n_bases == 0:
+        return None
+    partner_query = rule.partners()
+    if partner_query is not None:
+        job.partners = _answer(rule, partner_query, job, X, job.bases, whole)
+    job.segments = rule.segments(job)
+    return job
+
+
+def _plan(
+    rule: SamplerRule, job: ClassJob, draws: list[dict[str, Any]], random_state: Any
+) -> SyntheticPlan:
+    """A prepared class's plan (rows of the data) from its segments' draws, compacted."""
+    class_index = job.ids
+    assert class_index is not None
+    piece = join_pieces([rule.plan(job, columns) for columns in draws])
+    plan = apply_extras(
+        rule,
+        job,
+        piece,
+        lambda n: draw_columns(check_random_state(random_state), rule.extras, n),
+    )
+    if overrides(rule, "prepare_finish"):
+        job.stats["finish"] = rule.prepare_finish(job, [plan], check_random_state(random_state))
+    global_partners = job.partners is not None and job.partners.scope == "all"
+    plan = SyntheticPlan(
+        class_index[plan.base],
+        plan.neighbor if global_partners else _remap(plan.neighbor, class_index),
+        plan.gap,
+        plan.scale,
+    )
+    job.stats.pop("space", None)  # the search is done; keep no copy of the class
+    if not overrides(rule, "finish"):
+        job.partners = None  # as today, a class's graph does not outlive its draws
+    # Compact at once: the wide plan must not outlive this class's draws.
+    return plan.compact()
+
+
 def plan_in_memory(
     rule: SamplerRule, X: Any, y: NDArray[Any], strategy: dict[Any, int], random_state: Any
 ) -> tuple[list[SyntheticPlan], list[Any], list[ClassJob]]:
-    """Each class's plan (rows of ``X``), its label and its job, in ``strategy``'s order."""
+    """Each class's plan (rows of ``X``), its label and its job, in ``strategy``'s order.
+
+    With the class stream, a class is searched, drawn and planned before the next is searched
+    (its graph does not outlive its draws); with the sampler stream (``rule.stream``), every
+    class is searched first, then all are drawn from one call of the random state.
+    """
     whole = _WholeData(X, y)
-    plans, labels, jobs = [], [], []
+    jobs: list[ClassJob] = []
+    plans: list[SyntheticPlan] = []
     for label, n_samples in strategy.items():
         if n_samples == 0:
             continue
         class_index = np.flatnonzero(y == label)
-        job = ClassJob(label, class_index.size, n_samples, ids=class_index)
-        for query in rule.screening():
-            job.screened[query.name] = _answer(rule, query, job, X, None, whole)
-        job.bases = rule.bases(job)
-        job.screened.clear()  # only the bases need them
-        if job.n_bases == 0:
+        job = _prepare(
+            rule, X, ClassJob(label, class_index.size, n_samples, ids=class_index), whole
+        )
+        if job is None:
             continue
-        partner_query = rule.partners()
-        if partner_query is not None:
-            job.partners = _answer(rule, partner_query, job, X, job.bases, whole)
-        job.segments = rule.segments(job)
-        rng = check_random_state(random_state)
-        piece = join_pieces(
-            [rule.plan(job, draw_columns(rng, s.variates, s.count)) for s in job.segments]
-        )
-        plan = apply_extras(
-            rule,
-            job,
-            piece,
-            lambda n: draw_columns(check_random_state(random_state), rule.extras, n),
-        )
-        if overrides(rule, "prepare_finish"):
-            job.stats["finish"] = rule.prepare_finish(job, [plan], check_random_state(random_state))
-        global_partners = job.partners is not None and job.partners.scope == "all"
-        plan = SyntheticPlan(
-            class_index[plan.base],
-            plan.neighbor if global_partners else _remap(plan.neighbor, class_index),
-            plan.gap,
-            plan.scale,
-        )
-        # Compact at once: the wide plan must not outlive this class's draws.
-        plans.append(plan.compact())
-        labels.append(label)
-        job.stats.pop("space", None)  # the search is done; keep no copy of the class
-        if not overrides(rule, "finish"):
-            job.partners = None  # as today, a class's graph does not outlive its draws
         jobs.append(job)
-    return plans, labels, jobs
+        if rule.stream == "class":
+            rng = check_random_state(random_state)
+            plans.append(
+                _plan(rule, job, [draw_segment(rng, s) for s in job.segments], random_state)
+            )
+    if rule.stream != "class":
+        rng = check_random_state(random_state)
+        draws: list[list[dict[str, Any]]] = [[] for _ in jobs]
+        for c, s in stream_order([job.segments for job in jobs], rule.stream):
+            draws[c].append(draw_segment(rng, jobs[c].segments[s]))
+        plans = [_plan(rule, job, d, random_state) for job, d in zip(jobs, draws, strict=True)]
+    return plans, [job.label for job in jobs], jobs
 
 
 def _remap(rows: NDArray[np.intp], class_index: NDArray[np.intp]) -> NDArray[np.intp]:

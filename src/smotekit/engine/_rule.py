@@ -75,6 +75,7 @@ class NeighborQuery:
     scope: str = "class"
     param: str = "k_neighbors"
     value: Any = None
+    owner: str | None = None  # the sampler, named at the start of a too-few-rows message
 
 
 class Answer(NamedTuple):
@@ -127,13 +128,23 @@ class Uniform:
 class Segment:
     """``count`` synthetic rows drawn together.
 
-    Each variate is drawn for all ``count`` rows before the next (imbalanced-learn's
-    ``randint(size=n)`` then ``uniform(size=n)``); segments of one class follow one another on
-    the class's stream.
+    Each variate is drawn for all ``drawn`` rows (default ``count``) before the next
+    (imbalanced-learn's ``randint(size=n)`` then ``uniform(size=n)``), and the first ``count``
+    rows are kept: ADASYN draws more rows than it keeps where its rounding overshoots. Segments
+    follow one another on the class's stream, or on the sampler's (:attr:`SamplerRule.stream`).
+    ``rows``, when given, is fixed per row by the rule rather than drawn (ADASYN's bases, each
+    repeated by its share): executors hand each part its slice as ``draws["rows"]``.
     """
 
     count: int
     variates: tuple[Variate, ...]
+    drawn: int | None = None
+    rows: NDArray[np.intp] | None = field(default=None, compare=False)
+
+    @property
+    def n_drawn(self) -> int:
+        """Rows each variate draws (``drawn``, at least ``count``)."""
+        return self.count if self.drawn is None else max(self.drawn, self.count)
 
 
 @dataclass
@@ -205,6 +216,11 @@ class SamplerRule:
     """
 
     capabilities: ClassVar[Capabilities] = Capabilities()
+    #: Where the segments' draws come from: ``"class"``, a new call of the random state per
+    #: class (SMOTE, imbalanced-learn's usual layout); ``"sampler"``, one call for every class,
+    #: segment ``i`` of every class (in class order) before segment ``i + 1`` of any (ADASYN:
+    #: all classes' main draws, then all their top-ups).
+    stream: ClassVar[str] = "class"
     #: Draws of :meth:`extras` for each flagged row, in row order, from a second call of the
     #: class's stream (imbalanced-learn calls ``check_random_state`` again for them).
     extras: tuple[Variate, ...] = ()
@@ -255,3 +271,10 @@ class SamplerRule:
 
     def finish(self, job: ClassJob, chunk: Chunk) -> None:
         """Complete interpolated rows in place (default: nothing to do)."""
+
+    def fitted(self) -> dict[str, Any]:
+        """What the rule learnt in its last run, by the estimator attributes' names.
+
+        The estimator copies them after a run (``nn_k_``, ``in_danger_indices``, ...).
+        """
+        return {}

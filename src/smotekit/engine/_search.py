@@ -27,7 +27,7 @@ def check_query(query: NeighborQuery, n_rows: int, label: Any) -> None:
     if query.scope == "class":
         check_class_large_enough(n_rows, query.k, label, query.param, query.value)
     else:
-        check_data_large_enough(n_rows, query.k, query.param, query.value)
+        check_data_large_enough(n_rows, query.k, query.param, query.value, query.owner)
 
 
 def _width(query: NeighborQuery, indices: NDArray[np.intp]) -> int:

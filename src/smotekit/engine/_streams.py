@@ -36,8 +36,11 @@ __all__ = [
     "Piece",
     "block_stream",
     "draw_columns",
+    "draw_segment",
     "entropy_of",
     "pieces",
+    "stream_order",
+    "with_rows",
 ]
 
 # ``purpose`` of a block stream: the segments' draws, a finish step's, the extras'.
@@ -80,6 +83,39 @@ def draw_columns(
 ) -> dict[str, NDArray[Any]]:
     """Every column for ``size`` rows, one column after the other (imbalanced-learn's order)."""
     return {v.name: v.sample(rng, size) for v in variates}
+
+
+def with_rows(
+    columns: dict[str, NDArray[Any]], segment: Segment, start: int, stop: int
+) -> dict[str, NDArray[Any]]:
+    """``columns`` of segment rows ``start:stop``, with their fixed ``rows`` if it has them."""
+    if segment.rows is not None:
+        columns["rows"] = segment.rows[start:stop]
+    return columns
+
+
+def draw_segment(rng: np.random.RandomState, segment: Segment) -> dict[str, NDArray[Any]]:
+    """A whole segment's columns: ``segment.n_drawn`` rows each, the first ``count`` kept."""
+    columns = draw_columns(rng, segment.variates, segment.n_drawn)
+    if segment.n_drawn > segment.count:
+        columns = {name: values[: segment.count] for name, values in columns.items()}
+    return with_rows(columns, segment, 0, segment.count)
+
+
+def stream_order(segments: Sequence[Sequence[Segment]], stream: str) -> list[tuple[int, int]]:
+    """``(class, segment)`` in the order one stream draws them (see ``SamplerRule.stream``).
+
+    Examples
+    --------
+    >>> stream_order([["a0", "a1"], ["b0", "b1"]], "sampler")
+    [(0, 0), (1, 0), (0, 1), (1, 1)]
+    >>> stream_order([["a0", "a1"], ["b0", "b1"]], "class")
+    [(0, 0), (0, 1), (1, 0), (1, 1)]
+    """
+    if stream == "class":
+        return [(c, s) for c, segs in enumerate(segments) for s in range(len(segs))]
+    depth = max((len(segs) for segs in segments), default=0)
+    return [(c, s) for s in range(depth) for c, segs in enumerate(segments) if s < len(segs)]
 
 
 def _advance(rng: np.random.RandomState, variate: Variate, size: int) -> None:
@@ -135,20 +171,43 @@ class DrawIndex:
     True
     """
 
-    def __init__(self, seed: int, segments: Sequence[Segment], block_rows: int) -> None:
+    def __init__(
+        self, seed: int, segments: Sequence[Segment], block_rows: int, *, record: bool = True
+    ) -> None:
         self.seed, self.segments, self.block_rows = seed, list(segments), block_rows
         total = sum(s.count for s in self.segments)
         self.n_blocks = -(-total // block_rows)
         self._states: list[dict[tuple[int, str], State]] = [{} for _ in range(self.n_blocks)]
         self._extra_states: list[dict[str, State]] | None = None
+        self._firsts = np.concatenate(([0], np.cumsum([s.count for s in self.segments])))
+        if record:
+            rng = np.random.RandomState(seed)
+            for s in range(len(self.segments)):
+                self._record(rng, s)
+
+    @classmethod
+    def shared(
+        cls, seed: int, segments: Sequence[Sequence[Segment]], block_rows: int
+    ) -> list[DrawIndex]:
+        """One index per class, all drawn from one ``RandomState(seed)`` in the sampler's order.
+
+        For rules whose ``stream`` is ``"sampler"`` (ADASYN): one dry run over every class's
+        segments, in :func:`stream_order`.
+        """
+        indexes = [cls(seed, segs, block_rows, record=False) for segs in segments]
         rng = np.random.RandomState(seed)
-        first = 0
-        for s, segment in enumerate(self.segments):
-            for variate in segment.variates:
-                for b, piece in self._blocks_of(s, first, segment.count):
-                    self._states[b][(s, variate.name)] = rng.get_state()
-                    _advance(rng, variate, piece.stop - piece.start)
-            first += segment.count
+        for c, s in stream_order(segments, "sampler"):
+            indexes[c]._record(rng, s)
+        return indexes
+
+    def _record(self, rng: np.random.RandomState, s: int) -> None:
+        """Advance ``rng`` over segment ``s``, recording where each block's slices start."""
+        segment = self.segments[s]
+        for variate in segment.variates:
+            for b, piece in self._blocks_of(s, int(self._firsts[s]), segment.count):
+                self._states[b][(s, variate.name)] = rng.get_state()
+                _advance(rng, variate, piece.stop - piece.start)
+            _advance(rng, variate, segment.n_drawn - segment.count)  # drawn, not kept
 
     def _blocks_of(self, s: int, first: int, count: int) -> Iterator[tuple[int, Piece]]:
         b = first // self.block_rows
@@ -170,7 +229,8 @@ class DrawIndex:
             for variate in self.segments[piece.segment].variates:
                 rng.set_state(self._states[block][(piece.segment, variate.name)])
                 columns[variate.name] = variate.sample(rng, piece.stop - piece.start)
-            out.append((piece, columns))
+            segment = self.segments[piece.segment]
+            out.append((piece, with_rows(columns, segment, piece.start, piece.stop)))
         return out
 
     def index_extras(self, variates: Sequence[Variate], n_flagged: Callable[[int], int]) -> None:

@@ -7,27 +7,102 @@ from typing import Any, ClassVar
 import numpy as np
 from imblearn.over_sampling import ADASYN as _ImblearnADASYN
 from numpy.typing import NDArray
-from sklearn.base import clone
-from sklearn.utils import check_random_state
 
-from smotekit._kernels import SyntheticPlan, concat_plans
+from smotekit._kernels import SyntheticPlan
 from smotekit._validation import shown
+from smotekit.engine import (
+    ClassJob,
+    NeighborQuery,
+    PlanPiece,
+    Randint,
+    SamplerRule,
+    Segment,
+    Uniform,
+)
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
+    make_neighbors_estimator,
+    neighbors_count,
 )
-from smotekit.over_sampling._shared import fit_neighbors, other_class_counts
 
-__all__ = ["ADASYN"]
+__all__ = ["ADASYN", "ADASYNRule"]
 
 
-def _draw_adasyn(
-    rng: np.random.RandomState, graph: NDArray[np.intp], rows: NDArray[np.intp]
-) -> SyntheticPlan:
-    """imbalanced-learn's ADASYN draws: a neighbour column per row by ``choice``, then the gaps."""
-    cols = rng.choice(graph.shape[1], size=rows.size)
-    gaps = rng.uniform(size=rows.size)
-    return SyntheticPlan(rows, graph[rows, cols], gaps)
+class ADASYNRule(SamplerRule):
+    """ADASYN's rule: each row's share of the class grows with its neighbours of other classes.
+
+    Screening asks every class row for its ``n_neighbors`` nearest rows of the whole data; a
+    row's share is its fraction of other-class neighbours over the class's sum, rounded as
+    imbalanced-learn rounds it (``rint(share * n)`` rows each). The rows (segment ``rows``) are
+    each row repeated by its count; the draws are a neighbour column (``choice(k)``) and a gap.
+    All classes draw from one stream (``stream = "sampler"``): every class's main segment,
+    which draws imbalanced-learn's whole count but keeps at most the requested one, then every
+    class's top-up, one row more for each row whose share was rounded down the most.
+    """
+
+    stream = "sampler"
+
+    def __init__(self, n_neighbors: Any) -> None:
+        k = neighbors_count(n_neighbors)
+        common = {"param": "n_neighbors", "value": n_neighbors}
+        self.ratio_query = NeighborQuery(
+            "ratio",
+            k,
+            make_neighbors_estimator(n_neighbors),
+            scope="all",
+            owner="ADASYN",
+            **common,
+        )
+        self.k_query = NeighborQuery("k", k, make_neighbors_estimator(n_neighbors), **common)
+
+    def screening(self) -> tuple[NeighborQuery, ...]:
+        return (self.ratio_query,)
+
+    def partners(self) -> NeighborQuery:
+        return self.k_query
+
+    def bases(self, job: ClassJob) -> None:
+        other = job.screened["ratio"].other
+        assert other is not None
+        m = other.shape[1]
+        ratio = np.count_nonzero(other, axis=1) / m
+        if not np.sum(ratio):
+            raise RuntimeError(
+                "Not any neigbours belong to the majority class. This case will induce a NaN "
+                "case with a division by zero: no sample of class "
+                f"{shown(job.label)!r} has a sample of "
+                f"another class among its n_neighbors={m} nearest neighbours, so ADASYN has no "
+                "hard region to grow. ADASYN is not suited for this specific dataset. Use SMOTE "
+                "instead, or a larger n_neighbors."
+            )
+        job.stats["share"] = ratio / np.sum(ratio) * job.n_samples
+        return None  # every row is a base; its share may be zero
+
+    def segments(self, job: ClassJob) -> list[Segment]:
+        assert job.partners is not None
+        share = job.stats.pop("share")
+        counts = np.rint(share).astype(np.intp)
+        made = int(counts.sum())
+        rows = np.repeat(np.arange(job.n_class), counts)
+        keep = min(made, job.n_samples)
+        # Rows whose share was rounded down the most get the missing ones.
+        short = max(job.n_samples - made, 0)
+        top_up = np.sort(np.argsort(counts - share, kind="stable")[:short])
+        variates = (Randint("column", job.partners.graph.shape[1]), Uniform("gap"))
+        return [
+            Segment(keep, variates, drawn=made, rows=rows[:keep]),
+            Segment(short, variates, rows=top_up),
+        ]
+
+    def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
+        assert job.partners is not None
+        rows = draws["rows"]
+        neighbor = job.partners.graph[rows, draws["column"]]
+        return PlanPiece(SyntheticPlan(rows, neighbor, draws["gap"]))
+
+    def fitted(self) -> dict[str, Any]:
+        return {"nn_": self.k_query.estimator}
 
 
 class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
@@ -129,60 +204,11 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
     def _validate_estimator(self) -> None:
         self.nn_ = self._neighbors_estimator("n_neighbors")
 
+    def _rule(self) -> ADASYNRule:
+        return ADASYNRule(self.n_neighbors)
+
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        """Unused: ADASYN draws every class from one stream; ``_fit_resample`` plans them all."""
-        raise TypeError("ADASYN plans all classes together in _fit_resample, not class by class")
-
-    def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
-        self._validate_estimator()
-        # One stream for every class, as imbalanced-learn does.
-        rng = check_random_state(self.random_state)
-        # The difficulty ratio searches the whole X; the interpolation, each class (self.nn_).
-        whole = fit_neighbors(clone(self.nn_), X, self.n_neighbors, "n_neighbors", "ADASYN")
-        labels, plans, top_ups = [], [], []
-        for label, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
-            class_index = np.flatnonzero(y == label)
-            share = self._shares(whole, X, y, label, class_index) * n_samples
-            counts = np.rint(share).astype(np.intp)
-            graph = self._grow_from_neighbors(
-                X, label, class_index, self.nn_, self.n_neighbors, "n_neighbors"
-            )
-            plan = _draw_adasyn(rng, graph, np.repeat(np.arange(class_index.size), counts))
-            n_made = len(plan)
-            if n_made > n_samples:
-                plan = SyntheticPlan(
-                    plan.base[:n_samples], plan.neighbor[:n_samples], plan.gap[:n_samples]
-                )
-            # Rows whose share was rounded down the most get the missing ones.
-            short = max(n_samples - n_made, 0)
-            top_ups.append((graph, np.sort(np.argsort(counts - share, kind="stable")[:short])))
-            labels.append(label)
-            plans.append((plan, class_index))
-        # Missing rows are drawn after all of imbalanced-learn's draws, so none of those moves.
-        full = []
-        for (plan, class_index), (graph, rows) in zip(plans, top_ups, strict=True):
-            extra = _draw_adasyn(rng, graph, rows) if rows.size else None
-            parts = [plan] if extra is None else [plan, extra]
-            full.append(concat_plans(parts).remap(class_index).compact())
-        return self._assemble(X, y, full, labels)
-
-    def _shares(
-        self, whole: Any, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp]
-    ) -> NDArray[np.float64]:
-        """Each sample's share of the class's rows: its fraction of other-class neighbours."""
-        n_other, m = other_class_counts(whole, X, y, class_index, label)
-        ratio = n_other / m
-        if not np.sum(ratio):
-            raise RuntimeError(
-                "Not any neigbours belong to the majority class. This case will induce a NaN "
-                "case with a division by zero: no sample of class "
-                f"{shown(label)!r} has a sample of "
-                f"another class among its n_neighbors={m} nearest neighbours, so ADASYN has no "
-                "hard region to grow. ADASYN is not suited for this specific dataset. Use SMOTE "
-                "instead, or a larger n_neighbors."
-            )
-        return ratio / np.sum(ratio)
+        """Unused: ADASYN draws every class from one stream (its rule's ``stream``)."""
+        raise TypeError("ADASYN plans all classes together on the engine, not class by class")

@@ -27,7 +27,8 @@ from smotekit._validation import (
     check_strategy_counts,
     explain_strategy_result,
 )
-from smotekit.engine._memory import assemble
+from smotekit.engine._memory import assemble, run_in_memory
+from smotekit.engine._rule import SamplerRule
 from smotekit.neighbors import ExactNeighbors, within_class_neighbors
 
 __all__ = [
@@ -132,7 +133,8 @@ class SyntheticSamplerMixin(FrameResampleMixin):
     """Validation, output assembly and provenance for samplers built on the shared kernel.
 
     Put it first among the bases of a sampler that also subclasses imbalanced-learn's class, and
-    implement :meth:`_plan_class`. Declare the sampler's neighbour parameters in
+    return its engine rule from :meth:`_rule` (or, until it has one, implement
+    :meth:`_plan_class`). Declare the sampler's neighbour parameters in
     ``_neighbor_params`` and build their searches with ``_neighbors_estimator``.
 
     Attributes set by ``fit_resample``
@@ -239,8 +241,30 @@ class SyntheticSamplerMixin(FrameResampleMixin):
         X_class = X[class_index]
         return within_class_neighbors(estimator, X_class, k if k is not None else 1)
 
+    def _rule(self) -> SamplerRule | None:
+        """This sampler's engine rule, built from its parameters (``None``: it has none yet).
+
+        A sampler with a rule runs on the engine's memory executor; the same rule runs
+        blockwise (files, Dask) through :func:`smotekit.over_sampling._rules.rule_for`.
+        """
+        return None
+
     def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
         self._validate_estimator()  # type: ignore[attr-defined]
+        rule = self._rule()
+        if rule is not None:
+            X_res, y_res, provenance = run_in_memory(
+                rule,
+                X,
+                y,
+                self.sampling_strategy_,
+                self.random_state,
+                integer_rounding=self._integer_rounding(),
+            )
+            self._keep_provenance(provenance)
+            for name, value in rule.fitted().items():
+                setattr(self, name, value)
+            return X_res, y_res
         plans: list[SyntheticPlan] = []
         labels: list[Any] = []
         for label, n_samples in self.sampling_strategy_.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -10,10 +11,12 @@ from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, draw_smote
 from smotekit._validation import check_class_large_enough, shown, warn_user
+from smotekit.engine import ClassJob, NeighborQuery, PlanPiece, Uniform, Variate, smote_triples
 from smotekit.exceptions import NoSyntheticSamplesWarning
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
+    make_neighbors_estimator,
     neighbors_count,
 )
 from smotekit.over_sampling._shared import (
@@ -22,8 +25,84 @@ from smotekit.over_sampling._shared import (
     neighbors_of_rows,
     other_class_counts,
 )
+from smotekit.over_sampling._smote import SMOTERule
 
-__all__ = ["BorderlineSMOTE"]
+__all__ = ["BorderlineRule", "BorderlineSMOTE"]
+
+
+def _no_danger_message(label: Any, m: int, n_samples: int) -> str:
+    return (
+        f"BorderlineSMOTE found no sample of class {shown(label)!r} in danger (at least half, "
+        f"but not all, of its m_neighbors={m} nearest neighbours in other classes), so it "
+        f"generated none of the {n_samples} samples requested for it. The class is either well "
+        "separated or all noise: try a larger m_neighbors, or smotekit.SMOTE to grow from "
+        "every sample."
+    )
+
+
+class BorderlineRule(SMOTERule):
+    """Borderline-SMOTE's rule: only the rows in danger grow (see :class:`BorderlineSMOTE`).
+
+    ``kind="borderline-2"`` takes partners among all rows and shortens a move towards another
+    class by a factor ~ U(0, 0.5), drawn after the gaps from a restarted stream, in row order.
+    """
+
+    extras: tuple[Variate, ...] = (Uniform("shorten", 0.0, 0.5),)
+
+    def __init__(self, k_neighbors: Any, m_neighbors: Any, kind: str) -> None:
+        super().__init__(k_neighbors)
+        self.kind = kind
+        if kind == "borderline-2":
+            self.k_query = replace(self.k_query, scope="all", owner="BorderlineSMOTE")
+        else:
+            self.extras = ()
+        self.m_query = NeighborQuery(
+            "m",
+            neighbors_count(m_neighbors),
+            make_neighbors_estimator(m_neighbors),
+            scope="all",
+            param="m_neighbors",
+            value=m_neighbors,
+            owner="BorderlineSMOTE",
+        )
+        self.in_danger_indices: dict[Any, NDArray[np.intp]] = {}
+
+    def screening(self) -> tuple[NeighborQuery, ...]:
+        return (self.m_query,)
+
+    def bases(self, job: ClassJob) -> NDArray[np.intp]:
+        other = job.screened["m"].other
+        assert other is not None
+        m = other.shape[1]
+        danger = np.flatnonzero(in_danger(np.count_nonzero(other, axis=1), m))
+        if danger.size == 0:
+            warn_user(_no_danger_message(job.label, m, job.n_samples), NoSyntheticSamplesWarning)
+        elif job.ids is not None:
+            self.in_danger_indices[job.label] = job.ids[danger]
+        return danger
+
+    def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
+        plan, rows, cols = smote_triples(job, draws)
+        if self.kind != "borderline-2":
+            return PlanPiece(plan)
+        assert job.partners is not None and job.partners.other is not None
+        return PlanPiece(plan, job.partners.other[rows, cols])
+
+    def adjust(
+        self, job: ClassJob, piece: PlanPiece, extra: dict[str, NDArray[Any]]
+    ) -> SyntheticPlan:
+        scale = np.ones(len(piece.plan))
+        if piece.flagged is not None:
+            scale[piece.flagged] = extra["shorten"]
+        plan = piece.plan
+        return SyntheticPlan(plan.base, plan.neighbor, plan.gap, scale)
+
+    def fitted(self) -> dict[str, Any]:
+        return {
+            **super().fitted(),
+            "nn_m_": self.m_query.estimator,
+            "in_danger_indices": self.in_danger_indices,
+        }
 
 
 class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
@@ -139,6 +218,9 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         self.in_danger_indices: dict[Any, NDArray[np.intp]] = {}
         self._fitted_on: dict[str, Any] = {}
 
+    def _rule(self) -> BorderlineRule:
+        return BorderlineRule(self.k_neighbors, self.m_neighbors, self.kind)
+
     def _fitted(self, name: str, X: Any) -> Any:
         """The ``m`` (or Borderline-2 ``k``) search fitted on the whole ``X``, once per call."""
         if name not in self._fitted_on:
@@ -154,14 +236,7 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
         n_other, m = other_class_counts(self._fitted("m", X), X, y, class_index, label)
         danger = in_danger(n_other, m)
         if not danger.any():
-            warn_user(
-                f"BorderlineSMOTE found no sample of class {shown(label)!r} in danger (at "
-                f"least half, but not all, of its m_neighbors={m} nearest neighbours in other "
-                f"classes), so it generated none of the {n_samples} samples requested for it. "
-                "The class is either well separated or all noise: try a larger m_neighbors, "
-                "or smotekit.SMOTE to grow from every sample.",
-                NoSyntheticSamplesWarning,
-            )
+            warn_user(_no_danger_message(label, m, n_samples), NoSyntheticSamplesWarning)
             return SyntheticPlan(
                 np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float64)
             )

@@ -9,12 +9,37 @@ from imblearn.over_sampling import SMOTE as _ImblearnSMOTE
 from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, draw_smote
+from smotekit.engine import NeighborQuery, SamplerRule
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
+    make_neighbors_estimator,
+    neighbors_count,
 )
 
-__all__ = ["SMOTE"]
+__all__ = ["SMOTE", "SMOTERule"]
+
+
+class SMOTERule(SamplerRule):
+    """SMOTE's rule: every row grows towards one of its ``k`` nearest rows of the class.
+
+    The engine's default steps are SMOTE's; the rule only names the partner query, built from a
+    ``k_neighbors`` parameter (an int, or an estimator returning ``k + 1`` neighbours).
+    """
+
+    def __init__(self, k_neighbors: Any) -> None:
+        self.k_query = NeighborQuery(
+            "k",
+            neighbors_count(k_neighbors),
+            make_neighbors_estimator(k_neighbors),
+            value=k_neighbors,
+        )
+
+    def partners(self) -> NeighborQuery:
+        return self.k_query
+
+    def fitted(self) -> dict[str, Any]:
+        return {"nn_k_": self.k_query.estimator}
 
 
 class SMOTE(SyntheticSamplerMixin, _ImblearnSMOTE):
@@ -102,6 +127,9 @@ class SMOTE(SyntheticSamplerMixin, _ImblearnSMOTE):
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = self._neighbors_estimator("k_neighbors")
+
+    def _rule(self) -> SMOTERule:
+        return SMOTERule(self.k_neighbors)
 
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any, ClassVar
 
 import numpy as np
@@ -16,17 +17,22 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import _safe_indexing, check_array
 from sklearn.utils.validation import _num_features
 
-from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote, interpolate
+from smotekit._kernels import SyntheticPlan
 from smotekit._validation import check_finite
+from smotekit.engine import Capabilities, Chunk, ClassJob, run_in_memory
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
 )
+from smotekit.over_sampling._smote import SMOTERule
 
 __all__ = [
     "SMOTENC",
+    "SMOTENCRule",
     "check_two_classes",
     "encode_categories",
+    "index_columns",
+    "neighbor_space",
     "tie_counts",
     "tie_ranks",
     "vote_categories",
@@ -255,6 +261,144 @@ def vote_feature(
         lowest = np.minimum.reduceat(pair_rank, row_starts)
         winners = pair_rank == lowest[rows]
         out[start + rows[winners]] = cols[winners]
+
+
+def index_columns(spec: Any) -> NDArray[np.intp]:
+    """Sorted column indices from indices or a boolean mask (a rule's ``categorical``)."""
+    columns = np.asarray(spec)
+    if columns.dtype == bool:
+        return np.flatnonzero(columns)
+    return np.unique(columns.astype(np.intp))
+
+
+def neighbor_space(
+    X_cont: NDArray[Any], codes: NDArray[np.intp], offsets: NDArray[np.intp], value: Any
+) -> Any:
+    """Rows as SMOTE-NC's neighbour search sees them: continuous | one-hot scaled by ``value``.
+
+    ``codes`` are the rows' category numbers per feature, ``offsets`` where each feature's
+    one-hot columns start (one more entry: the total).
+    """
+    m, n_cont = X_cont.shape
+    width = n_cont + int(offsets[-1])
+    dtype = _search_dtype(X_cont)
+    cols = (codes + offsets[:-1]).ravel() + n_cont
+    rows = np.repeat(np.arange(m), codes.shape[1])
+    if offsets[-1] <= DENSE_MAX_CATEGORIES and m * width * dtype.itemsize <= DENSE_ENCODING_BYTES:
+        space = np.zeros((m, width), dtype=dtype)
+        space[:, :n_cont] = X_cont
+        space[rows, cols] = value
+        return space
+    onehot = sparse.csr_matrix(
+        (np.full(rows.size, value, dtype=dtype), (rows, cols - n_cont)),
+        shape=(m, int(offsets[-1])),
+    )
+    return sparse.hstack([sparse.csr_matrix(X_cont, dtype=dtype), onehot], format="csr")
+
+
+class SMOTENCRule(SMOTERule):
+    """SMOTE-NC's rule: SMOTE on the continuous columns, then a vote for each category.
+
+    A class is searched as its continuous columns and a one-hot encoding of its categories
+    scaled by the median standard deviation of the continuous columns over sqrt(2)
+    (:func:`neighbor_space`); :meth:`finish` gives each synthetic row, per categorical feature,
+    the category most frequent among its base's neighbours (:func:`vote_feature`), ties broken
+    by one permutation per feature over the whole class (:meth:`prepare_finish`). The data
+    comes in one of two forms:
+
+    * ``codes=None``: a numeric array whose ``categorical`` columns hold category values; they
+      are interpolated with the rest, then overwritten by the vote (executors over files and
+      partitions);
+    * ``codes`` given: the array holds the continuous columns only and ``codes`` every row's
+      category numbers (``n_categories`` per feature); votes are kept in :attr:`votes`, per
+      class, for the estimator to decode (:class:`SMOTENC`, whose columns may be text).
+
+    ``truncate`` truncates the one-hot value for integer data, as imbalanced-learn does.
+    """
+
+    capabilities = Capabilities(features="mixed")
+
+    def __init__(
+        self,
+        k_neighbors: Any,
+        categorical: NDArray[np.intp],
+        *,
+        codes: NDArray[np.intp] | None = None,
+        n_categories: list[int] | None = None,
+        truncate: bool = False,
+    ) -> None:
+        super().__init__(k_neighbors)
+        self.categorical = categorical
+        self.codes, self.n_categories, self.truncate = codes, n_categories, truncate
+        self.median_std: dict[Any, float] = {}
+        self.votes: dict[Any, NDArray[np.intp]] = {}
+
+    def search_space(self, job: ClassJob, X_class: NDArray[Any]) -> Any:
+        if self.codes is None:
+            cont = X_class[:, np.setdiff1d(np.arange(X_class.shape[1]), self.categorical)]
+            categories = [np.unique(X_class[:, j]) for j in self.categorical]
+            codes = np.column_stack(
+                [
+                    np.searchsorted(values, X_class[:, j])
+                    for values, j in zip(categories, self.categorical, strict=True)
+                ]
+            )
+            n_categories = [c.size for c in categories]
+        else:
+            assert job.ids is not None and self.n_categories is not None
+            cont, codes, categories = X_class, self.codes[job.ids], None
+            n_categories = self.n_categories
+        median_std = float(np.median(_column_stds(cont)))
+        self.median_std[job.label] = median_std
+        dtype = _search_dtype(cont)
+        value = dtype.type(median_std / np.sqrt(2))
+        if self.truncate and cont.dtype.kind in "biu":
+            # imbalanced-learn stores the one-hot value in the integer array: truncated.
+            value = dtype.type(np.trunc(value))
+        offsets = np.concatenate(([0], np.cumsum(n_categories))).astype(np.intp)
+        # With a zero median the one-hot entries vanish from the search; imbalanced-learn then
+        # votes with plain ones.
+        vote_value = 1.0 if math.isclose(median_std / np.sqrt(2), 0) else float(value)
+        job.stats.update(
+            codes=codes, categories=categories, n_categories=n_categories, vote_value=vote_value
+        )
+        return neighbor_space(cont, codes, offsets, value)
+
+    def _vote_args(self, job: ClassJob, j: int) -> tuple[Any, ...]:
+        assert job.partners is not None
+        n_cat = job.stats["n_categories"][j]
+        return job.stats["codes"][:, j], job.partners.graph, n_cat, job.stats["vote_value"]
+
+    def prepare_finish(
+        self, job: ClassJob, plans: list[SyntheticPlan], rng: np.random.RandomState
+    ) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
+        base = np.concatenate([plan.base for plan in plans])
+        ranks = []
+        for j in range(len(job.stats["n_categories"])):
+            codes, graph, n_cat, value = self._vote_args(job, j)
+            ranks.append(tie_ranks(rng, tie_counts(codes, graph, base, n_cat, value)))
+        return ranks
+
+    def finish(self, job: ClassJob, chunk: Chunk) -> None:
+        n = len(chunk.plan)
+        n_features = len(job.stats["n_categories"])
+        if self.codes is not None:
+            votes = self.votes.setdefault(
+                job.label, np.empty((job.n_samples, n_features), dtype=np.intp)
+            )
+        winners = np.empty(n, dtype=np.intp)
+        for j in range(n_features):
+            codes, graph, n_cat, value = self._vote_args(job, j)
+            rank, first_pair = chunk.state[j]
+            pairs = first_pair[chunk.start : chunk.start + n]
+            vote_feature(codes, graph, chunk.plan.base, n_cat, value, rank, pairs, winners)
+            if self.codes is None:
+                chunk.out[:, self.categorical[j]] = job.stats["categories"][j][winners]
+            else:
+                votes[chunk.start : chunk.start + n, j] = winners
+
+    def fitted(self) -> dict[str, Any]:
+        return {**super().fitted(), "median_std_": self.median_std}
 
 
 class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
@@ -492,74 +636,43 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
         codes = _category_codes(X_ohe, offsets, X_cont.shape[0])
         return X_cont, np.asarray(X_cat), codes, dtype_ohe
 
-    def _neighbor_space(
-        self, X_cont: NDArray[Any], codes: NDArray[np.intp], offsets: NDArray[np.intp], value: Any
-    ) -> Any:
-        """The class's rows as the neighbour search sees them (continuous | scaled one-hot)."""
-        m, n_cont = X_cont.shape
-        width = n_cont + int(offsets[-1])
-        dtype = _search_dtype(X_cont)
-        cols = (codes + offsets[:-1]).ravel() + n_cont
-        rows = np.repeat(np.arange(m), codes.shape[1])
-        if (
-            offsets[-1] <= DENSE_MAX_CATEGORIES
-            and m * width * dtype.itemsize <= DENSE_ENCODING_BYTES
-        ):
-            space = np.zeros((m, width), dtype=dtype)
-            space[:, :n_cont] = X_cont
-            space[rows, cols] = value
-            return space
-        onehot = sparse.csr_matrix(
-            (np.full(rows.size, value, dtype=dtype), (rows, cols - n_cont)),
-            shape=(m, int(offsets[-1])),
+    def _rule(self) -> SMOTENCRule:
+        """The rule over a numeric array whose categorical columns hold category values."""
+        return SMOTENCRule(
+            self.k_neighbors,
+            index_columns(self.categorical_features),
+            truncate=self._integer_rounding() == "truncate",
         )
-        return sparse.hstack([sparse.csr_matrix(X_cont, dtype=dtype), onehot], format="csr")
 
     def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
         self.n_features_ = _num_features(X)
         self._validate_column_types(X)
         self._validate_estimator()
-        X_cont, X_cat, codes, dtype_ohe = self._encode(X)
-        n_categories = [c.size for c in self.categorical_encoder_.categories_]
-        offsets = np.concatenate(([0], np.cumsum(n_categories))).astype(np.intp)
-
-        plans: list[SyntheticPlan] = []
-        blocks_cont: list[NDArray[Any]] = []
-        blocks_codes: list[NDArray[np.intp]] = []
-        labels: list[Any] = []
-        self.median_std_ = {}
-        for label, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
-            class_index = np.flatnonzero(y == label)
-            median_std = float(np.median(_column_stds(X_cont[class_index])))
-            self.median_std_[label] = median_std
-            value = dtype_ohe.type(median_std / np.sqrt(2))
-            if X_cont.dtype.kind in "biu" and self._integer_rounding() == "truncate":
-                # imbalanced-learn stores the one-hot value in the integer array: truncated.
-                value = dtype_ohe.type(np.trunc(value))
-            space = self._neighbor_space(X_cont[class_index], codes[class_index], offsets, value)
-            local = np.arange(class_index.size)
-            graph = self._grow_from_neighbors(space, label, local, self.nn_k_, self.k_neighbors)
-            plan = draw_smote(self._class_rng(), graph, n_samples)
-            block = np.empty((n_samples, X_cont.shape[1]), dtype=X_cont.dtype)
-            interpolate(
-                X_cont,
-                plan.remap(class_index),
-                block,
-                integer_rounding=self._integer_rounding(),
-            )
-            # With a zero median the one-hot entries vanish from the search; imbalanced-learn then
-            # votes with plain ones.
-            vote_value = 1.0 if math.isclose(median_std / np.sqrt(2), 0) else float(value)
-            new_codes = vote_categories(
-                self._class_rng(), codes[class_index], graph, plan.base, n_categories, vote_value
-            )
-            plans.append(plan.remap(class_index))
-            blocks_cont.append(block)
-            blocks_codes.append(new_codes)
-            labels.append(label)
-        self.provenance_ = concat_plans(plans).to_records()
+        X_cont, X_cat, codes, _ = self._encode(X)
+        # The engine runs on the continuous columns; the categories travel as codes (text
+        # columns included) and the rule keeps its votes for the decoder.
+        rule = SMOTENCRule(
+            self.k_neighbors,
+            self.categorical_features_,
+            codes=codes,
+            n_categories=[c.size for c in self.categorical_encoder_.categories_],
+            truncate=self._integer_rounding() == "truncate",
+        )
+        X_res, _, plans = run_in_memory(
+            rule,
+            X_cont,
+            y,
+            self.sampling_strategy_,
+            self.random_state,
+            integer_rounding=self._integer_rounding(),
+        )
+        self._keep_provenance(plans)
+        for name, value in rule.fitted().items():
+            setattr(self, name, value)
+        labels = [label for label, n in self.sampling_strategy_.items() if n > 0]
+        ends = np.cumsum([X_cont.shape[0], *(len(plan) for plan in plans)])
+        blocks_cont = [X_res[lo:hi] for lo, hi in pairwise(ends)]
+        blocks_codes = [rule.votes[label] for label in labels]
         return self._assemble_mixed(X, y, X_cont, X_cat, blocks_cont, blocks_codes, labels)
 
     def _decode(self, new_codes: NDArray[np.intp]) -> NDArray[Any]:
