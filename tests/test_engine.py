@@ -1,7 +1,7 @@
 """The engine: a rule stated once runs in memory and blockwise with the same rows.
 
-* the memory executor gives today's samplers' rows and provenance exactly (SMOTE,
-  Borderline-SMOTE 1 and 2, SMOTE-NC on numeric arrays);
+* the memory executor gives the samplers' rows and provenance exactly (SMOTE,
+  Borderline-SMOTE 1 and 2, SMOTE-NC on numeric arrays, ADASYN with its sampler-wide stream);
 * the blockwise executor with imbalanced-learn's seeding gives the memory executor's rows for
   any partitioning and block size; with block seeding, the same rows for any partitioning (and
   the Dask path's rows);
@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from imblearn import over_sampling as imblearn_over_sampling
 from sklearn.datasets import make_classification
 
-from smotekit import SMOTE, SMOTENC, BorderlineSMOTE
+from smotekit import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
 from smotekit._kernels import SyntheticPlan, concat_plans
 from smotekit.engine import (
     Capabilities,
@@ -34,6 +35,8 @@ from smotekit.engine import (
     run_in_memory,
     smote_triples,
 )
+from smotekit.engine._memory import plan_in_memory
+from smotekit.engine._streams import DrawIndex, draw_segment, stream_order
 from smotekit.neighbors import ExactNeighbors
 from smotekit.over_sampling._rules import rule_for
 
@@ -43,6 +46,9 @@ SAMPLERS = {
     "borderline-2": lambda seed: BorderlineSMOTE(random_state=seed, kind="borderline-2"),
     # columns 1 and 3 hold 4 and 3 categories (see make_data): ties in the vote are common
     "smotenc": lambda seed: SMOTENC(categorical_features=[1, 3], random_state=seed),
+    "adasyn": lambda seed: ADASYN(random_state=seed),
+    # both rounding cases on make_data(seed=1): a class drawn beyond its count, one topped up
+    "adasyn-dict": lambda seed: ADASYN(random_state=seed, sampling_strategy={1: 701, 2: 650}),
 }
 
 
@@ -103,14 +109,15 @@ def test_blockwise_with_imbalanced_learns_seeding_gives_the_memory_rows(name, cu
     sampler = SAMPLERS[name](3)
     X_ref, y_ref = sampler.fit_resample(X, y)
     X_res, y_res, provenance = blockwise(
-        rule_for(sampler), X, y, cuts, random_state=3, block_rows=block_rows
-    )
+        rule_for(sampler), X, y, cuts, random_state=3, block_rows=block_rows,
+        sampling_strategy=sampler.sampling_strategy,
+    )  # fmt: skip
     np.testing.assert_array_equal(X_res, X_ref)
     np.testing.assert_array_equal(y_res, y_ref)
     np.testing.assert_array_equal(provenance, sampler.provenance_)
 
 
-@pytest.mark.parametrize("name", ["smote", "borderline-2"])
+@pytest.mark.parametrize("name", ["smote", "borderline-2", "adasyn"])
 @pytest.mark.parametrize("rounding", ["nearest", "truncate"])
 def test_integer_rounding_reaches_both_executors(name, rounding):
     X, y = make_data(seed=7)
@@ -130,7 +137,7 @@ def test_integer_rounding_reaches_both_executors(name, rounding):
 
 @settings(max_examples=15, deadline=None)
 @given(
-    name=st.sampled_from(sorted(SAMPLERS)),
+    name=st.sampled_from(sorted(set(SAMPLERS) - {"adasyn-dict"})),  # two classes here
     cuts=st.lists(st.integers(0, 300), max_size=6).map(sorted),
     block_rows=st.integers(1, 500),
     seed=st.integers(0, 2**31 - 1),
@@ -190,6 +197,79 @@ def test_a_class_without_danger_warns_and_grows_nothing_in_both_executors():
     with pytest.warns(UserWarning, match="class 1 in danger"):
         X_blk, _, _ = blockwise(rule, X, y, [100], random_state=0)
     assert X_res.shape == X_blk.shape == X.shape
+
+
+def test_adasyn_draws_beyond_its_count_and_tops_up_on_one_stream():
+    """The blockwise test's data has both of ADASYN's rounding cases, so they are checked."""
+    X, y = make_data(seed=1)
+    sampler = SAMPLERS["adasyn-dict"](3)
+    sampler.fit_resample(X, y)
+    _, _, jobs = plan_in_memory(rule_for(sampler), X, y, sampler.sampling_strategy_, 3)
+    main, top_up = zip(*(job.segments for job in jobs), strict=True)
+    assert any(s.n_drawn > s.count for s in main) and any(s.count > 0 for s in top_up)
+
+
+def test_draw_index_of_the_sampler_stream_gives_each_class_its_slices():
+    """Two classes on one stream: all main segments (drawn beyond what is kept), then top-ups."""
+    variates = (Randint("column", 5), Uniform("gap"))
+    segments = [
+        [Segment(7, variates, drawn=10, rows=np.arange(7)), Segment(3, variates)],
+        [Segment(4, variates, rows=np.arange(4) + 20), Segment(2, variates, rows=np.arange(2))],
+    ]
+    whole = np.random.RandomState(8)
+    expected: list[list[dict]] = [[], []]
+    for c, s in stream_order(segments, "sampler"):
+        expected[c].append(draw_segment(whole, segments[c][s]))
+    for c, index in enumerate(DrawIndex.shared(8, segments, block_rows=3)):
+        blocks = [columns for b in range(index.n_blocks) for _, columns in index.draws(b)]
+        for name in ("column", "gap", "rows"):
+            wanted = [d[name] for d in expected[c] if name in d]
+            got = [d[name] for d in blocks if name in d]
+            np.testing.assert_array_equal(np.concatenate(got), np.concatenate(wanted))
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (SMOTE(random_state=4), imblearn_over_sampling.SMOTE(random_state=4)),
+        (
+            BorderlineSMOTE(random_state=4, kind="borderline-2"),
+            imblearn_over_sampling.BorderlineSMOTE(random_state=4, kind="borderline-2"),
+        ),
+        (ADASYN(random_state=4), imblearn_over_sampling.ADASYN(random_state=4)),
+        (
+            SMOTENC([1, 3], random_state=4),
+            imblearn_over_sampling.SMOTENC([1, 3], random_state=4),
+        ),
+    ],
+    ids=["smote", "borderline-2", "adasyn", "smotenc"],
+)
+def test_rule_for_gives_a_samplers_own_rule_and_maps_imbalanced_learns(ours, theirs):
+    X, y = make_data(seed=3)
+    rule = rule_for(ours)
+    assert type(rule) is type(ours._rule())
+    X_ref, _ = ours.fit_resample(X, y)
+    X_theirs, _, _ = run_in_memory(rule_for(theirs), X, y, ours.sampling_strategy_, 4)
+    np.testing.assert_array_equal(X_theirs, X_ref)
+
+
+def test_estimators_copy_what_their_rule_learnt():
+    X, y = make_data(seed=2)
+    for sampler in (BorderlineSMOTE(random_state=0), SMOTENC([1, 3], random_state=0)):
+        sampler.fit_resample(X, y)
+        rule = rule_for(sampler)
+        run_in_memory(rule, X, y, sampler.sampling_strategy_, 0)
+        learnt = rule.fitted()
+        assert learnt["nn_k_"].n_samples_fit_ == sampler.nn_k_.n_samples_fit_
+        for name in ("in_danger_indices", "median_std_"):
+            if name in learnt:
+                mine, theirs = learnt[name], getattr(sampler, name)
+                assert mine.keys() == theirs.keys() and mine
+                for label in mine:
+                    np.testing.assert_array_equal(mine[label], theirs[label])
+    adasyn = ADASYN(random_state=0)
+    adasyn.fit_resample(X, y)
+    assert adasyn.nn_.n_samples_fit_ == np.bincount(y)[-1]  # searched within the last class
 
 
 # -- a sampler written here, run by both executors with no edit elsewhere ----------------------

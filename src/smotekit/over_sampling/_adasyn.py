@@ -87,7 +87,7 @@ class ADASYNRule(SamplerRule):
         rows = np.repeat(np.arange(job.n_class), counts)
         keep = min(made, job.n_samples)
         # Rows whose share was rounded down the most get the missing ones.
-        short = max(job.n_samples - made, 0)
+        short = job.n_samples - keep
         top_up = np.sort(np.argsort(counts - share, kind="stable")[:short])
         variates = (Randint("column", job.partners.graph.shape[1]), Uniform("gap"))
         return [

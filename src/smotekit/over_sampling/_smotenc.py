@@ -335,7 +335,10 @@ class SMOTENCRule(SMOTERule):
 
     def search_space(self, job: ClassJob, X_class: NDArray[Any]) -> Any:
         if self.codes is None:
-            cont = X_class[:, np.setdiff1d(np.arange(X_class.shape[1]), self.categorical)]
+            # C order, as the estimator's continuous block: the std's summation order (hence
+            # its last bit) depends on the layout.
+            continuous = np.setdiff1d(np.arange(X_class.shape[1]), self.categorical)
+            cont = np.ascontiguousarray(X_class[:, continuous])
             categories = [np.unique(X_class[:, j]) for j in self.categorical]
             codes = np.column_stack(
                 [
