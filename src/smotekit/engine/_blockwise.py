@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,13 @@ from numpy.typing import NDArray
 
 from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._strategy import strategy_from_counts
-from smotekit.engine._memory import apply_extras, class_space, join_pieces, overrides
+from smotekit.engine._memory import (
+    apply_extras,
+    class_space,
+    join_pieces,
+    overrides,
+    prepare_job,
+)
 from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, SamplerRule
 from smotekit.engine._search import check_query, search_class
 from smotekit.engine._streams import (
@@ -239,20 +246,10 @@ def run_blockwise(
 
 def _prepare(rule: SamplerRule, cls: _Class) -> bool:
     """A class's bases, partners and segments; ``False`` if it has no base."""
-    job = cls.job
-    for query in rule.screening():
-        job.screened[query.name] = _answer(rule, cls, query, None)
-    job.bases = rule.bases(job)
-    job.screened.clear()  # only the bases need them
-    if job.n_bases == 0:
-        return False
-    partner_query = rule.partners()
-    if partner_query is not None:
-        job.partners = _answer(rule, cls, partner_query, job.bases)
+    ready = prepare_job(rule, cls.job, partial(_answer, rule, cls))
     cls.answers.clear()
-    job.stats.pop("space", None)
-    job.segments = rule.segments(job)
-    return True
+    cls.job.stats.pop("space", None)
+    return ready
 
 
 def _index(rule: SamplerRule, cls: _Class, index: DrawIndex, seed: int, block_rows: int) -> None:

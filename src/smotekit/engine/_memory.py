@@ -10,6 +10,7 @@ synthetic rows per class in sorted label order, written in place by the shared k
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ __all__ = [
     "join_pieces",
     "overrides",
     "plan_in_memory",
+    "prepare_job",
     "run_in_memory",
 ]
 
@@ -87,9 +89,10 @@ def class_space(rule: SamplerRule, job: ClassJob, X_class: Any) -> Any:
 def _answer(
     rule: SamplerRule,
     query: NeighborQuery,
+    local: NDArray[np.intp] | None,
+    *,
     job: ClassJob,
     X: Any,
-    local: NDArray[np.intp] | None,
     whole: _WholeData,
 ) -> Answer:
     class_index = job.ids
@@ -101,19 +104,25 @@ def _answer(
     return search_class(query, class_space(rule, job, X[class_index]), local)
 
 
-def _prepare(rule: SamplerRule, X: Any, job: ClassJob, whole: _WholeData) -> ClassJob | None:
-    """A class's bases, partners and segments; ``None`` if it has no base."""
+def prepare_job(
+    rule: SamplerRule, job: ClassJob, answer: Callable[[NeighborQuery, Any], Answer]
+) -> bool:
+    """A class's bases, partners and segments; ``False`` if it has no base.
+
+    ``answer(query, asking)`` answers a query for the class rows ``asking`` (``None``: all),
+    wherever the executor holds the rows.
+    """
     for query in rule.screening():
-        job.screened[query.name] = _answer(rule, query, job, X, None, whole)
+        job.screened[query.name] = answer(query, None)
     job.bases = rule.bases(job)
     job.screened.clear()  # only the bases need them
     if job.n_bases == 0:
-        return None
+        return False
     partner_query = rule.partners()
     if partner_query is not None:
-        job.partners = _answer(rule, partner_query, job, X, job.bases, whole)
+        job.partners = answer(partner_query, job.bases)
     job.segments = rule.segments(job)
-    return job
+    return True
 
 
 def _plan(
@@ -161,10 +170,8 @@ def plan_in_memory(
         if n_samples == 0:
             continue
         class_index = np.flatnonzero(y == label)
-        job = _prepare(
-            rule, X, ClassJob(label, class_index.size, n_samples, ids=class_index), whole
-        )
-        if job is None:
+        job = ClassJob(label, class_index.size, n_samples, ids=class_index)
+        if not prepare_job(rule, job, partial(_answer, rule, job=job, X=X, whole=whole)):
             continue
         jobs.append(job)
         if rule.stream == "class":

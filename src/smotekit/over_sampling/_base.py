@@ -253,18 +253,7 @@ class SyntheticSamplerMixin(FrameResampleMixin):
         self._validate_estimator()  # type: ignore[attr-defined]
         rule = self._rule()
         if rule is not None:
-            X_res, y_res, provenance = run_in_memory(
-                rule,
-                X,
-                y,
-                self.sampling_strategy_,
-                self.random_state,
-                integer_rounding=self._integer_rounding(),
-            )
-            self._keep_provenance(provenance)
-            for name, value in rule.fitted().items():
-                setattr(self, name, value)
-            return X_res, y_res
+            return self._run_rule(rule, X, y)
         plans: list[SyntheticPlan] = []
         labels: list[Any] = []
         for label, n_samples in self.sampling_strategy_.items():
@@ -275,6 +264,21 @@ class SyntheticSamplerMixin(FrameResampleMixin):
             plans.append(self._plan_class(X, y, label, class_index, n_samples).compact())
             labels.append(label)
         return self._assemble(X, y, plans, labels)
+
+    def _run_rule(self, rule: SamplerRule, X: Any, y: NDArray[Any]) -> tuple[Any, NDArray[Any]]:
+        """``rule`` on the memory executor; keeps the provenance and what the rule learnt."""
+        X_res, y_res, plans = run_in_memory(
+            rule,
+            X,
+            y,
+            self.sampling_strategy_,
+            self.random_state,
+            integer_rounding=self._integer_rounding(),
+        )
+        self._keep_provenance(plans)
+        for name, value in rule.fitted().items():
+            setattr(self, name, value)
+        return X_res, y_res
 
     def _assemble(
         self, X: Any, y: NDArray[Any], plans: list[SyntheticPlan], labels: list[Any]

@@ -19,7 +19,7 @@ from sklearn.utils.validation import _num_features
 
 from smotekit._kernels import SyntheticPlan
 from smotekit._validation import check_finite
-from smotekit.engine import Capabilities, Chunk, ClassJob, run_in_memory
+from smotekit.engine import Capabilities, Chunk, ClassJob
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
@@ -661,19 +661,10 @@ class SMOTENC(SyntheticSamplerMixin, _ImblearnSMOTENC):
             n_categories=[c.size for c in self.categorical_encoder_.categories_],
             truncate=self._integer_rounding() == "truncate",
         )
-        X_res, _, plans = run_in_memory(
-            rule,
-            X_cont,
-            y,
-            self.sampling_strategy_,
-            self.random_state,
-            integer_rounding=self._integer_rounding(),
-        )
-        self._keep_provenance(plans)
-        for name, value in rule.fitted().items():
-            setattr(self, name, value)
+        X_res, _ = self._run_rule(rule, X_cont, y)
+        # Every class grows by its full count: its block follows the previous class's.
         labels = [label for label, n in self.sampling_strategy_.items() if n > 0]
-        ends = np.cumsum([X_cont.shape[0], *(len(plan) for plan in plans)])
+        ends = np.cumsum([X_cont.shape[0], *(self.sampling_strategy_[label] for label in labels)])
         blocks_cont = [X_res[lo:hi] for lo, hi in pairwise(ends)]
         blocks_codes = [rule.votes[label] for label in labels]
         return self._assemble_mixed(X, y, X_cont, X_cat, blocks_cont, blocks_codes, labels)
