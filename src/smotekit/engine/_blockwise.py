@@ -248,7 +248,6 @@ def _prepare(rule: SamplerRule, cls: _Class) -> bool:
     """A class's bases, partners and segments; ``False`` if it has no base."""
     ready = prepare_job(rule, cls.job, partial(_answer, rule, cls))
     cls.answers.clear()
-    cls.job.stats.pop("space", None)
     return ready
 
 

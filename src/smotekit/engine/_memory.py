@@ -121,6 +121,7 @@ def prepare_job(
     partner_query = rule.partners()
     if partner_query is not None:
         job.partners = answer(partner_query, job.bases)
+    job.stats.pop("space", None)  # the searches are done; keep no copy of the class
     job.segments = rule.segments(job)
     return True
 
@@ -147,7 +148,6 @@ def _plan(
         plan.gap,
         plan.scale,
     )
-    job.stats.pop("space", None)  # the search is done; keep no copy of the class
     if not overrides(rule, "finish"):
         job.partners = None  # as today, a class's graph does not outlive its draws
     # Compact at once: the wide plan must not outlive this class's draws.
