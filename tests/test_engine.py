@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn import over_sampling as imblearn_over_sampling
 from sklearn.datasets import make_classification
+from sklearn.neighbors import NearestNeighbors
 
 from smotekit import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
 from smotekit._kernels import SyntheticPlan, concat_plans
@@ -207,6 +208,42 @@ def test_adasyn_draws_beyond_its_count_and_tops_up_on_one_stream():
     _, _, jobs = plan_in_memory(rule_for(sampler), X, y, sampler.sampling_strategy_, 3)
     main, top_up = zip(*(job.segments for job in jobs), strict=True)
     assert any(s.n_drawn > s.count for s in main) and any(s.count > 0 for s in top_up)
+
+
+def adasyn_by_hand(X, y, strategy, seed, k=5):
+    """ADASYN's documented rows: imbalanced-learn's per class on one stream, cut to the count,
+    then the top-ups of every class on the same stream (rows rounded down most, in row order)."""
+    rng = np.random.RandomState(seed)
+    whole = NearestNeighbors(n_neighbors=k + 1).fit(X)
+    kept, top_ups = [], []
+    for label, n in strategy.items():
+        rows_of = np.flatnonzero(y == label)
+        ratio = (y[whole.kneighbors(X[rows_of], return_distance=False)[:, 1:]] != label).sum(1)
+        share = ratio / ratio.sum() * n
+        counts = np.rint(share).astype(int)
+        graph = NearestNeighbors(n_neighbors=k + 1).fit(X[rows_of])
+        graph = graph.kneighbors(X[rows_of], return_distance=False)[:, 1:]
+        base = np.repeat(np.arange(rows_of.size), counts)
+        column, gap = rng.choice(k, size=base.size), rng.uniform(size=base.size)
+        kept.append((rows_of, graph, base[:n], column[:n], gap[:n]))
+        top_ups.append(np.sort(np.argsort(counts - share, kind="stable")[: n - min(n, base.size)]))
+    out = []
+    for (rows_of, graph, *drawn), extra in zip(kept, top_ups, strict=True):
+        parts = [drawn, [extra, rng.choice(k, size=extra.size), rng.uniform(size=extra.size)]]
+        base, column, gap = (np.concatenate(p) for p in zip(*parts, strict=True))
+        start, end = X[rows_of[base]], X[rows_of[graph[base, column]]]
+        out.append(start + gap[:, None] * (end - start))
+    return np.vstack([X, *out])
+
+
+def test_adasyn_gives_its_documented_rows_on_one_stream():
+    X, y = make_data(seed=1)
+    for name in ("adasyn", "adasyn-dict"):
+        sampler = SAMPLERS[name](3)
+        X_res, _ = sampler.fit_resample(X, y)
+        np.testing.assert_allclose(
+            X_res, adasyn_by_hand(X, y, sampler.sampling_strategy_, 3), rtol=1e-12, atol=0
+        )
 
 
 def test_draw_index_of_the_sampler_stream_gives_each_class_its_slices():
