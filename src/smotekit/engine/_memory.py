@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from smotekit._kernels import SyntheticPlan, concat_plans, interpolate, interpolate_sparse
 from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, PlanPiece, SamplerRule
 from smotekit.engine._search import check_query, search_class, search_fitted
+from smotekit.engine._special import GlobalModelRule, answer_in_memory, plan_with_model
 from smotekit.engine._streams import draw_columns
 
 __all__ = [
@@ -105,6 +106,8 @@ def plan_in_memory(
     rule: SamplerRule, X: Any, y: NDArray[Any], strategy: dict[Any, int], random_state: Any
 ) -> tuple[list[SyntheticPlan], list[Any], list[ClassJob]]:
     """Each class's plan (rows of ``X``), its label and its job, in ``strategy``'s order."""
+    if isinstance(rule, GlobalModelRule):  # a model of all rows plans each class
+        return plan_with_model(rule, X, y, strategy)
     whole = _WholeData(X, y)
     plans, labels, jobs = [], [], []
     for label, n_samples in strategy.items():
@@ -112,6 +115,7 @@ def plan_in_memory(
             continue
         class_index = np.flatnonzero(y == label)
         job = ClassJob(label, class_index.size, n_samples, ids=class_index)
+        answer_in_memory(rule, job, X, y, random_state)  # class queries and draws, if any
         for query in rule.screening():
             job.screened[query.name] = _answer(rule, query, job, X, None, whole)
         job.bases = rule.bases(job)

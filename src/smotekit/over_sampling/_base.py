@@ -27,7 +27,7 @@ from smotekit._validation import (
     check_strategy_counts,
     explain_strategy_result,
 )
-from smotekit.engine._memory import assemble
+from smotekit.engine._memory import assemble, run_in_memory
 from smotekit.neighbors import ExactNeighbors, within_class_neighbors
 
 __all__ = [
@@ -241,6 +241,8 @@ class SyntheticSamplerMixin(FrameResampleMixin):
 
     def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
         self._validate_estimator()  # type: ignore[attr-defined]
+        if hasattr(self, "_rule"):
+            return self._run_rule(self._rule(), X, y)
         plans: list[SyntheticPlan] = []
         labels: list[Any] = []
         for label, n_samples in self.sampling_strategy_.items():
@@ -251,6 +253,23 @@ class SyntheticSamplerMixin(FrameResampleMixin):
             plans.append(self._plan_class(X, y, label, class_index, n_samples).compact())
             labels.append(label)
         return self._assemble(X, y, plans, labels)
+
+    def _run_rule(self, rule: Any, X: Any, y: NDArray[Any]) -> tuple[Any, NDArray[Any]]:
+        """``X``, ``y`` resampled by the engine's memory executor with ``rule``; provenance kept."""
+        X_res, y_res, plans = run_in_memory(
+            rule,
+            X,
+            y,
+            self.sampling_strategy_,
+            self.random_state,
+            integer_rounding=self._integer_rounding(),
+        )
+        self._keep_provenance(plans)
+        self._learned_from(rule)
+        return X_res, y_res
+
+    def _learned_from(self, rule: Any) -> None:
+        """Copy what ``rule`` recorded while running into fitted attributes (default: nothing)."""
 
     def _assemble(
         self, X: Any, y: NDArray[Any], plans: list[SyntheticPlan], labels: list[Any]

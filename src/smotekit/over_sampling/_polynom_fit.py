@@ -11,9 +11,11 @@ from scipy import sparse
 
 from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._validation import check_class_large_enough
+from smotekit.engine import Chunk, ClassJob, PlanPiece, SamplerRule, Segment
+from smotekit.engine._special import ChoiceWithoutReplacement, ClassSummary, Position
 from smotekit.over_sampling._base import INTEGER_ROUNDING_CONSTRAINT, SyntheticSamplerMixin
 
-__all__ = ["PolynomFitSMOTE", "star_fractions"]
+__all__ = ["PolynomFitRule", "PolynomFitSMOTE", "star_fractions"]
 
 
 def star_fractions(
@@ -42,6 +44,25 @@ def star_fractions(
     return rows, step / (np.repeat(counts, counts) + 1.0)
 
 
+def _spokes(
+    X_class: NDArray[Any], label: Any
+) -> tuple[NDArray[Any], NDArray[Any], tuple[NDArray[Any], NDArray[Any]]]:
+    """The class's rows and its centre as one array (the centre last), the centre, the range."""
+    check_class_large_enough(
+        X_class.shape[0],
+        1,
+        label,
+        None,
+        reason="PolynomFitSMOTE places points between the samples of a class and their mean",
+    )
+    low, high = X_class.min(axis=0), X_class.max(axis=0)
+    centre = _class_mean(X_class, low, high)
+    # The kernel interpolates between rows of one array: the class plus its centre as row m.
+    work_dtype = X_class.dtype if X_class.dtype.kind == "f" else np.dtype(np.float64)
+    spokes = np.vstack([X_class.astype(work_dtype, copy=False), centre.astype(work_dtype)])
+    return spokes, centre, (low, high)
+
+
 def _class_mean(X_class: NDArray[Any], low: NDArray[Any], high: NDArray[Any]) -> NDArray[Any]:
     """Column means in float64, within each column's range, finite for finite input.
 
@@ -56,6 +77,57 @@ def _class_mean(X_class: NDArray[Any], low: NDArray[Any], high: NDArray[Any]) ->
         centre = (X_class / scale).mean(axis=0, dtype=np.float64) * scale
     # The mean of equal values can round past them.
     return np.clip(centre, low.astype(np.float64), high.astype(np.float64))
+
+
+class PolynomFitRule(SamplerRule):
+    """PolynomFitSMOTE for the engine: rows on the spokes from each class row to the class mean.
+
+    A class statistic (:class:`~smotekit.engine._special.ClassSummary`: the rows with their
+    mean, and their range) and one class draw (which ``n % m`` rows get one more point,
+    :class:`~smotekit.engine._special.ChoiceWithoutReplacement`) decide every triple: a row's
+    base and spoke fraction follow from its position (:class:`~smotekit.engine._special
+    .Position`). :meth:`finish` moves the rows along the spokes, clipped to the class's range.
+    ``class_means`` records each class's centre.
+    """
+
+    def __init__(self, integer_rounding: str = "nearest") -> None:
+        self.integer_rounding = integer_rounding
+        self.class_means: dict[Any, NDArray[Any]] = {}
+
+    def class_queries(self) -> tuple[ClassSummary]:
+        return (ClassSummary("spokes", self._summarize),)
+
+    def _summarize(self, job: ClassJob, X_class: NDArray[Any]) -> Any:
+        spokes, centre, bounds = _spokes(X_class, job.label)
+        self.class_means[job.label] = centre
+        return spokes, bounds
+
+    def class_draws(self, job: ClassJob) -> tuple[ChoiceWithoutReplacement, ...]:
+        extra = job.n_samples % job.n_class
+        return (ChoiceWithoutReplacement("extra", job.n_class, extra),) if extra else ()
+
+    def segments(self, job: ClassJob) -> list[Segment]:
+        counts = np.full(job.n_class, job.n_samples // job.n_class, dtype=np.intp)
+        if "class_draws" in job.stats:
+            counts[job.stats["class_draws"]["extra"]] += 1
+        job.stats["ends"] = np.cumsum(counts)  # rows 0..m-1's points end here
+        return [Segment(job.n_samples, (Position("position"),))]
+
+    def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
+        # The same arithmetic as star_fractions: point i of a row with c points is at i/(c+1).
+        ends, position = job.stats["ends"], draws["position"]
+        rows = np.searchsorted(ends, position, side="right")
+        counts = np.diff(ends, prepend=0)[rows]
+        step = position - (ends[rows] - counts) + 1
+        no_partner = np.full(position.size, -1, dtype=np.intp)
+        return PlanPiece(SyntheticPlan(rows, no_partner, step / (counts + 1.0)))
+
+    def finish(self, job: ClassJob, chunk: Chunk) -> None:
+        spokes, (low, high) = job.stats["spokes"]
+        to_centre = np.full(len(chunk.plan), spokes.shape[0] - 1, dtype=np.intp)
+        plan = SyntheticPlan(chunk.plan.base, to_centre, chunk.plan.gap)
+        interpolate(spokes, plan, chunk.out, integer_rounding=self.integer_rounding)
+        np.clip(chunk.out, low, high, out=chunk.out)
 
 
 class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
@@ -159,24 +231,19 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
         self.class_means_: dict[Any, NDArray[Any]] = {}
         self._spokes: list[tuple[NDArray[Any], SyntheticPlan, tuple[Any, Any]]] = []
 
+    def _rule(self) -> PolynomFitRule:
+        """This sampler's engine rule, from its parameters."""
+        return PolynomFitRule(self._integer_rounding())
+
+    def _learned_from(self, rule: PolynomFitRule) -> None:
+        self.class_means_ = rule.class_means
+
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        check_class_large_enough(
-            class_index.size,
-            1,
-            label,
-            None,
-            reason="PolynomFitSMOTE places points between the samples of a class and their mean",
-        )
-        X_class = X[class_index]
-        low, high = X_class.min(axis=0), X_class.max(axis=0)
-        centre = _class_mean(X_class, low, high)
+        spokes, centre, (low, high) = _spokes(X[class_index], label)
         self.class_means_[label] = centre
         rows, gaps = star_fractions(self._class_rng(), class_index.size, n_samples)
-        # The kernel interpolates between rows of one array: the class plus its centre as row m.
-        work_dtype = X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
-        spokes = np.vstack([X_class.astype(work_dtype, copy=False), centre.astype(work_dtype)])
         to_centre = np.full(n_samples, class_index.size, dtype=np.intp)
         self._spokes.append((spokes, SyntheticPlan(rows, to_centre, gaps), (low, high)))
         return SyntheticPlan(class_index[rows], np.full(n_samples, -1, dtype=np.intp), gaps)

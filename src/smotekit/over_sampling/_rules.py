@@ -180,6 +180,8 @@ class SMOTENCRule(SMOTERule):
 
 def rule_for(sampler: Any) -> SamplerRule:
     """The rule of ``sampler``'s class, with its parameters (read, not fitted)."""
+    if hasattr(sampler, "_rule"):
+        return sampler._rule()  # type: ignore[no-any-return]
     # The first imbalanced-learn class among the bases names the family (SMOTENC is no SMOTE).
     family = next(
         (c.__name__ for c in type(sampler).__mro__ if c.__module__.startswith("imblearn.")), None
