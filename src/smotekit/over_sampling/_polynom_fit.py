@@ -107,15 +107,20 @@ class PolynomFitRule(SamplerRule):
         return (ChoiceWithoutReplacement("extra", job.n_class, extra),) if extra else ()
 
     def segments(self, job: ClassJob) -> list[Segment]:
-        counts = np.full(job.n_class, job.n_samples // job.n_class, dtype=np.intp)
-        if "class_draws" in job.stats:
-            counts[job.stats["class_draws"]["extra"]] += 1
-        job.stats["ends"] = np.cumsum(counts)  # rows 0..m-1's points end here
         return [Segment(job.n_samples, (Position("position"),))]
+
+    def _ends(self, job: ClassJob) -> NDArray[np.intp]:
+        """Where each class row's points end in the class's output (from the class draw)."""
+        if "ends" not in job.stats:
+            counts = np.full(job.n_class, job.n_samples // job.n_class, dtype=np.intp)
+            if "class_draws" in job.stats:
+                counts[job.stats["class_draws"]["extra"]] += 1
+            job.stats["ends"] = np.cumsum(counts)
+        return job.stats["ends"]  # type: ignore[no-any-return]
 
     def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
         # The same arithmetic as star_fractions: point i of a row with c points is at i/(c+1).
-        ends, position = job.stats["ends"], draws["position"]
+        ends, position = self._ends(job), draws["position"]
         rows = np.searchsorted(ends, position, side="right")
         counts = np.diff(ends, prepend=0)[rows]
         step = position - (ends[rows] - counts) + 1
