@@ -196,17 +196,23 @@ class GlobalModelRule(SamplerRule):
     """A rule whose classes are planned by a model of all rows (SVMSMOTE, KMeansSMOTE).
 
     The memory executor calls :meth:`plan_class` per class instead of the declarative steps
-    (the engine still validates, assembles, casts and keeps provenance). ``capabilities
-    .global_model`` names the model; ``instead`` says what to use where it cannot run.
+    (the engine still validates, assembles, casts and keeps provenance); it calls the
+    ``plan_class`` given, the sampler's own planning with its model. ``capabilities
+    .global_model`` names the model; ``sampler_name`` and ``instead`` (what to use where it
+    cannot run) complete the refusal of blockwise executors.
     """
 
+    sampler_name: ClassVar[str] = "this sampler"
     instead: ClassVar[str] = "resample in memory"
+
+    def __init__(self, plan_class: Callable[..., SyntheticPlan]) -> None:
+        self._plan_class = plan_class
 
     def plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
         """Triples for ``n_samples`` synthetic rows of class ``label`` (rows of ``X``)."""
-        raise NotImplementedError
+        return self._plan_class(X, y, label, class_index, n_samples)
 
 
 def plan_with_model(

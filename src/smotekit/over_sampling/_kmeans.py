@@ -45,19 +45,14 @@ def _mean_distance(X: Any, n_jobs: int | None) -> float:
 
 
 class KMeansSMOTERule(GlobalModelRule):
-    """KMeansSMOTE for the engine: its model of all rows plans each class (memory only)."""
+    """KMeansSMOTE for the engine: its ``_plan_class``, with its model of all rows, plans a class.
+
+    Memory only: blockwise executors refuse it naming the model and what to use instead.
+    """
 
     capabilities = Capabilities(global_model="k-means clusters of all rows")
     sampler_name = "KMeansSMOTE"
     instead = "resample in memory, or use SMOTE (the same interpolation, without clusters)"
-
-    def __init__(self, sampler: KMeansSMOTE) -> None:
-        self.sampler = sampler  # validated: its estimators and streams
-
-    def plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        return self.sampler._plan_class(X, y, label, class_index, n_samples)
 
 
 class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
@@ -178,7 +173,7 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
 
     def _rule(self) -> KMeansSMOTERule:
         """This sampler's engine rule: its ``_plan_class`` with the model fitted on all rows."""
-        return KMeansSMOTERule(self)
+        return KMeansSMOTERule(self._plan_class)
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = self._neighbors_estimator("k_neighbors")

@@ -32,19 +32,14 @@ __all__ = ["SVMSMOTE", "SVMSMOTERule"]
 
 
 class SVMSMOTERule(GlobalModelRule):
-    """SVMSMOTE for the engine: its model of all rows plans each class (memory only)."""
+    """SVMSMOTE for the engine: its ``_plan_class``, with its model of all rows, plans each class.
+
+    Memory only: blockwise executors refuse it naming the model and what to use instead.
+    """
 
     capabilities = Capabilities(global_model="an SVM fitted on all rows")
     sampler_name = "SVMSMOTE"
     instead = "resample in memory, or use BorderlineSMOTE (the same danger rule, without an SVM)"
-
-    def __init__(self, sampler: SVMSMOTE) -> None:
-        self.sampler = sampler  # validated: its estimators and streams
-
-    def plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        return self.sampler._plan_class(X, y, label, class_index, n_samples)
 
 
 class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
@@ -154,7 +149,7 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
 
     def _rule(self) -> SVMSMOTERule:
         """This sampler's engine rule: its ``_plan_class`` with the model fitted on all rows."""
-        return SVMSMOTERule(self)
+        return SVMSMOTERule(self._plan_class)
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = self._neighbors_estimator("k_neighbors")
