@@ -53,6 +53,12 @@ def allocate(total: int, weights: NDArray[np.float64]) -> NDArray[np.intp]:
     return counts
 
 
+def _peel_k(n_neighbors: Any) -> int:
+    """``K``: an int, or the ``n_neighbors`` of an estimator (5 if it has none)."""
+    k = n_neighbors
+    return int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
+
+
 def _level_layout(
     levels: NDArray[np.intp], theta: float, label: Any
 ) -> tuple[list[NDArray[np.intp]], NDArray[np.float64]]:
@@ -82,10 +88,8 @@ class ProWSynRule(SamplerRule):
     """
 
     def __init__(self, n_neighbors: Any, n_levels: int, theta: float) -> None:
-        k = n_neighbors
-        k = int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
         self.estimator = make_neighbors_estimator(n_neighbors, additional=0)
-        self.peel = PeelQuery("levels", k, int(n_levels), self.estimator)
+        self.peel = PeelQuery("levels", _peel_k(n_neighbors), int(n_levels), self.estimator)
         self.theta = float(theta)
         self.levels: dict[Any, NDArray[np.intp]] = {}
 
@@ -235,8 +239,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
 
     def _validate_estimator(self) -> None:
         # Values are checked by ``_parameter_constraints`` before this runs.
-        k = self.n_neighbors
-        self._k = int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
+        self._k = _peel_k(self.n_neighbors)
         self.nn_ = self._neighbors_estimator("n_neighbors")
         self.proximity_levels_: dict[Any, NDArray[np.intp]] = {}
 
