@@ -95,6 +95,13 @@ class RandintFrom:
 
     A rule drawing a row of one group among groups laid end to end (ProWSyn's levels) gets
     the row's position in the whole layout, so its plan needs no group number.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> drawn = RandintFrom("base", 10, 13).sample(np.random.RandomState(0), 5)
+    >>> bool((drawn == 10 + np.random.RandomState(0).randint(0, 3, 5)).all())
+    True
     """
 
     name: str
@@ -109,7 +116,18 @@ class RandintFrom:
 
 @dataclass(frozen=True)
 class Position:
-    """Each row's position in its segment (no draw); executors add the piece's first row."""
+    """Each row's position in its segment (no draw); executors add the piece's first row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smotekit.engine import Segment
+    >>> from smotekit.engine._streams import Piece
+    >>> segment = Segment(10, (Position("position"),))
+    >>> columns = {"position": Position("position").sample(np.random.RandomState(), 3)}
+    >>> at_piece([segment], Piece(0, 4, 7), columns)["position"]  # rows 4 to 6 of the segment
+    array([4, 5, 6])
+    """
 
     name: str
 
