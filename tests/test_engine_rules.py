@@ -30,6 +30,10 @@ NUMERIC = {
     "prowsyn": lambda seed: ProWSyn(random_state=seed),
     "prowsyn-3-levels": lambda seed: ProWSyn(random_state=seed, n_neighbors=3, n_levels=3),
     "polynom-fit": lambda seed: PolynomFitSMOTE(random_state=seed),
+    # fewer rows to make than class rows: most rows get no point
+    "polynom-fit-few": lambda seed: PolynomFitSMOTE(
+        random_state=seed, sampling_strategy={1: 200, 2: 100}
+    ),
 }
 GLOBAL_MODEL = {
     "svm-smote": lambda seed: SVMSMOTE(random_state=seed),
@@ -179,7 +183,8 @@ def numeric_case(name, seed, data_seed=1, n=900):
     X, y = make_data(seed=data_seed, n=n)
     sampler = NUMERIC[name](seed)
     X_ref, y_ref = sampler.fit_resample(X, y)
-    return rule_for(sampler), X, y, (X_ref, y_ref, sampler.provenance_)
+    reference = (X_ref, y_ref, sampler.provenance_)
+    return rule_for(sampler), X, y, reference, sampler.sampling_strategy
 
 
 def categorical_case(seed, data_seed=1, n=900):
@@ -190,7 +195,8 @@ def categorical_case(seed, data_seed=1, n=900):
     X_ref, y_ref, plans = run_in_memory(
         rule_for(sampler), codes, y, sampler.sampling_strategy_, seed
     )
-    return rule_for(sampler), codes, y, (X_ref, y_ref, concat_plans(plans).to_records())
+    reference = (X_ref, y_ref, concat_plans(plans).to_records())
+    return rule_for(sampler), codes, y, reference, "auto"
 
 
 def case(name, seed, **data):
@@ -201,8 +207,10 @@ def case(name, seed, **data):
 @pytest.mark.parametrize("cuts", [[], [300, 600], [1, 2, 130, 131, 500, 899]])
 @pytest.mark.parametrize("block_rows", [97, 5000])
 def test_blockwise_with_imbalanced_learns_seeding_gives_the_memory_rows(name, cuts, block_rows):
-    rule, X, y, reference = case(name, 3)
-    result = blockwise(rule, X, y, cuts, random_state=3, block_rows=block_rows)
+    rule, X, y, reference, strategy = case(name, 3)
+    result = blockwise(
+        rule, X, y, cuts, sampling_strategy=strategy, random_state=3, block_rows=block_rows
+    )
     assert_same(result, reference)
 
 
@@ -214,15 +222,17 @@ def test_blockwise_with_imbalanced_learns_seeding_gives_the_memory_rows(name, cu
     seed=st.integers(0, 2**31 - 1),
 )
 def test_any_partitioning_and_block_size_give_the_memory_rows(name, cuts, block_rows, seed):
-    rule, X, y, reference = case(name, seed, data_seed=2, n=300)
-    assert_same(blockwise(rule, X, y, cuts, random_state=seed, block_rows=block_rows), reference)
+    rule, X, y, reference, strategy = case(name, seed, data_seed=2, n=300)
+    options = {"sampling_strategy": strategy, "random_state": seed, "block_rows": block_rows}
+    assert_same(blockwise(rule, X, y, cuts, **options), reference)
 
 
 @pytest.mark.parametrize("name", ["smoten", *NUMERIC])
 def test_block_seeding_gives_the_same_rows_for_any_partitioning(name):
-    rule, X, y, _ = case(name, 0, data_seed=4)
+    rule, X, y, _, strategy = case(name, 0, data_seed=4)
+    options = {"sampling_strategy": strategy, "random_state": 11, "seeding": "blocks"}
     outputs = [
-        blockwise(rule, X, y, cuts, random_state=11, seeding="blocks", block_rows=70)
+        blockwise(rule, X, y, cuts, block_rows=70, **options)
         for cuts in ([], [450], list(range(100, 900, 128)))
     ]
     for output in outputs[1:]:

@@ -109,23 +109,32 @@ class PolynomFitRule(SamplerRule):
     def segments(self, job: ClassJob) -> list[Segment]:
         return [Segment(job.n_samples, (Position("position"),))]
 
-    def _ends(self, job: ClassJob) -> NDArray[np.intp]:
-        """Where each class row's points end in the class's output (from the class draw)."""
-        if "ends" not in job.stats:
+    def _layout(self, job: ClassJob) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Each class row's number of points and where they start in the class's output."""
+        if "layout" not in job.stats:
             counts = np.full(job.n_class, job.n_samples // job.n_class, dtype=np.intp)
-            if "class_draws" in job.stats:
+            if "class_draws" in job.stats:  # the rows that get one more point
                 counts[job.stats["class_draws"]["extra"]] += 1
-            job.stats["ends"] = np.cumsum(counts)
-        return job.stats["ends"]  # type: ignore[no-any-return]
+            job.stats["layout"] = counts, np.cumsum(counts) - counts
+        return job.stats["layout"]  # type: ignore[no-any-return]
 
     def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
-        # The same arithmetic as star_fractions: point i of a row with c points is at i/(c+1).
-        ends, position = self._ends(job), draws["position"]
-        rows = np.searchsorted(ends, position, side="right")
-        counts = np.diff(ends, prepend=0)[rows]
-        step = position - (ends[rows] - counts) + 1
-        no_partner = np.full(position.size, -1, dtype=np.intp)
-        return PlanPiece(SyntheticPlan(rows, no_partner, step / (counts + 1.0)))
+        # Positions come as one run a:b; the rows whose points they are, and each point's step
+        # on its row's spoke, are star_fractions' (point i of a row with c points at i/(c+1)).
+        counts, starts = self._layout(job)
+        position = draws["position"]
+        n = position.size
+        no_partner = np.full(n, -1, dtype=np.intp)
+        if n == 0:
+            return PlanPiece(SyntheticPlan(no_partner, no_partner, np.empty(0)))
+        a, b = int(position[0]), int(position[-1]) + 1
+        first, last = np.searchsorted(starts, [a, b - 1], side="right") - 1
+        # rows first..last hold the run; skip the empty rows (no point) among them
+        span = slice(first, last + 1)
+        taken = np.minimum(starts[span] + counts[span], b) - np.maximum(starts[span], a)
+        rows = np.repeat(np.arange(first, last + 1), np.maximum(taken, 0))
+        step = position - starts[rows] + 1
+        return PlanPiece(SyntheticPlan(rows, no_partner, step / (counts[rows] + 1.0)))
 
     def finish(self, job: ClassJob, chunk: Chunk) -> None:
         spokes, (low, high) = job.stats["spokes"]
