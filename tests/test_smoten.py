@@ -13,7 +13,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OrdinalEncoder
 
 from smotekit import SMOTEN
-from smotekit.over_sampling import _smoten
+from smotekit.engine import _queries
 
 
 def categorical(seed: int, n: int = 200):
@@ -52,7 +52,7 @@ def test_parity_random_state_instance_and_dataframe():
 def test_blocked_vdm_gives_the_same_neighbourhoods(monkeypatch):
     X, y = categorical(2, n=300)
     full = SMOTEN(random_state=0).fit_resample(X, y)[0]
-    monkeypatch.setattr(_smoten, "VDM_BLOCK_CELLS", 50)
+    monkeypatch.setattr(_queries, "VDM_BLOCK_CELLS", 50)
     blocked = SMOTEN(random_state=0).fit_resample(X, y)[0]
     np.testing.assert_array_equal(blocked, full)
 

@@ -37,6 +37,12 @@ from smotekit.engine._memory import (
 )
 from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, SamplerRule
 from smotekit.engine._search import check_query, search_class
+from smotekit.engine._special import (
+    answer_blockwise,
+    at_piece,
+    draw_class_level,
+    refuse_global_model,
+)
 from smotekit.engine._streams import (
     DRAWS,
     EXTRAS,
@@ -194,11 +200,7 @@ def run_blockwise(
     executor's rows; ``"blocks"`` seeds each block from ``(random_state, class, block)``.
     ``integer_rounding`` is the sampler's parameter of that name (see ``generate`` in this module).
     """
-    if rule.capabilities.global_model is not None:
-        raise TypeError(
-            f"{type(rule).__name__} needs {rule.capabilities.global_model} of the whole data, "
-            "which cannot be built partition by partition: resample in memory instead."
-        )
+    refuse_global_model(rule)
     if seeding not in ("imbalanced-learn", "blocks"):
         raise ValueError(f"seeding={seeding!r}: use 'imbalanced-learn' or 'blocks'.")
     if seeding == "imbalanced-learn" and not isinstance(random_state, int | np.integer):
@@ -223,6 +225,7 @@ def run_blockwise(
         check_query(query, n_rows, None)
     if asks:
         _search_all(partitions, asks, {i: cls.job.label for i, (cls, _) in enumerate(asks)})
+    answer_blockwise(rule, classes, partitions)  # class queries, if the rule has any
     seed = int(random_state) if seeding == "imbalanced-learn" else None
     ready = [cls for cls in classes if _prepare(rule, cls)]
     if seed is not None:
@@ -240,6 +243,7 @@ def run_blockwise(
         wanted = np.unique(np.concatenate(graphs))
         fetched = (wanted, _fetch(partitions, wanted))
     entropy = 0 if seed is not None else entropy_of(random_state)
+    draw_class_level(rule, ready, seed, entropy)  # class draws, if the rule has any
     blocks = _generate(rule, ready, fetched, entropy, block_rows, integer_rounding)
     return BlockwiseRun(counts, strategy, blocks)
 
@@ -274,16 +278,20 @@ def _flag_counter(rule: SamplerRule, cls: _Class) -> Callable[[int], int]:
 def _block_draws(
     cls: _Class, block: int, entropy: int, block_rows: int
 ) -> list[dict[str, NDArray[Any]]]:
-    if cls.index is not None:
-        return [columns for _, columns in cls.index.draws(block)]
-    rng = block_stream(entropy, cls.key, block, DRAWS)
     segments = cls.job.segments
+    if cls.index is not None:
+        return [at_piece(segments, p, columns) for p, columns in cls.index.draws(block)]
+    rng = block_stream(entropy, cls.key, block, DRAWS)
     return [
-        with_rows(
-            draw_columns(rng, segments[p.segment].variates, p.stop - p.start),
-            segments[p.segment],
-            p.start,
-            p.stop,
+        at_piece(
+            segments,
+            p,
+            with_rows(
+                draw_columns(rng, segments[p.segment].variates, p.stop - p.start),
+                segments[p.segment],
+                p.start,
+                p.stop,
+            ),
         )
         for p in pieces(segments, block * block_rows, (block + 1) * block_rows)
     ]

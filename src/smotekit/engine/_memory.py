@@ -21,6 +21,7 @@ from sklearn.utils import check_random_state
 from smotekit._kernels import SyntheticPlan, concat_plans, interpolate, interpolate_sparse
 from smotekit.engine._rule import Answer, Chunk, ClassJob, NeighborQuery, PlanPiece, SamplerRule
 from smotekit.engine._search import check_query, search_class, search_fitted
+from smotekit.engine._special import GlobalModelRule, answer_in_memory, plan_with_model
 from smotekit.engine._streams import draw_columns, draw_segment, stream_order
 
 __all__ = [
@@ -163,6 +164,8 @@ def plan_in_memory(
     (its graph does not outlive its draws); with the sampler stream (``rule.stream``), every
     class is searched first, then all are drawn from one call of the random state.
     """
+    if isinstance(rule, GlobalModelRule):  # a model of all rows plans each class
+        return plan_with_model(rule, X, y, strategy)
     whole = _WholeData(X, y)
     jobs: list[ClassJob] = []
     plans: list[SyntheticPlan] = []
@@ -171,6 +174,7 @@ def plan_in_memory(
             continue
         class_index = np.flatnonzero(y == label)
         job = ClassJob(label, class_index.size, n_samples, ids=class_index)
+        answer_in_memory(rule, job, X, y, random_state)  # class queries and draws, if any
         if not prepare_job(rule, job, partial(_answer, rule, job=job, X=X, whole=whole)):
             continue
         jobs.append(job)

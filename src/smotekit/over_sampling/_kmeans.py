@@ -15,13 +15,15 @@ from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
 from smotekit._validation import shown
+from smotekit.engine import Capabilities
+from smotekit.engine._special import GlobalModelRule
 from smotekit.neighbors import within_class_neighbors
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
 )
 
-__all__ = ["KMeansSMOTE"]
+__all__ = ["KMeansSMOTE", "KMeansSMOTERule"]
 
 # Up to this many rows the mean distance sums one full distance matrix, exactly as
 # imbalanced-learn does (same rounding, so the same cluster weights); above, it is summed chunk by
@@ -40,6 +42,17 @@ def _mean_distance(X: Any, n_jobs: int | None) -> float:
         chunks = pairwise_distances_chunked(X, metric="euclidean", n_jobs=n_jobs)
         total = float(sum(chunk.sum() for chunk in chunks))
     return total / (n * n - n)
+
+
+class KMeansSMOTERule(GlobalModelRule):
+    """KMeansSMOTE for the engine: its ``_plan_class``, with its model of all rows, plans a class.
+
+    Memory only: blockwise executors refuse it naming the model and what to use instead.
+    """
+
+    capabilities = Capabilities(global_model="k-means clusters of all rows")
+    sampler_name = "KMeansSMOTE"
+    instead = "resample in memory, or use SMOTE (the same interpolation, without clusters)"
 
 
 class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
@@ -157,6 +170,10 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
             density_exponent=density_exponent,
         )
         self.integer_rounding = integer_rounding
+
+    def _rule(self) -> KMeansSMOTERule:
+        """This sampler's engine rule: its ``_plan_class`` with the model fitted on all rows."""
+        return KMeansSMOTERule(self._plan_class)
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = self._neighbors_estimator("k_neighbors")

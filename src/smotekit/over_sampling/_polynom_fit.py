@@ -11,9 +11,11 @@ from scipy import sparse
 
 from smotekit._kernels import SyntheticPlan, interpolate
 from smotekit._validation import check_class_large_enough
+from smotekit.engine import Chunk, ClassJob, PlanPiece, SamplerRule, Segment
+from smotekit.engine._special import ChoiceWithoutReplacement, ClassSummary, Position
 from smotekit.over_sampling._base import INTEGER_ROUNDING_CONSTRAINT, SyntheticSamplerMixin
 
-__all__ = ["PolynomFitSMOTE", "star_fractions"]
+__all__ = ["PolynomFitRule", "PolynomFitSMOTE", "star_fractions"]
 
 
 def star_fractions(
@@ -42,6 +44,25 @@ def star_fractions(
     return rows, step / (np.repeat(counts, counts) + 1.0)
 
 
+def _spokes(
+    X_class: NDArray[Any], label: Any
+) -> tuple[NDArray[Any], NDArray[Any], tuple[NDArray[Any], NDArray[Any]]]:
+    """The class's rows and its centre as one array (the centre last), the centre, the range."""
+    check_class_large_enough(
+        X_class.shape[0],
+        1,
+        label,
+        None,
+        reason="PolynomFitSMOTE places points between the samples of a class and their mean",
+    )
+    low, high = X_class.min(axis=0), X_class.max(axis=0)
+    centre = _class_mean(X_class, low, high)
+    # The kernel interpolates between rows of one array: the class plus its centre as row m.
+    work_dtype = X_class.dtype if X_class.dtype.kind == "f" else np.dtype(np.float64)
+    spokes = np.vstack([X_class.astype(work_dtype, copy=False), centre.astype(work_dtype)])
+    return spokes, centre, (low, high)
+
+
 def _class_mean(X_class: NDArray[Any], low: NDArray[Any], high: NDArray[Any]) -> NDArray[Any]:
     """Column means in float64, within each column's range, finite for finite input.
 
@@ -56,6 +77,74 @@ def _class_mean(X_class: NDArray[Any], low: NDArray[Any], high: NDArray[Any]) ->
         centre = (X_class / scale).mean(axis=0, dtype=np.float64) * scale
     # The mean of equal values can round past them.
     return np.clip(centre, low.astype(np.float64), high.astype(np.float64))
+
+
+class PolynomFitRule(SamplerRule):
+    """PolynomFitSMOTE for the engine: rows on the spokes from each class row to the class mean.
+
+    A class statistic (:class:`~smotekit.engine._special.ClassSummary`: the rows with their
+    mean, and their range) and one class draw (which ``n % m`` rows get one more point,
+    :class:`~smotekit.engine._special.ChoiceWithoutReplacement`) decide every triple: a row's
+    base and spoke fraction follow from its position (:class:`~smotekit.engine._special
+    .Position`). :meth:`finish` moves the rows along the spokes, clipped to the class's range.
+    ``class_means`` records each class's centre.
+    """
+
+    def __init__(self, integer_rounding: str = "nearest") -> None:
+        self.integer_rounding = integer_rounding
+        self.class_means: dict[Any, NDArray[Any]] = {}
+
+    def class_queries(self) -> tuple[ClassSummary]:
+        return (ClassSummary("spokes", self._summarize),)
+
+    def fitted(self) -> dict[str, Any]:
+        return {"class_means_": self.class_means}
+
+    def _summarize(self, job: ClassJob, X_class: NDArray[Any]) -> Any:
+        spokes, centre, bounds = _spokes(X_class, job.label)
+        self.class_means[job.label] = centre
+        return spokes, bounds
+
+    def class_draws(self, job: ClassJob) -> tuple[ChoiceWithoutReplacement, ...]:
+        extra = job.n_samples % job.n_class
+        return (ChoiceWithoutReplacement("extra", job.n_class, extra),) if extra else ()
+
+    def segments(self, job: ClassJob) -> list[Segment]:
+        return [Segment(job.n_samples, (Position("position"),))]
+
+    def _layout(self, job: ClassJob) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Each class row's number of points and where they start in the class's output."""
+        if "layout" not in job.stats:
+            counts = np.full(job.n_class, job.n_samples // job.n_class, dtype=np.intp)
+            if "class_draws" in job.stats:  # the rows that get one more point
+                counts[job.stats["class_draws"]["extra"]] += 1
+            job.stats["layout"] = counts, np.cumsum(counts) - counts
+        return job.stats["layout"]  # type: ignore[no-any-return]
+
+    def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
+        # Positions come as one run a:b; the rows whose points they are, and each point's step
+        # on its row's spoke, are star_fractions' (point i of a row with c points at i/(c+1)).
+        counts, starts = self._layout(job)
+        position = draws["position"]
+        n = position.size
+        no_partner = np.full(n, -1, dtype=np.intp)
+        if n == 0:
+            return PlanPiece(SyntheticPlan(no_partner, no_partner, np.empty(0)))
+        a, b = int(position[0]), int(position[-1]) + 1
+        first, last = np.searchsorted(starts, [a, b - 1], side="right") - 1
+        # rows first..last hold the run; skip the empty rows (no point) among them
+        span = slice(first, last + 1)
+        taken = np.minimum(starts[span] + counts[span], b) - np.maximum(starts[span], a)
+        rows = np.repeat(np.arange(first, last + 1), np.maximum(taken, 0))
+        step = position - starts[rows] + 1
+        return PlanPiece(SyntheticPlan(rows, no_partner, step / (counts[rows] + 1.0)))
+
+    def finish(self, job: ClassJob, chunk: Chunk) -> None:
+        spokes, (low, high) = job.stats["spokes"]
+        to_centre = np.full(len(chunk.plan), spokes.shape[0] - 1, dtype=np.intp)
+        plan = SyntheticPlan(chunk.plan.base, to_centre, chunk.plan.gap)
+        interpolate(spokes, plan, chunk.out, integer_rounding=self.integer_rounding)
+        np.clip(chunk.out, low, high, out=chunk.out)
 
 
 class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
@@ -159,24 +248,16 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
         self.class_means_: dict[Any, NDArray[Any]] = {}
         self._spokes: list[tuple[NDArray[Any], SyntheticPlan, tuple[Any, Any]]] = []
 
+    def _rule(self) -> PolynomFitRule:
+        """This sampler's engine rule, from its parameters."""
+        return PolynomFitRule(self._integer_rounding())
+
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
-        check_class_large_enough(
-            class_index.size,
-            1,
-            label,
-            None,
-            reason="PolynomFitSMOTE places points between the samples of a class and their mean",
-        )
-        X_class = X[class_index]
-        low, high = X_class.min(axis=0), X_class.max(axis=0)
-        centre = _class_mean(X_class, low, high)
+        spokes, centre, (low, high) = _spokes(X[class_index], label)
         self.class_means_[label] = centre
         rows, gaps = star_fractions(self._class_rng(), class_index.size, n_samples)
-        # The kernel interpolates between rows of one array: the class plus its centre as row m.
-        work_dtype = X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
-        spokes = np.vstack([X_class.astype(work_dtype, copy=False), centre.astype(work_dtype)])
         to_centre = np.full(n_samples, class_index.size, dtype=np.intp)
         self._spokes.append((spokes, SyntheticPlan(rows, to_centre, gaps), (low, high)))
         return SyntheticPlan(class_index[rows], np.full(n_samples, -1, dtype=np.intp), gaps)

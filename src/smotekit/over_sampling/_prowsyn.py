@@ -12,13 +12,17 @@ from sklearn.utils._param_validation import HasMethods, Interval
 
 from smotekit._kernels import SyntheticPlan, concat_plans
 from smotekit._validation import check_class_large_enough, shown, warn_user
+from smotekit.engine import ClassJob, PlanPiece, SamplerRule, Segment, Uniform
+from smotekit.engine._queries import PeelQuery, peel_levels
+from smotekit.engine._special import RandintFrom
 from smotekit.exceptions import FallbackWarning
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
+    make_neighbors_estimator,
 )
 
-__all__ = ["ProWSyn", "allocate", "proximity_levels"]
+__all__ = ["ProWSyn", "ProWSynRule", "allocate", "proximity_levels"]
 
 
 def proximity_levels(
@@ -30,20 +34,7 @@ def proximity_levels(
     other classes; they are set aside and level 2 is found the same way among the rest, and so
     on; the rows left after ``n_levels - 1`` rounds get level ``n_levels``.
     """
-    m = X_class.shape[0]
-    levels = np.full(m, n_levels, dtype=np.intp)
-    remaining = np.arange(m)
-    for level in range(1, n_levels):
-        if remaining.size == 0 or X_other.shape[0] == 0:
-            break
-        estimator.fit(X_class[remaining])
-        nearest = estimator.kneighbors(
-            X_other, n_neighbors=min(k, remaining.size), return_distance=False
-        )
-        chosen = np.unique(np.asarray(nearest, dtype=np.intp))
-        levels[remaining[chosen]] = level
-        remaining = np.delete(remaining, chosen)
-    return levels
+    return peel_levels(estimator, X_class, lambda: [(X_other, None)], k, n_levels)
 
 
 def allocate(total: int, weights: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -60,6 +51,78 @@ def allocate(total: int, weights: NDArray[np.float64]) -> NDArray[np.intp]:
     order = np.argsort(-(share - counts), kind="stable")
     counts[order[:short]] += 1
     return counts
+
+
+def _peel_k(n_neighbors: Any) -> int:
+    """``K``: an int, or the ``n_neighbors`` of an estimator (5 if it has none)."""
+    k = n_neighbors
+    return int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
+
+
+def _level_layout(
+    levels: NDArray[np.intp], theta: float, label: Any
+) -> tuple[list[NDArray[np.intp]], NDArray[np.float64]]:
+    """Each level's rows (class-local) and its weight; one level if none has two rows."""
+    present = np.unique(levels)
+    members = [np.flatnonzero(levels == lev) for lev in present]
+    sizes = np.array([rows.size for rows in members])
+    weights = np.exp(-theta * (present - 1.0)) * (sizes >= 2)
+    if not weights.any():
+        warn_user(
+            f"ProWSyn: every proximity level of class {shown(label)!r} has a single row, so no "
+            "level can interpolate within itself; the class is used as one level. Lower "
+            "n_levels or n_neighbors to get larger levels.",
+            FallbackWarning,
+        )
+        members, weights = [np.arange(levels.size)], np.ones(1)
+    return members, weights
+
+
+class ProWSynRule(SamplerRule):
+    """ProWSyn for the engine: levels from a :class:`~smotekit.engine._queries.PeelQuery`, then
+    per level (with rows to make) a base, a distinct partner of the level and a gap.
+
+    The levels' rows are laid end to end (``job.stats["order"]``); each level's draws are
+    positions in that layout (:class:`~smotekit.engine._special.RandintFrom`), so a plan needs no
+    level number. ``levels`` records each class's proximity levels.
+    """
+
+    def __init__(self, n_neighbors: Any, n_levels: int, theta: float) -> None:
+        self.estimator = make_neighbors_estimator(n_neighbors, additional=0)
+        self.peel = PeelQuery("levels", _peel_k(n_neighbors), int(n_levels), self.estimator)
+        self.theta = float(theta)
+        self.levels: dict[Any, NDArray[np.intp]] = {}
+
+    def class_queries(self) -> tuple[PeelQuery]:
+        return (self.peel,)
+
+    def fitted(self) -> dict[str, Any]:
+        return {"nn_": self.estimator, "proximity_levels_": self.levels}
+
+    def segments(self, job: ClassJob) -> list[Segment]:
+        reason = "ProWSyn interpolates between two rows of a class"
+        check_class_large_enough(job.n_class, 1, job.label, None, reason=reason)
+        levels = job.stats["levels"]
+        self.levels[job.label] = levels
+        members, weights = _level_layout(levels, self.theta, job.label)
+        job.stats["order"] = np.concatenate(members)
+        segments, start = [], 0
+        for rows, count in zip(members, allocate(job.n_samples, weights), strict=True):
+            if count:
+                draws = (
+                    RandintFrom("base", start, start + rows.size),
+                    RandintFrom("partner", start, start + rows.size - 1),
+                    Uniform("gap"),
+                )
+                segments.append(Segment(int(count), draws))
+            start += rows.size
+        return segments
+
+    def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
+        base, partner = draws["base"], draws["partner"]
+        partner += partner >= base  # a distinct row of the same level
+        order = job.stats["order"]
+        return PlanPiece(SyntheticPlan(order[base], order[partner], draws["gap"]))
 
 
 class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
@@ -179,10 +242,13 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
 
     def _validate_estimator(self) -> None:
         # Values are checked by ``_parameter_constraints`` before this runs.
-        k = self.n_neighbors
-        self._k = int(k) if isinstance(k, numbers.Integral) else int(getattr(k, "n_neighbors", 5))
+        self._k = _peel_k(self.n_neighbors)
         self.nn_ = self._neighbors_estimator("n_neighbors")
         self.proximity_levels_: dict[Any, NDArray[np.intp]] = {}
+
+    def _rule(self) -> ProWSynRule:
+        """This sampler's engine rule, from its parameters."""
+        return ProWSynRule(self.n_neighbors, self.n_levels, self.theta)
 
     def _plan_class(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
@@ -197,18 +263,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
         other = np.flatnonzero(y != label)
         levels = proximity_levels(self.nn_, X[class_index], X[other], self._k, int(self.n_levels))
         self.proximity_levels_[label] = levels
-        present = np.unique(levels)
-        sizes = np.array([np.count_nonzero(levels == lev) for lev in present])
-        weights = np.exp(-float(self.theta) * (present - 1.0)) * (sizes >= 2)
-        members = [np.flatnonzero(levels == lev) for lev in present]
-        if not weights.any():
-            warn_user(
-                f"ProWSyn: every proximity level of class {shown(label)!r} has a single row, so no "
-                "level can interpolate within itself; the class is used as one level. Lower "
-                "n_levels or n_neighbors to get larger levels.",
-                FallbackWarning,
-            )
-            members, weights = [np.arange(class_index.size)], np.ones(1)
+        members, weights = _level_layout(levels, float(self.theta), label)
         rng = self._class_rng()
         plans = []
         for rows, count in zip(members, allocate(n_samples, weights), strict=True):

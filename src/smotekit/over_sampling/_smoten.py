@@ -6,7 +6,6 @@ import numbers
 from typing import Any
 
 import numpy as np
-from imblearn.metrics.pairwise import ValueDifferenceMetric
 from imblearn.over_sampling import SMOTEN as _ImblearnSMOTEN
 from numpy.typing import NDArray
 from scipy import sparse
@@ -14,35 +13,16 @@ from sklearn.base import clone
 from sklearn.preprocessing import OrdinalEncoder
 from sklearn_compat.utils.validation import validate_data
 
-from smotekit._kernels import SyntheticPlan, concat_plans
-from smotekit._validation import check_class_large_enough, warn_user
+from smotekit._kernels import SyntheticPlan
+from smotekit._validation import warn_user
+from smotekit.engine import Capabilities, Chunk, ClassJob, PlanPiece, Randint, SamplerRule, Segment
+from smotekit.engine._queries import VDMQuery
+from smotekit.engine._special import ClassSummary
 from smotekit.exceptions import SparseConversionWarning
 from smotekit.over_sampling._base import SyntheticSamplerMixin
 from smotekit.over_sampling._smotenc import check_two_classes, encode_categories
 
-__all__ = ["SMOTEN"]
-
-# Budget of one block of the VDM distance matrix (query rows x class rows), in cells.
-VDM_BLOCK_CELLS = 1 << 22
-
-
-def vdm_neighborhoods(
-    vdm: ValueDifferenceMetric, X_class: NDArray[Any], k: int
-) -> NDArray[np.intp]:
-    """Each row's ``k`` nearest rows of the class under VDM, the row itself included.
-
-    The set is chosen exactly as scikit-learn's ``NearestNeighbors(metric="precomputed")``
-    chooses it (``numpy.argpartition`` of each distance row), so ties, which are everywhere in
-    categorical data, fall the same way as in imbalanced-learn. Only a block of distance rows
-    exists at a time, never the full ``m x m`` matrix.
-    """
-    m = X_class.shape[0]
-    block = max(1, VDM_BLOCK_CELLS // m)
-    out = np.empty((m, k), dtype=np.intp)
-    for start in range(0, m, block):
-        dist = vdm.pairwise(X_class[start : start + block], X_class)
-        out[start : start + block] = np.argpartition(dist, k - 1, axis=1)[:, :k]
-    return out
+__all__ = ["SMOTEN", "SMOTENRule"]
 
 
 def mode_of_neighborhoods(
@@ -93,6 +73,37 @@ def missing_as_none(X: NDArray[Any]) -> NDArray[Any]:
     values = X.astype(object)
     values[missing] = None
     return values
+
+
+class SMOTENRule(SamplerRule):
+    """SMOTE-N for the engine, on rows of integer category codes.
+
+    Every class row asks its VDM neighbourhood (:class:`~smotekit.engine._queries.VDMQuery`:
+    ``k`` nearest class rows and itself); each synthetic row draws a base row
+    (imbalanced-learn's ``choice(m, n)``, the same draws as ``randint(0, m, n)``) and
+    :meth:`finish` writes, per feature, the most frequent code of the base's neighbourhood.
+    """
+
+    capabilities = Capabilities(features="categorical")
+
+    def __init__(self, k_neighbors: Any, estimator: Any = None) -> None:
+        k = int(k_neighbors) if isinstance(k_neighbors, numbers.Integral) else None
+        self.vdm = VDMQuery("vdm", k, None if k is not None else estimator)
+
+    def class_queries(self) -> tuple[VDMQuery, ClassSummary]:
+        # The neighbourhoods, and the class's codes that they vote with.
+        return (self.vdm, ClassSummary("codes", lambda job, X_class: X_class))
+
+    def segments(self, job: ClassJob) -> list[Segment]:
+        return [Segment(job.n_samples, (Randint("base", job.n_class),))]
+
+    def plan(self, job: ClassJob, draws: dict[str, NDArray[Any]]) -> PlanPiece:
+        n = draws["base"].size
+        no_partner = np.full(n, -1, dtype=np.intp)
+        return PlanPiece(SyntheticPlan(draws["base"], no_partner, np.full(n, np.nan)))
+
+    def finish(self, job: ClassJob, chunk: Chunk) -> None:
+        chunk.out[:] = mode_of_neighborhoods(job.stats["codes"], job.stats["vdm"], chunk.plan.base)
 
 
 class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
@@ -205,54 +216,21 @@ class SMOTEN(SyntheticSamplerMixin, _ImblearnSMOTEN):
             np.arange(X.shape[1]),
             self._column_names(),
         )
-        vdm = ValueDifferenceMetric(
-            n_categories=[len(c) for c in self.categorical_encoder_.categories_]
-        ).fit(X_encoded, y)
-
-        plans: list[SyntheticPlan] = []
-        blocks: list[NDArray[Any]] = []
-        labels: list[Any] = []
-        for label, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
-            class_index = np.flatnonzero(y == label)
-            X_class = X_encoded[class_index]
-            neighborhoods = self._neighborhoods(vdm, X_class, label)
-            base = self._class_rng().choice(np.arange(class_index.size), size=n_samples)
-            codes = mode_of_neighborhoods(X_class, neighborhoods, base)
-            block = self.categorical_encoder_.inverse_transform(codes)
+        n = X.shape[0]
+        codes, y_res = self._run_rule(self._rule(), X_encoded, y)
+        blocks = []
+        if codes.shape[0] > n:
+            block = self.categorical_encoder_.inverse_transform(codes[n:])
             blocks.append(block if X.dtype == object else block.astype(X.dtype))
-            plans.append(
-                SyntheticPlan(
-                    class_index[base],
-                    np.full(n_samples, -1, dtype=np.intp),
-                    np.full(n_samples, np.nan),
-                )
-            )
-            labels.append(label)
-        self.provenance_ = concat_plans(plans).to_records()
         X_res = np.vstack([X, *blocks])
-        y_res = np.concatenate(
-            [
-                y,
-                *[
-                    np.full(len(b), lab, dtype=y.dtype)
-                    for b, lab in zip(blocks, labels, strict=True)
-                ],
-            ]
-        )
         if sparse_format is not None:
             return sparse.csr_matrix(X_res).asformat(sparse_format), y_res
         return X_res, y_res
 
-    def _neighborhoods(
-        self, vdm: ValueDifferenceMetric, X_class: NDArray[Any], label: Any
-    ) -> NDArray[np.intp]:
-        if isinstance(self.k_neighbors, numbers.Integral):
-            k = int(self.k_neighbors)
-            check_class_large_enough(X_class.shape[0], k, label)
-            return vdm_neighborhoods(vdm, X_class, k + 1)
-        # A user's estimator gets the whole precomputed matrix, as in imbalanced-learn.
-        dist = vdm.pairwise(X_class)
-        self.nn_k_.fit(dist)
-        return np.asarray(self.nn_k_.kneighbors(dist, return_distance=False), dtype=np.intp)
+    def _rule(self) -> SMOTENRule:
+        """This sampler's engine rule, from its parameters (it runs on category codes)."""
+        estimator = None
+        if not isinstance(self.k_neighbors, numbers.Integral):
+            estimator = getattr(self, "nn_k_", None)
+            estimator = clone(self.k_neighbors) if estimator is None else estimator
+        return SMOTENRule(self.k_neighbors, estimator)

@@ -13,6 +13,8 @@ from sklearn.utils import check_random_state
 
 from smotekit._kernels import SyntheticPlan, concat_plans, draw_smote
 from smotekit._validation import check_class_large_enough, shown
+from smotekit.engine import Capabilities
+from smotekit.engine._special import GlobalModelRule
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
     SyntheticSamplerMixin,
@@ -26,7 +28,18 @@ from smotekit.over_sampling._shared import (
     other_class_counts,
 )
 
-__all__ = ["SVMSMOTE"]
+__all__ = ["SVMSMOTE", "SVMSMOTERule"]
+
+
+class SVMSMOTERule(GlobalModelRule):
+    """SVMSMOTE for the engine: its ``_plan_class``, with its model of all rows, plans each class.
+
+    Memory only: blockwise executors refuse it naming the model and what to use instead.
+    """
+
+    capabilities = Capabilities(global_model="an SVM fitted on all rows")
+    sampler_name = "SVMSMOTE"
+    instead = "resample in memory, or use BorderlineSMOTE (the same danger rule, without an SVM)"
 
 
 class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
@@ -133,6 +146,10 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
             out_step=out_step,
         )
         self.integer_rounding = integer_rounding
+
+    def _rule(self) -> SVMSMOTERule:
+        """This sampler's engine rule: its ``_plan_class`` with the model fitted on all rows."""
+        return SVMSMOTERule(self._plan_class)
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = self._neighbors_estimator("k_neighbors")
