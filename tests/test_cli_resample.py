@@ -382,7 +382,7 @@ def test_interrupt_in_process_keeps_previous_output(tmp_path, capsys, monkeypatc
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_stream.Job, "_grow_class_local", interrupted)
+    monkeypatch.setattr(_synthesis.SyntheticRows, "from_block", interrupted)
     code = main(["resample", str(src), "-o", str(out), "-t", "label", "--force"])
     assert code == 130
     assert out.read_text() == "previous"

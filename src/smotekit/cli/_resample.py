@@ -297,17 +297,46 @@ def run(args: argparse.Namespace) -> int:
         plot=args.plot is not None,
     )
 
-    def make_sampler(counts: dict[Any, int]) -> Any:
+    def make_sampler(counts: dict[Any, int] | None, by_position: bool = True) -> Any:
+        # The engine takes categorical columns by position; a frame (the older path) by name.
+        columns = [features.index(c) for c in categorical] if by_position else categorical
         return build_sampler(
             method,
-            sampling_strategy=labels_from_text(strategy, counts),
+            sampling_strategy="auto" if counts is None else labels_from_text(strategy, counts),
             random_state=args.seed,
             k=args.k_neighbors,
             approximate=args.approximate,
-            categorical=categorical or None,
+            categorical=columns or None,
+        )
+
+    job.rule_of = _engine_rule(make_sampler(None), args.approximate)
+    if job.rule_of is None:
+        return _write_outputs(
+            args, source, job, lambda counts: make_sampler(counts, by_position=False), started
         )
 
     return _write_outputs(args, source, job, make_sampler, started)
+
+
+def _engine_rule(sampler: Any, approximate: bool) -> Any:
+    """``rule_for`` if the file executor runs ``sampler`` as ``fit_resample`` would, else ``None``.
+
+    Samplers without a rule yet, and those that need a model of the whole data, keep the older
+    path; so do approximate searches over all rows, whose answers would depend on the blocks.
+    """
+    from smotekit.over_sampling._rules import rule_for
+
+    try:
+        rule = rule_for(sampler)
+    except TypeError:
+        return None
+    if rule.capabilities.global_model is not None:
+        return None
+    partners = rule.partners()
+    queries = [*rule.screening(), *([partners] if partners is not None else [])]
+    if approximate and any(query.scope == "all" for query in queries):
+        return None
+    return rule_for
 
 
 def _open_checked(args: argparse.Namespace) -> Any:

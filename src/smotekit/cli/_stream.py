@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from smotekit._optional import import_optional
 from smotekit._strategy import labels_from_text, strategy_from_counts
+from smotekit.cli import _synthesis
 from smotekit.cli._errors import DataError, UsageError
 from smotekit.cli._methods import Method, explain_too_small
 from smotekit.cli._plots import RowSample
@@ -115,6 +116,9 @@ class Job:
     mark: str | None
     show_progress: bool
     plot: bool
+    #: The engine rule of a sampler (``over_sampling._rules.rule_for``); ``None``: the sampler
+    #: runs on the older path (its own plan, or in memory).
+    rule_of: Callable[[Any], Any] | None = None
     original_sample: RowSample = field(default_factory=RowSample)
     synthetic_sample: RowSample = field(default_factory=lambda: RowSample(seed=1))
 
@@ -147,6 +151,9 @@ class Job:
         writers: list[BatchWriter] = []
         with closing(writers):
             self._open_writers(out, out_name, provenance, provenance_name, writers)
+            if self.rule_of is not None:
+                self._run_rule(self.rule_of, make_sampler)
+                return self.summary
             kept = self._scan()
             self._synthetic = SyntheticRows(
                 self._writer,
@@ -229,15 +236,103 @@ class Job:
             "there is nothing to balance; check --target"
         )
 
+    # -- the engine's passes (smotekit.io._resample) -----------------------------------------
+    def _run_rule(
+        self, rule_of: Callable[[Any], Any], make_sampler: Callable[[dict[Any, int]], Any]
+    ) -> None:
+        """Count; copy the originals while the engine gathers; write its synthetic blocks."""
+        from smotekit.io._resample import (
+            FilePartitions,
+            count_rows,
+            parent_positions,
+            synthetic_blocks,
+        )
+
+        # Under --nan drop the rows left out depend on every column, so all are read.
+        columns = None if self.drop_missing else [self.target, *self.categorical]
+        counts, categories = count_rows(self._counting, self.target, self.categorical, columns)
+        self.summary.counts = counts
+        self._check_classes()
+        n_new = resolve_strategy(self.strategy, counts)
+        sampler = make_sampler(counts)
+        self._n_written = sum(counts.values())
+        synthetic = self._synthetic_rows(sampler)
+        partitions = FilePartitions(
+            lambda read: self._valid_blocks("reading", read),
+            self.features,
+            self.target,
+            categories,
+            counts,
+            self._copy,
+            gather=[label for label, n in n_new.items() if n > 0],
+            integers=self._integers,
+        )
+        try:
+            _, blocks = synthetic_blocks(
+                rule_of(sampler),
+                partitions,
+                labels_from_text(self.strategy, counts),
+                sampler.random_state,
+                integer_rounding=synthetic.integer_rounding,
+                block_rows=_synthesis.CHUNK_ROWS,
+            )
+            ids, synthetic.exact = partitions.exact_parents()
+            for block in blocks:
+                synthetic.from_block(
+                    block, parent_positions(ids, block.provenance), partitions.decode
+                )
+        except (ValueError, RuntimeError) as exc:
+            raise self._sampler_error(exc) from None
+
+    def _synthetic_rows(self, sampler: Any) -> SyntheticRows:
+        self._synthetic = SyntheticRows(
+            self._writer,
+            self._prov_writer,
+            self.schema,
+            self.features,
+            self.numeric,
+            self.target,
+            bool(self.mark),
+            self.synthetic_sample if self.plot else None,
+            self.show_progress,
+            row=self._n_written,
+            added=self.summary.added,
+            integer_rounding=sampler._integer_rounding(),
+        )
+        return self._synthetic
+
+    def _counting(self, columns: list[str] | None) -> Iterator[tuple[Block, Any, Any]]:
+        """The counting pass's blocks: rows in, rows dropped and label spellings noted."""
+        pc = import_optional("pyarrow.compute", "io")
+        for block, batch, keep in self._valid_blocks("counting", columns):
+            self.summary.rows_in += block.batch.num_rows
+            if keep is not None:
+                self._count_dropped(block, keep)
+            if self._spell_labels:
+                self._learn_spellings(block, pc.unique(batch.column(self.target)).to_pylist())
+            yield block, batch, keep
+
+    def _copy(self, block: Block, batch: Any, keep: NDArray[np.bool_] | None) -> None:
+        """The original rows of a block, written through (and offered to the plot's sample)."""
+        self._writer.write_block(block, keep, marked=False if self.mark else None)
+        if self.plot and self.numeric:
+            y = batch.column(self.target).to_numpy(zero_copy_only=False)
+            self.original_sample.add(numeric_matrix(batch, self.numeric), y)
+
     # -- pass 1: copy, count, keep ---------------------------------------------------------
-    def _valid_blocks(self, desc: str) -> Iterator[tuple[Block, Any, NDArray[np.bool_] | None]]:
-        """``(block, rows, keep)``: each block, its rows less those with missing values (under
-        ``--nan drop``; else an error naming the first) and the mask of the rows kept."""
+    def _valid_blocks(
+        self, desc: str, columns: list[str] | None = None
+    ) -> Iterator[tuple[Block, Any, NDArray[np.bool_] | None]]:
+        """``(block, rows, keep)``: each block (only ``columns``, if given), its rows less those
+        with missing values (under ``--nan drop``; else an error naming the first) and the mask
+        of the rows kept."""
         pa = import_optional("pyarrow", "io")
         bar = progress(self.show_progress, desc)
-        columns = [*self.features, self.target]
+        read = columns
+        if columns is None:
+            columns = [*self.features, self.target]
         with read_errors(self.input_path):
-            for block in self.source.blocks():
+            for block in self.source.blocks(read):
                 batch, keep = block.batch, None
                 missing = missing_mask(batch, columns)
                 if missing.any():

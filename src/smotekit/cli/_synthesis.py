@@ -3,6 +3,7 @@ in the output's layout, with their provenance."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from smotekit._optional import import_optional
 from smotekit._validation import shown
 from smotekit.cli._plots import RowSample
 from smotekit.cli._tables import progress
+from smotekit.engine import SyntheticBlock
 from smotekit.io import BatchWriter, column_arrays
 
 __all__ = ["CHUNK_ROWS", "SyntheticRows"]
@@ -79,6 +81,35 @@ class SyntheticRows:
             bar.update(stop - start)
         bar.close()
         self.added[label] = self.added.get(label, 0) + len(plan)
+
+    def from_block(
+        self,
+        block: SyntheticBlock,
+        parents: SyntheticPlan,
+        decode: Callable[[NDArray[np.float64], int], NDArray[Any]],
+    ) -> None:
+        """Write one of the engine's output blocks (provenance in output row numbers).
+
+        ``parents`` locates each row's parents in :attr:`exact`; ``decode(X, j)`` gives the
+        values of categorical column ``j`` from its codes.
+        """
+        pa = import_optional("pyarrow", "io")
+        X, label, n = block.X, block.label, len(block.X)
+        bounds = self._within_parents(parents)
+        numeric = [self.features.index(c) for c in self.numeric]
+        types = [self.schema.field(c).type for c in self.numeric]
+        values = X if len(numeric) == X.shape[1] else X[:, numeric]
+        within = [bounds[j] for j in numeric]
+        columns = column_arrays(values, types, within, self.integer_rounding)
+        arrays = dict(zip(self.numeric, columns, strict=True))
+        for j, name in enumerate(self.features):
+            if name not in arrays:
+                arrays[name] = _as_arrow(decode(X, j), self.schema.field(name).type)
+        labels = pa.array([label] * n, type=self.schema.field(self.target).type)
+        self._emit(arrays, labels, block.provenance)
+        if self.sample is not None:
+            self.sample.add(X[:, numeric], np.full(n, label, dtype=object))
+        self.added[label] = self.added.get(label, 0) + n
 
     def from_resampled(
         self, X_res: Any, y_res: NDArray[Any], n: int, records: Any, categorical: list[str]
@@ -152,7 +183,7 @@ class SyntheticRows:
                     pa.array(np.arange(self.row, self.row + n, dtype=np.int64)),
                     pa.array(provenance.base.astype(np.int64)),
                     pa.array(provenance.neighbor.astype(np.int64)),
-                    pa.array(provenance.gap.astype(np.float64)),
+                    pa.array(provenance.to_records()["gap"]),
                 ],
                 schema=self.provenance.schema,
             )

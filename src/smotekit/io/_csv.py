@@ -233,21 +233,25 @@ class CsvSource:
         types = self._decide_types(raw, ends, inferred, set(text_columns))
         self.schema = pa.schema([pa.field(name, types[name]) for name in self.names])
 
-    def blocks(self) -> Iterator[Block]:
-        """The data rows, block by block, in file order."""
-        for raw, ends, table, row, line in self._chunks(header=False):
+    def blocks(self, columns: Sequence[str] | None = None) -> Iterator[Block]:
+        """The data rows, block by block, in file order; only ``columns`` parsed, if given (the
+        records' bytes are whole either way)."""
+        for raw, ends, table, row, line in self._chunks(header=False, columns=columns):
             spans = record_spans(raw, ends)
             batch = table.to_batches()
             if batch:
                 yield Block(batch[0], row, raw, spans, line, self.dialect, int(ends[-1]))
 
     # -- reading -------------------------------------------------------------------------------
-    def _chunks(self, header: bool) -> Generator[Any, None, None]:
+    def _chunks(
+        self, header: bool, columns: Sequence[str] | None = None
+    ) -> Generator[Any, None, None]:
         """Parse the file in chunks of whole records.
 
         With ``header`` only the first chunk matters: ``(raw, ends, table)`` with the header as the
         first record and inferred types. Otherwise ``(raw, ends, table, first_row, first_line)``
-        for each chunk of data rows, the header skipped.
+        for each chunk of data rows, the header skipped, its table holding only ``columns`` if
+        given.
         """
         pa = import_optional("pyarrow", "io")
         breaks = self.dialect.terminator[-1].encode()
@@ -278,7 +282,7 @@ class CsvSource:
                     return
                 if final and not buf.endswith((b"\n", b"\r")):
                     buf += self.dialect.terminator.encode()
-                used, ends, table = self._split(buf, final, header, row, line)
+                used, ends, table = self._split(buf, final, header, row, line, columns)
                 if not used:
                     if final:
                         raise ValueError(f"a quoted value after line {line} is never closed")
@@ -297,7 +301,15 @@ class CsvSource:
                 if final:
                     return
 
-    def _split(self, buf: bytearray, final: bool, header: bool, row: int, line: int) -> Any:
+    def _split(
+        self,
+        buf: bytearray,
+        final: bool,
+        header: bool,
+        row: int,
+        line: int,
+        columns: Sequence[str] | None = None,
+    ) -> Any:
         """How many bytes at the front of ``buf`` are whole records, their ends, their rows."""
         pa = import_optional("pyarrow", "io")
         quote, delimiter = ord(self.dialect.quote), ord(self.dialect.delimiter)
@@ -309,7 +321,9 @@ class CsvSource:
                 used = int(ends[-1])
                 try:
                     # A view, not a copy; buf is not resized while pyarrow may hold it.
-                    table = self._read(pa.py_buffer(buf).slice(0, used), header, quoted=quoted)
+                    table = self._read(
+                        pa.py_buffer(buf).slice(0, used), header, columns=columns, quoted=quoted
+                    )
                 except pa.ArrowInvalid as exc:
                     if exact:
                         self._explain(_Chunk(bytes(buf[:used]), ends, header, row, line), exc)
