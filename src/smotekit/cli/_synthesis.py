@@ -10,11 +10,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._kernels import SyntheticPlan, interpolate
+from smotekit._kernels import SyntheticPlan
 from smotekit._optional import import_optional
 from smotekit._validation import shown
 from smotekit.cli._plots import RowSample
-from smotekit.cli._tables import progress
 from smotekit.engine import SyntheticBlock
 from smotekit.io import BatchWriter, column_arrays
 
@@ -49,38 +48,6 @@ class SyntheticRows:
     exact: dict[int, NDArray[Any]] = field(default_factory=dict)
     added: dict[Any, int] = field(default_factory=dict)
     integer_rounding: str = "nearest"
-
-    def from_plan(
-        self,
-        X: NDArray[Any],
-        plan: SyntheticPlan,
-        rows: NDArray[np.int64],
-        label: Any,
-        sampler: Any,
-    ) -> None:
-        """Generate ``plan`` (over rows of ``X``, output rows ``rows``) chunk by chunk."""
-        pa = import_optional("pyarrow", "io")
-        types = [self.schema.field(name).type for name in self.features]
-        bar = progress(self.show_progress, f"class {label}", total=len(plan))
-        for start in range(0, len(plan), CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, len(plan))
-            part = SyntheticPlan(
-                plan.base[start:stop], plan.neighbor[start:stop], plan.gap[start:stop]
-            )
-            block = np.empty((stop - start, X.shape[1]), dtype=X.dtype)
-            interpolate(X, part, block)
-            sampler._finish_block(X, part, block)
-            labels = pa.array([label] * (stop - start), type=self.schema.field(self.target).type)
-            arrays = column_arrays(block, types, self._within_parents(part), self.integer_rounding)
-            self._emit(dict(zip(self.features, arrays, strict=True)), labels, part.remap(rows))
-            if self.sample is not None:
-                self.sample.add(
-                    block[:, [self.features.index(c) for c in self.numeric]],
-                    np.full(stop - start, label, dtype=object),
-                )
-            bar.update(stop - start)
-        bar.close()
-        self.added[label] = self.added.get(label, 0) + len(plan)
 
     def from_block(
         self,
