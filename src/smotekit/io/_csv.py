@@ -39,9 +39,11 @@ __all__ = [
     "UndecodableTextError",
 ]
 
-# CSV bytes parsed per block: big enough to amortise per-block work and to infer column types
-# from many rows, small enough to keep a block a few tens of MiB in memory.
+# CSV bytes parsed in the first block, from which column types are inferred: many rows.
 CSV_BLOCK_BYTES = 16 << 20
+# Data blocks are this fraction of it: big enough to amortise per-block work, small enough that
+# a pass (which parses, converts and copies a block a few times) holds a few tens of MiB.
+DATA_BLOCK_SHARE = 4
 
 _INTEGER = r"^\s*[-+]?\d+\s*$"
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|inf|infinity|nan)\s*$"
@@ -263,7 +265,8 @@ class CsvSource:
                 if not got:
                     break
                 skip -= got
-            carry, size, leading = b"", CSV_BLOCK_BYTES, header
+            block_bytes = CSV_BLOCK_BYTES if header else max(CSV_BLOCK_BYTES // DATA_BLOCK_SHARE, 1)
+            carry, size, leading = b"", block_bytes, header
             while True:
                 # The carried bytes, then new ones read in place: one copy of a block in memory.
                 buf = bytearray(len(carry) + size)
@@ -288,7 +291,7 @@ class CsvSource:
                         raise ValueError(f"a quoted value after line {line} is never closed")
                     carry, size = bytes(buf), 2 * size  # a record longer than a block: more
                     continue
-                carry, size = bytes(buf[used:]), CSV_BLOCK_BYTES
+                carry, size = bytes(buf[used:]), block_bytes
                 if header:
                     self._data_offset += int(ends[0])
                     self._data_lines = line - 1 + buf.count(breaks, 0, int(ends[0]))
