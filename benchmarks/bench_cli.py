@@ -56,15 +56,31 @@ def generate(path: Path, rows: int, features: int, minority: float, seed: int = 
 
 
 def measure(cmd: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB and exit code of one child process."""
+    """Wall seconds, peak RSS in MiB (GNU time's, else the kernel's) and exit code of a command.
+
+    Linux keeps a process's peak RSS across ``exec``, so a child forked from this (large) process
+    would report at least this process's RSS; GNU time forks from a small process instead.
+    """
+    report = None
+    if os.path.exists(GNU_TIME):
+        handle, name = tempfile.mkstemp(suffix=".rss")
+        os.close(handle)
+        report = Path(name)
+        cmd = [GNU_TIME, "-f", "%M", "-o", str(report), *cmd]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
-    scale = 1 if sys.platform == "darwin" else 1024
-    return seconds, usage.ru_maxrss * scale / 2**20, proc.returncode
+    peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    if report is not None:
+        peak = int(report.read_text().split()[-1]) * 1024
+        report.unlink()
+    return seconds, peak / 2**20, code
+
+
+GNU_TIME = "/usr/bin/time"
 
 
 # `smotekit resample` on its older path (the sampler's own plan, every class kept up to 256 MB),
@@ -115,7 +131,9 @@ def main() -> None:
         for rows in args.rows:
             data = work / f"data-{rows}.csv"
             started = time.perf_counter()
-            generate(data, rows, args.features, args.minority)
+            # In a child process, so that this one stays small (see measure).
+            shape = [str(rows), str(args.features), str(args.minority)]
+            subprocess.run([sys.executable, __file__, "--generate", str(data), *shape], check=True)
             files[rows] = data
             print(
                 f"generated {rows:,} rows x {args.features} numeric columns, "
@@ -165,4 +183,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--generate"]:
+        path, rows, features, minority = sys.argv[2:]
+        generate(Path(path), int(rows), int(features), float(minority))
+    else:
+        main()

@@ -110,7 +110,7 @@ class Job:
     show_progress: bool
     plot: bool
     #: The engine rule of a sampler (``over_sampling._rules.rule_for``); ``None``: the sampler
-    #: runs on the older path (its own plan, or in memory).
+    #: is fitted in memory on every row.
     rule_of: Callable[[Any], Any] | None = None
     original_sample: RowSample = field(default_factory=RowSample)
     synthetic_sample: RowSample = field(default_factory=lambda: RowSample(seed=1))
@@ -252,16 +252,14 @@ class Job:
                 integer_rounding=synthetic.integer_rounding,
                 block_rows=_synthesis.CHUNK_ROWS,
             )
-            ids, synthetic.exact = partitions.exact_parents()
-            bar = progress(self.show_progress, "synthetic", total=sum(n_new.values()))
-            for block in blocks:
-                synthetic.from_block(
-                    block, parent_positions(ids, block.provenance), partitions.decode
-                )
-                bar.update(len(block.X))
-            bar.close()
-        except (ValueError, RuntimeError) as exc:
+        except (ValueError, RuntimeError) as exc:  # the sampler's checks of the data
             raise self._sampler_error(exc) from None
+        ids, synthetic.exact = partitions.exact_parents()
+        bar = progress(self.show_progress, "synthetic", total=sum(n_new.values()))
+        for block in blocks:
+            synthetic.from_block(block, parent_positions(ids, block.provenance), partitions.decode)
+            bar.update(len(block.X))
+        bar.close()
 
     def _synthetic_rows(self, sampler: Any) -> SyntheticRows:
         return SyntheticRows(

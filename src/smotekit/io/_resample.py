@@ -33,7 +33,7 @@ from smotekit._optional import import_optional
 from smotekit.engine import SamplerRule, SyntheticBlock, run_blockwise
 from smotekit.engine._blockwise import DEFAULT_BLOCK_ROWS
 
-__all__ = ["FilePartitions", "count_rows", "synthetic_blocks"]
+__all__ = ["FilePartitions", "count_rows", "parent_positions", "synthetic_blocks"]
 
 #: Labels per array when the engine's counting pass is answered from known counts.
 _REPLAY_ROWS = 1 << 16
@@ -84,9 +84,9 @@ class FilePartitions:
     on_copy: Callable[[Any, Any, Any], None]
     gather: list[Any] = field(default_factory=list)
     integers: list[int] = field(default_factory=list)
-    _passes: int = 0
-    _ids: list[NDArray[np.int64]] = field(default_factory=list)
-    _exact: list[dict[int, NDArray[Any]]] = field(default_factory=list)
+    _passes: int = field(default=0, init=False)
+    _ids: list[NDArray[np.int64]] = field(default_factory=list, init=False)
+    _exact: list[dict[int, NDArray[Any]]] = field(default_factory=list, init=False)
 
     def __call__(self) -> Iterator[tuple[Any, NDArray[Any]]]:
         self._passes += 1
@@ -174,7 +174,18 @@ def synthetic_blocks(
 
 def parent_positions(ids: NDArray[np.int64], provenance: SyntheticPlan) -> SyntheticPlan:
     """``provenance`` (data row numbers) as positions in ``ids``; a parent not there (a partner
-    of another class) marks its row as off the segment (``gap`` -1), so nothing bounds it."""
+    of another class) marks its row as off the segment (``gap`` -1), so nothing bounds it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smotekit._kernels import SyntheticPlan
+    >>> ids = np.array([3, 8, 9])
+    >>> made = SyntheticPlan(np.array([8, 9]), np.array([3, 5]), np.array([0.5, 0.5]))
+    >>> plan = parent_positions(ids, made)
+    >>> plan.base.tolist(), plan.neighbor.tolist(), plan.gap.tolist()
+    ([1, 2], [0, 1], [0.5, -1.0])
+    """
     base = np.searchsorted(ids, provenance.base)
     neighbor = np.searchsorted(ids, provenance.neighbor)
     neighbor = np.minimum(neighbor, max(ids.size - 1, 0))
