@@ -244,7 +244,7 @@ class Job:
             integers=self._integers,
         )
         try:
-            _, blocks = synthetic_blocks(
+            blocks = synthetic_blocks(
                 rule_of(sampler),
                 partitions,
                 labels_from_text(self.strategy, counts),

@@ -148,15 +148,15 @@ class FilePartitions:
 def synthetic_blocks(
     rule: SamplerRule,
     partitions: FilePartitions,
-    strategy: dict[Any, int],
+    strategy: Any,
     random_state: int,
     *,
     integer_rounding: str = "nearest",
     block_rows: int = DEFAULT_BLOCK_ROWS,
-) -> tuple[dict[Any, int], Iterator[SyntheticBlock]]:
-    """Run ``rule`` over the file: synthetic rows per class, and their blocks (made as iterated).
+) -> Iterator[SyntheticBlock]:
+    """Run ``rule`` over the file: its synthetic blocks, made as they are iterated.
 
-    ``strategy`` is the sampling strategy in labels (as the sampler takes it); the draws are
+    ``strategy`` is the sampling strategy keyed by labels (as the sampler takes it); the draws are
     imbalanced-learn's for ``random_state``, so the rows are those of ``fit_resample`` on the
     whole file. The copy-and-gather pass and any search or fetch pass happen in this call.
     """
@@ -169,7 +169,7 @@ def synthetic_blocks(
         block_rows=block_rows,
         integer_rounding=integer_rounding,
     )
-    return run.strategy, run.blocks
+    return run.blocks
 
 
 def parent_positions(ids: NDArray[np.int64], provenance: SyntheticPlan) -> SyntheticPlan:
