@@ -91,8 +91,8 @@ SIGNAL_EARLY = textwrap.dedent(
     import smotekit.io._csv as csv
     csv.CSV_BLOCK_BYTES = 4096  # many blocks: a first pass long enough to be signalled in
     blocks = csv.CsvSource.blocks
-    def announced(self):
-        for i, block in enumerate(blocks(self)):
+    def announced(self, *args):
+        for i, block in enumerate(blocks(self, *args)):
             if i == 3:
                 print("READING", file=sys.stderr, flush=True)
                 # Wait here for the signal: on a loaded machine the rest of the run could
@@ -497,7 +497,7 @@ def test_an_unexpected_library_error_is_one_line(tmp_path, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise IndexError("index 7 is out of bounds for axis 0 with size 7")
 
-    monkeypatch.setattr(_synthesis, "interpolate", broken)
+    monkeypatch.setattr(_synthesis, "column_arrays", broken)
     err = fails(capsys, 1, "resample", src, "-o", tmp_path / "o.csv", "-t", "label")
     assert "IndexError" in err and "report" in err
     assert listing(tmp_path) == ["in.csv"]

@@ -18,7 +18,7 @@ import pytest
 import smotekit
 import smotekit.io._atomic
 from smotekit import SMOTE
-from smotekit.cli import _stream, _synthesis, main
+from smotekit.cli import _synthesis, main
 from smotekit.io import _csv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -109,14 +109,13 @@ def test_streaming_equals_in_memory_and_keeps_types(tmp_path, capsys, ext):
     assert err.count("\n") == 1 and "rows in" in err and "rows out" in err
 
 
-def test_small_batches_and_a_reread_class_give_the_same_rows(tmp_path, capsys, monkeypatch):
+def test_small_input_and_output_blocks_give_the_same_rows(tmp_path, capsys, monkeypatch):
     table = make_table(n=900, labels=("no", "yes"))
     src = write(table, tmp_path / "in.csv")
     code, *_ = run_cli(capsys, "resample", src, "-o", tmp_path / "a.csv", "-t", "label")
     assert code == 0
-    # Tiny batches, and a memory budget so small that every class is let go and re-read.
+    # Tiny input blocks and output blocks.
     monkeypatch.setattr(_csv, "CSV_BLOCK_BYTES", 2048)
-    monkeypatch.setattr(_stream, "KEEP_BYTES", 0)
     monkeypatch.setattr(_synthesis, "CHUNK_ROWS", 37)
     code, *_ = run_cli(capsys, "resample", src, "-o", tmp_path / "b.csv", "-t", "label")
     assert code == 0
@@ -382,7 +381,7 @@ def test_interrupt_in_process_keeps_previous_output(tmp_path, capsys, monkeypatc
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_stream.Job, "_grow_class_local", interrupted)
+    monkeypatch.setattr(_synthesis.SyntheticRows, "from_block", interrupted)
     code = main(["resample", str(src), "-o", str(out), "-t", "label", "--force"])
     assert code == 130
     assert out.read_text() == "previous"

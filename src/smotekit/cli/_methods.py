@@ -172,9 +172,9 @@ def build_sampler(
     random_state: int | None,
     k: int | None,
     approximate: bool,
-    categorical: list[str] | None = None,
+    categorical: list[str] | list[int] | None = None,
 ) -> Any:
-    """An unfitted sampler for the command's options."""
+    """An unfitted sampler for the command's options (``categorical``: names or positions)."""
     cls = method.resolve()
     params: dict[str, Any] = dict(method.params)
     params["sampling_strategy"] = sampling_strategy

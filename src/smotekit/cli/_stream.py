@@ -1,4 +1,4 @@
-"""The streaming engine behind ``smotekit resample`` (see that module for the passes)."""
+"""The passes of ``smotekit resample`` over a file (see that module for what each does)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from smotekit._optional import import_optional
 from smotekit._strategy import labels_from_text, strategy_from_counts
+from smotekit.cli import _synthesis
 from smotekit.cli._errors import DataError, UsageError
 from smotekit.cli._methods import Method, explain_too_small
 from smotekit.cli._plots import RowSample
@@ -29,13 +30,6 @@ from smotekit.io import (
 )
 
 __all__ = ["Job", "Summary", "resolve_strategy"]
-
-# Kept rows of the classes (float64 features) held during the first pass before the largest
-# kept class is let go (re-read later only if it must be grown).
-KEEP_BYTES = 256 << 20
-
-# One kept part of a class: its output row numbers, float64 features and exact integer columns.
-Part = tuple[NDArray[np.int64], NDArray[np.float64], dict[int, NDArray[Any]]]
 
 
 def resolve_strategy(strategy: Any, counts: dict[Any, int]) -> dict[Any, int]:
@@ -115,6 +109,9 @@ class Job:
     mark: str | None
     show_progress: bool
     plot: bool
+    #: The engine rule of a sampler (``over_sampling._rules.rule_for``); ``None``: the sampler
+    #: is fitted in memory on every row.
+    rule_of: Callable[[Any], Any] | None = None
     original_sample: RowSample = field(default_factory=RowSample)
     synthetic_sample: RowSample = field(default_factory=lambda: RowSample(seed=1))
 
@@ -147,29 +144,15 @@ class Job:
         writers: list[BatchWriter] = []
         with closing(writers):
             self._open_writers(out, out_name, provenance, provenance_name, writers)
-            kept = self._scan()
-            self._synthetic = SyntheticRows(
-                self._writer,
-                self._prov_writer,
-                self.schema,
-                self.features,
-                self.numeric,
-                self.target,
-                bool(self.mark),
-                self.synthetic_sample if self.plot else None,
-                self.show_progress,
-                row=self._n_written,
-                added=self.summary.added,
-            )
+            if self.rule_of is not None:
+                self._run_rule(self.rule_of, make_sampler)
+                return self.summary
+            batches = self._scan()
             self._check_classes()
             counts = self.summary.counts
-            n_new = resolve_strategy(self.strategy, counts)
+            resolve_strategy(self.strategy, counts)  # its errors in the command line's words
             sampler = make_sampler(counts)
-            self._synthetic.integer_rounding = sampler._integer_rounding()
-            if self.method.class_local:
-                self._grow_class_local(kept, n_new, sampler)
-            else:
-                self._grow_in_memory(kept, sampler)
+            self._grow_in_memory(batches, self._synthetic_rows(sampler), sampler)
         return self.summary
 
     def _open_writers(
@@ -229,15 +212,103 @@ class Job:
             "there is nothing to balance; check --target"
         )
 
+    # -- the engine's passes (smotekit.io._resample) -----------------------------------------
+    def _run_rule(
+        self, rule_of: Callable[[Any], Any], make_sampler: Callable[[dict[Any, int]], Any]
+    ) -> None:
+        """Count; copy the originals while the engine gathers; write its synthetic blocks."""
+        from smotekit.io._resample import (
+            FilePartitions,
+            count_rows,
+            parent_positions,
+            synthetic_blocks,
+        )
+
+        # Under --nan drop the rows left out depend on every column, so all are read.
+        columns = None if self.drop_missing else [self.target, *self.categorical]
+        counts, categories = count_rows(self._counting, self.target, self.categorical, columns)
+        self.summary.counts = counts
+        self._check_classes()
+        n_new = resolve_strategy(self.strategy, counts)
+        sampler = make_sampler(counts)
+        self._n_written = sum(counts.values())
+        synthetic = self._synthetic_rows(sampler)
+        partitions = FilePartitions(
+            lambda read: self._valid_blocks("reading", read),
+            self.features,
+            self.target,
+            categories,
+            counts,
+            self._copy,
+            gather=[label for label, n in n_new.items() if n > 0],
+            integers=self._integers,
+        )
+        try:
+            blocks = synthetic_blocks(
+                rule_of(sampler),
+                partitions,
+                labels_from_text(self.strategy, counts),
+                sampler.random_state,
+                integer_rounding=synthetic.integer_rounding,
+                block_rows=_synthesis.CHUNK_ROWS,
+            )
+        except (ValueError, RuntimeError) as exc:  # the sampler's checks of the data
+            raise self._sampler_error(exc) from None
+        ids, synthetic.exact = partitions.exact_parents()
+        bar = progress(self.show_progress, "synthetic", total=sum(n_new.values()))
+        for block in blocks:
+            synthetic.from_block(block, parent_positions(ids, block.provenance), partitions.decode)
+            bar.update(len(block.X))
+        bar.close()
+
+    def _synthetic_rows(self, sampler: Any) -> SyntheticRows:
+        return SyntheticRows(
+            self._writer,
+            self._prov_writer,
+            self.schema,
+            self.features,
+            self.numeric,
+            self.target,
+            bool(self.mark),
+            self.synthetic_sample if self.plot else None,
+            self.show_progress,
+            row=self._n_written,
+            added=self.summary.added,
+            integer_rounding=sampler._integer_rounding(),
+        )
+
+    def _counting(self, columns: list[str] | None) -> Iterator[tuple[Block, Any, Any]]:
+        """The counting pass's blocks: rows in, rows dropped and label spellings noted."""
+        pc = import_optional("pyarrow.compute", "io")
+        for block, batch, keep in self._valid_blocks("counting", columns):
+            self.summary.rows_in += block.batch.num_rows
+            if keep is not None:
+                self._count_dropped(block, keep)
+            if self._spell_labels:
+                self._learn_spellings(block, pc.unique(batch.column(self.target)).to_pylist())
+            yield block, batch, keep
+
+    def _copy(self, block: Block, batch: Any, keep: NDArray[np.bool_] | None) -> None:
+        """The original rows of a block, written through (and offered to the plot's sample)."""
+        self._writer.write_block(block, keep, marked=False if self.mark else None)
+        if self.plot and self.numeric:
+            y = batch.column(self.target).to_numpy(zero_copy_only=False)
+            self.original_sample.add(numeric_matrix(batch, self.numeric), y)
+
     # -- pass 1: copy, count, keep ---------------------------------------------------------
-    def _valid_blocks(self, desc: str) -> Iterator[tuple[Block, Any, NDArray[np.bool_] | None]]:
-        """``(block, rows, keep)``: each block, its rows less those with missing values (under
-        ``--nan drop``; else an error naming the first) and the mask of the rows kept."""
+    def _valid_blocks(
+        self, desc: str, columns: list[str] | None = None
+    ) -> Iterator[tuple[Block, Any, NDArray[np.bool_] | None]]:
+        """``(block, rows, keep)``: each block (only ``columns``, if given), its rows less those
+        with missing values (under ``--nan drop``; else an error naming the first) and the mask
+        of the rows kept."""
         pa = import_optional("pyarrow", "io")
         bar = progress(self.show_progress, desc)
-        columns = [*self.features, self.target]
+        read = columns
+        if columns is None:
+            columns = [*self.features, self.target]
         with read_errors(self.input_path):
-            for block in self.source.blocks():
+            for block in self.source.blocks(read):
                 batch, keep = block.batch, None
                 missing = missing_mask(batch, columns)
                 if missing.any():
@@ -267,16 +338,11 @@ class Job:
                     "leave such rows out, or fill them first"
                 )
 
-    def _scan(self) -> Any:
-        """Pass 1: write the original rows, count classes, keep what the method needs."""
+    def _scan(self) -> list[Any]:
+        """Pass 1 of the in-memory path: write the original rows, count classes, keep them all."""
         pc = import_optional("pyarrow.compute", "io")
-        keep_all = not self.method.class_local
         batches: list[Any] = []
-        kept: dict[Any, list[Part]] = {}
-        kept_bytes: dict[Any, int] = {}
-        self._let_go: set[Any] = set()
         counts = self.summary.counts
-        row0 = 0
         for block, batch, keep in self._valid_blocks("reading"):
             self.summary.rows_in += block.batch.num_rows
             if keep is not None:
@@ -292,23 +358,9 @@ class Job:
             if self.plot and self.numeric:
                 y = target.to_numpy(zero_copy_only=False)
                 self.original_sample.add(numeric_matrix(batch, self.numeric), y)
-            if keep_all:
-                batches.append(batch.select([*self.features, self.target]))
-            else:
-                for label in batch_labels:
-                    if label in self._let_go:
-                        continue
-                    part = self._part(batch, label, row0)
-                    kept.setdefault(label, []).append(part)
-                    size = part[1].nbytes + sum(a.nbytes for a in part[2].values())
-                    kept_bytes[label] = kept_bytes.get(label, 0) + size
-                while sum(kept_bytes.values()) > KEEP_BYTES:
-                    largest = max(kept_bytes, key=lambda lb: kept_bytes[lb])
-                    self._let_go.add(largest)
-                    del kept[largest], kept_bytes[largest]
-            row0 += batch.num_rows
-        self._n_written = row0
-        return batches if keep_all else kept
+            batches.append(batch.select([*self.features, self.target]))
+            self._n_written += batch.num_rows
+        return batches
 
     def _count_dropped(self, block: Block, keep: NDArray[np.bool_]) -> None:
         pa = import_optional("pyarrow", "io")
@@ -332,61 +384,7 @@ class Job:
                 first = pc.index(column, pa.scalar(label, type=column.type)).as_py()
                 spellings[label] = block.text_of(first, position)
 
-    def _part(self, batch: Any, label: Any, row0: int) -> Part:
-        """The rows of ``label`` in ``batch``: row numbers, float64 features, exact integers."""
-        pa = import_optional("pyarrow", "io")
-        pc = import_optional("pyarrow.compute", "io")
-        target = batch.column(self.target)
-        is_label = pc.equal(target, pa.scalar(label, type=target.type))
-        rows = np.flatnonzero(is_label.to_numpy(zero_copy_only=False))
-        rows_of = batch.take(pa.array(rows))
-        X = numeric_matrix(rows_of, self.features)
-        exact = {j: rows_of.column(self.features[j]).to_numpy() for j in self._integers}
-        return row0 + rows, X, exact
-
-    def _gather(self, labels: set[Any]) -> dict[Any, list[Part]]:
-        """Pass 2 (only when needed): the rows of classes let go during pass 1."""
-        gathered: dict[Any, list[Part]] = {lb: [] for lb in labels}
-        row0 = 0
-        for _, batch, _ in self._valid_blocks("gathering"):
-            for label in labels:
-                part = self._part(batch, label, row0)
-                if part[0].size:
-                    gathered[label].append(part)
-            row0 += batch.num_rows
-        return gathered
-
     # -- growing ---------------------------------------------------------------------------
-    def _grow_class_local(self, kept: Any, n_new: dict[Any, int], sampler: Any) -> None:
-        """Plan each class from its own rows with the sampler's logic; generate in chunks."""
-        grow = [label for label, n in n_new.items() if n > 0]
-        missing = {label for label in grow if label in self._let_go}
-        if missing:
-            kept.update(self._gather(missing))
-        parts = [part for label in grow for part in kept[label]]
-        spans, offset = {}, 0
-        for label in grow:
-            size = sum(part[0].size for part in kept[label])
-            spans[label] = np.arange(offset, offset + size)
-            offset += size
-        y_grow = np.empty(offset, dtype=object)
-        for label in grow:
-            y_grow[spans[label]] = label
-        kept.clear()
-        X_grow = np.vstack([p[1] for p in parts]) if parts else np.empty((0, len(self.features)))
-        rows_grow = np.concatenate([p[0] for p in parts] or [np.empty(0, dtype=np.int64)])
-        self._synthetic.exact = {
-            j: np.concatenate([p[2][j] for p in parts]) for j in self._integers if parts
-        }
-        del parts
-        sampler._validate_estimator()
-        for label in grow:
-            try:
-                plan = sampler._plan_class(X_grow, y_grow, label, spans[label], n_new[label])
-            except (ValueError, RuntimeError) as exc:
-                raise self._sampler_error(exc) from None
-            self._synthetic.from_plan(X_grow, plan, rows_grow, label, sampler)
-
     def _sampler_error(self, exc: Exception) -> DataError:
         if isinstance(exc, ClassTooSmallError):
             where = f"'{self.input_path}' column '{self.target}'"
@@ -402,7 +400,7 @@ class Job:
             )
         return DataError(f"'{self.input_path}': {message}")
 
-    def _grow_in_memory(self, batches: list[Any], sampler: Any) -> None:
+    def _grow_in_memory(self, batches: list[Any], synthetic: SyntheticRows, sampler: Any) -> None:
         """Methods that look at every class: fit the sampler on all rows, write its new rows."""
         pa = import_optional("pyarrow", "io")
         columns = [*self.features, self.target]
@@ -428,5 +426,5 @@ class Job:
         records = getattr(sampler, "provenance_", None)
         if self._prov_writer is not None and records is None:
             raise UsageError(f"--provenance: --method {self.method.name} records no provenance")
-        self._synthetic.exact = exact
-        self._synthetic.from_resampled(X_res, y_res, n, records, self.categorical)
+        synthetic.exact = exact
+        synthetic.from_resampled(X_res, y_res, n, records, self.categorical)

@@ -3,17 +3,18 @@ in the output's layout, with their provenance."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from smotekit._kernels import SyntheticPlan, interpolate
+from smotekit._kernels import SyntheticPlan
 from smotekit._optional import import_optional
 from smotekit._validation import shown
 from smotekit.cli._plots import RowSample
-from smotekit.cli._tables import progress
+from smotekit.engine import SyntheticBlock
 from smotekit.io import BatchWriter, column_arrays
 
 __all__ = ["CHUNK_ROWS", "SyntheticRows"]
@@ -48,37 +49,34 @@ class SyntheticRows:
     added: dict[Any, int] = field(default_factory=dict)
     integer_rounding: str = "nearest"
 
-    def from_plan(
+    def from_block(
         self,
-        X: NDArray[Any],
-        plan: SyntheticPlan,
-        rows: NDArray[np.int64],
-        label: Any,
-        sampler: Any,
+        block: SyntheticBlock,
+        parents: SyntheticPlan,
+        decode: Callable[[NDArray[np.float64], int], NDArray[Any]],
     ) -> None:
-        """Generate ``plan`` (over rows of ``X``, output rows ``rows``) chunk by chunk."""
+        """Write one of the engine's output blocks (provenance in output row numbers).
+
+        ``parents`` locates each row's parents in :attr:`exact`; ``decode(X, j)`` gives the
+        values of categorical column ``j`` from its codes.
+        """
         pa = import_optional("pyarrow", "io")
-        types = [self.schema.field(name).type for name in self.features]
-        bar = progress(self.show_progress, f"class {label}", total=len(plan))
-        for start in range(0, len(plan), CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, len(plan))
-            part = SyntheticPlan(
-                plan.base[start:stop], plan.neighbor[start:stop], plan.gap[start:stop]
-            )
-            block = np.empty((stop - start, X.shape[1]), dtype=X.dtype)
-            interpolate(X, part, block)
-            sampler._finish_block(X, part, block)
-            labels = pa.array([label] * (stop - start), type=self.schema.field(self.target).type)
-            arrays = column_arrays(block, types, self._within_parents(part), self.integer_rounding)
-            self._emit(dict(zip(self.features, arrays, strict=True)), labels, part.remap(rows))
-            if self.sample is not None:
-                self.sample.add(
-                    block[:, [self.features.index(c) for c in self.numeric]],
-                    np.full(stop - start, label, dtype=object),
-                )
-            bar.update(stop - start)
-        bar.close()
-        self.added[label] = self.added.get(label, 0) + len(plan)
+        X, label, n = block.X, block.label, len(block.X)
+        bounds = self._within_parents(parents)
+        numeric = [self.features.index(c) for c in self.numeric]
+        types = [self.schema.field(c).type for c in self.numeric]
+        values = X if len(numeric) == X.shape[1] else X[:, numeric]
+        within = [bounds[j] for j in numeric]
+        columns = column_arrays(values, types, within, self.integer_rounding)
+        arrays = dict(zip(self.numeric, columns, strict=True))
+        for j, name in enumerate(self.features):
+            if name not in arrays:
+                arrays[name] = _as_arrow(decode(X, j), self.schema.field(name).type)
+        labels = pa.array([label] * n, type=self.schema.field(self.target).type)
+        self._emit(arrays, labels, block.provenance)
+        if self.sample is not None:
+            self.sample.add(X[:, numeric], np.full(n, label, dtype=object))
+        self.added[label] = self.added.get(label, 0) + n
 
     def from_resampled(
         self, X_res: Any, y_res: NDArray[Any], n: int, records: Any, categorical: list[str]
@@ -152,7 +150,7 @@ class SyntheticRows:
                     pa.array(np.arange(self.row, self.row + n, dtype=np.int64)),
                     pa.array(provenance.base.astype(np.int64)),
                     pa.array(provenance.neighbor.astype(np.int64)),
-                    pa.array(provenance.gap.astype(np.float64)),
+                    pa.array(provenance.to_records()["gap"]),
                 ],
                 schema=self.provenance.schema,
             )

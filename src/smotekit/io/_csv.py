@@ -39,9 +39,11 @@ __all__ = [
     "UndecodableTextError",
 ]
 
-# CSV bytes parsed per block: big enough to amortise per-block work and to infer column types
-# from many rows, small enough to keep a block a few tens of MiB in memory.
+# CSV bytes parsed in the first block, from which column types are inferred: many rows.
 CSV_BLOCK_BYTES = 16 << 20
+# Data blocks are this fraction of it: big enough to amortise per-block work, small enough that
+# a pass (which parses, converts and copies a block a few times) holds a few tens of MiB.
+DATA_BLOCK_SHARE = 4
 
 _INTEGER = r"^\s*[-+]?\d+\s*$"
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|inf|infinity|nan)\s*$"
@@ -233,21 +235,25 @@ class CsvSource:
         types = self._decide_types(raw, ends, inferred, set(text_columns))
         self.schema = pa.schema([pa.field(name, types[name]) for name in self.names])
 
-    def blocks(self) -> Iterator[Block]:
-        """The data rows, block by block, in file order."""
-        for raw, ends, table, row, line in self._chunks(header=False):
+    def blocks(self, columns: Sequence[str] | None = None) -> Iterator[Block]:
+        """The data rows, block by block, in file order; only ``columns`` parsed, if given (the
+        records' bytes are whole either way)."""
+        for raw, ends, table, row, line in self._chunks(header=False, columns=columns):
             spans = record_spans(raw, ends)
             batch = table.to_batches()
             if batch:
                 yield Block(batch[0], row, raw, spans, line, self.dialect, int(ends[-1]))
 
     # -- reading -------------------------------------------------------------------------------
-    def _chunks(self, header: bool) -> Generator[Any, None, None]:
+    def _chunks(
+        self, header: bool, columns: Sequence[str] | None = None
+    ) -> Generator[Any, None, None]:
         """Parse the file in chunks of whole records.
 
         With ``header`` only the first chunk matters: ``(raw, ends, table)`` with the header as the
         first record and inferred types. Otherwise ``(raw, ends, table, first_row, first_line)``
-        for each chunk of data rows, the header skipped.
+        for each chunk of data rows, the header skipped, its table holding only ``columns`` if
+        given.
         """
         pa = import_optional("pyarrow", "io")
         breaks = self.dialect.terminator[-1].encode()
@@ -259,7 +265,8 @@ class CsvSource:
                 if not got:
                     break
                 skip -= got
-            carry, size, leading = b"", CSV_BLOCK_BYTES, header
+            block_bytes = CSV_BLOCK_BYTES if header else max(CSV_BLOCK_BYTES // DATA_BLOCK_SHARE, 1)
+            carry, size, leading = b"", block_bytes, header
             while True:
                 # The carried bytes, then new ones read in place: one copy of a block in memory.
                 buf = bytearray(len(carry) + size)
@@ -278,13 +285,13 @@ class CsvSource:
                     return
                 if final and not buf.endswith((b"\n", b"\r")):
                     buf += self.dialect.terminator.encode()
-                used, ends, table = self._split(buf, final, header, row, line)
+                used, ends, table = self._split(buf, final, header, row, line, columns)
                 if not used:
                     if final:
                         raise ValueError(f"a quoted value after line {line} is never closed")
                     carry, size = bytes(buf), 2 * size  # a record longer than a block: more
                     continue
-                carry, size = bytes(buf[used:]), CSV_BLOCK_BYTES
+                carry, size = bytes(buf[used:]), block_bytes
                 if header:
                     self._data_offset += int(ends[0])
                     self._data_lines = line - 1 + buf.count(breaks, 0, int(ends[0]))
@@ -297,7 +304,15 @@ class CsvSource:
                 if final:
                     return
 
-    def _split(self, buf: bytearray, final: bool, header: bool, row: int, line: int) -> Any:
+    def _split(
+        self,
+        buf: bytearray,
+        final: bool,
+        header: bool,
+        row: int,
+        line: int,
+        columns: Sequence[str] | None = None,
+    ) -> Any:
         """How many bytes at the front of ``buf`` are whole records, their ends, their rows."""
         pa = import_optional("pyarrow", "io")
         quote, delimiter = ord(self.dialect.quote), ord(self.dialect.delimiter)
@@ -309,7 +324,9 @@ class CsvSource:
                 used = int(ends[-1])
                 try:
                     # A view, not a copy; buf is not resized while pyarrow may hold it.
-                    table = self._read(pa.py_buffer(buf).slice(0, used), header, quoted=quoted)
+                    table = self._read(
+                        pa.py_buffer(buf).slice(0, used), header, columns=columns, quoted=quoted
+                    )
                 except pa.ArrowInvalid as exc:
                     if exact:
                         self._explain(_Chunk(bytes(buf[:used]), ends, header, row, line), exc)

@@ -80,13 +80,16 @@ class ParquetSource:
         self.schema = pq.ParquetFile(str(self.path)).schema_arrow
         self.mixed: dict[str, NonNumericValueError] = {}
 
-    def blocks(self) -> Iterator[Block]:
-        """The rows, batch by batch, in file order."""
+    def blocks(self, columns: Sequence[str] | None = None) -> Iterator[Block]:
+        """The rows, batch by batch, in file order; only ``columns``, if given."""
         pq = import_optional("pyarrow.parquet", "io")
         pf = pq.ParquetFile(str(self.path))
         rows = 0
         try:
-            for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for batch in pf.iter_batches(
+                batch_size=PARQUET_BATCH_ROWS,
+                columns=list(columns) if columns is not None else None,
+            ):
                 yield Block(batch, rows)
                 rows += batch.num_rows
         finally:
