@@ -1,9 +1,9 @@
 """The engine rules of SMOTE-N, ProWSyn, PolynomFitSMOTE, SVMSMOTE and KMeansSMOTE.
 
-* each estimator's ``fit_resample`` (now the engine's memory executor) gives the rows,
-  provenance and fitted attributes of its per-class path (``_plan_class``/``_finish_block``,
-  kept for the command line's streaming path), so nothing changed for users; SMOTE-N, which
-  had no such path, gives imbalanced-learn's rows and the provenance of its draws;
+* SMOTE-N on the engine gives imbalanced-learn's rows and the provenance of its draws (the
+  other four were checked against their former per-class path, bit for bit with provenance
+  and fitted attributes, when they moved to the engine; SVMSMOTE's and KMeansSMOTE's
+  imbalanced-learn parity tests stay in their own modules);
 * the blockwise executor with imbalanced-learn's seeding gives the memory executor's rows and
   provenance for any partitioning and block size (SMOTE-N, ProWSyn, PolynomFitSMOTE); with
   block seeding, the same rows for any partitioning;
@@ -72,23 +72,6 @@ def codes_of(X):
     return OrdinalEncoder(dtype=np.int32).fit_transform(X)
 
 
-def todays_path(cls):
-    """``cls`` resampling as it did before the engine: one ``_plan_class`` per class."""
-
-    class Today(cls):
-        def _fit_resample(self, X, y, **params):
-            self._validate_estimator()
-            plans, labels = [], []
-            for label, n_samples in self.sampling_strategy_.items():
-                if n_samples:
-                    rows = np.flatnonzero(y == label)
-                    plans.append(self._plan_class(X, y, label, rows, n_samples).compact())
-                    labels.append(label)
-            return self._assemble(X, y, plans, labels)
-
-    return Today
-
-
 def split(X, y, cuts):
     return lambda: zip(np.split(X, cuts), np.split(y, cuts), strict=True)
 
@@ -110,27 +93,6 @@ def assert_same(result, reference):
             np.testing.assert_array_equal(part(got), part(expected))
 
 
-# -- memory: today's rows -------------------------------------------------------------------
-@pytest.mark.parametrize("name", [*NUMERIC, *GLOBAL_MODEL])
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("seed", [0, "instance"])
-def test_fit_resample_gives_the_per_class_paths_rows_and_provenance(name, dtype, seed):
-    X, y = make_data(dtype=dtype)
-    state = (lambda: np.random.RandomState(7)) if seed == "instance" else (lambda: seed)
-    make = {**NUMERIC, **GLOBAL_MODEL}[name]
-    sampler = make(state())
-    today = todays_path(type(sampler))(**make(state()).get_params())
-    X_res, y_res = sampler.fit_resample(X, y)
-    X_ref, y_ref = today.fit_resample(X, y)
-    assert_same((X_res, y_res, sampler.provenance_), (X_ref, y_ref, today.provenance_))
-    for attribute in ("proximity_levels_", "class_means_"):
-        if hasattr(today, attribute):
-            engine, reference = getattr(sampler, attribute), getattr(today, attribute)
-            assert engine.keys() == reference.keys()
-            for label in reference:
-                np.testing.assert_array_equal(engine[label], reference[label])
-
-
 @pytest.mark.parametrize("name", ["prowsyn", "polynom-fit"])
 @pytest.mark.parametrize("rounding", ["nearest", "truncate"])
 def test_integer_rounding_reaches_both_executors(name, rounding):
@@ -138,12 +100,10 @@ def test_integer_rounding_reaches_both_executors(name, rounding):
     X = np.rint(X * 1000).astype(np.int32)
     sampler = NUMERIC[name](1).set_params(integer_rounding=rounding)
     X_ref, _ = sampler.fit_resample(X, y)
-    X_ref_today, _ = todays_path(type(sampler))(**sampler.get_params()).fit_resample(X, y)
     X_blk, _, _ = blockwise(
         rule_for(sampler), X, y, [400], random_state=1, block_rows=97, integer_rounding=rounding
     )
     assert X_ref.dtype == X_blk.dtype == np.int32
-    np.testing.assert_array_equal(X_ref, X_ref_today)
     np.testing.assert_array_equal(X_blk, X_ref)
 
 

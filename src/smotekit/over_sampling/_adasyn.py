@@ -206,9 +206,3 @@ class ADASYN(SyntheticSamplerMixin, _ImblearnADASYN):
 
     def _rule(self) -> ADASYNRule:
         return ADASYNRule(self.n_neighbors)
-
-    def _plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        """Unused: ADASYN draws every class from one stream (its rule's ``stream``)."""
-        raise TypeError("ADASYN plans all classes together on the engine, not class by class")

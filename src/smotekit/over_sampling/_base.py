@@ -21,15 +21,14 @@ from sklearn_compat.utils.validation import validate_data
 
 from smotekit._kernels import INTEGER_ROUNDING, SyntheticPlan, concat_plans
 from smotekit._validation import (
-    check_class_large_enough,
     check_finite,
     check_labels,
     check_strategy_counts,
     explain_strategy_result,
 )
-from smotekit.engine._memory import assemble, run_in_memory
+from smotekit.engine._memory import run_in_memory
 from smotekit.engine._rule import SamplerRule
-from smotekit.neighbors import ExactNeighbors, within_class_neighbors
+from smotekit.neighbors import ExactNeighbors
 
 __all__ = [
     "INTEGER_ROUNDING_CONSTRAINT",
@@ -133,8 +132,7 @@ class SyntheticSamplerMixin(FrameResampleMixin):
     """Validation, output assembly and provenance for samplers built on the shared kernel.
 
     Put it first among the bases of a sampler that also subclasses imbalanced-learn's class, and
-    return its engine rule from :meth:`_rule` (or, until it has one, implement
-    :meth:`_plan_class`). Declare the sampler's neighbour parameters in
+    return its engine rule from :meth:`_rule`. Declare the sampler's neighbour parameters in
     ``_neighbor_params`` and build their searches with ``_neighbors_estimator``.
 
     Attributes set by ``fit_resample``
@@ -184,13 +182,12 @@ class SyntheticSamplerMixin(FrameResampleMixin):
 
     # -- hooks -------------------------------------------------------------------------------
     @abstractmethod
-    def _plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        """Triples for ``n_samples`` synthetic rows of class ``label`` (rows of ``X``)."""
+    def _rule(self) -> SamplerRule:
+        """This sampler's engine rule, built from its parameters (read, not fitted).
 
-    def _finish_block(self, X: Any, plan: SyntheticPlan, block: NDArray[Any]) -> None:
-        """Adjust a class's interpolated rows in place (SMOTE-NC fills its categories here)."""
+        The memory executor runs it in ``fit_resample``; the same rule runs blockwise (files,
+        Dask) through :func:`smotekit.over_sampling._rules.rule_for`.
+        """
 
     # -- shared steps --------------------------------------------------------------------------
     def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> Any:
@@ -225,45 +222,9 @@ class SyntheticSamplerMixin(FrameResampleMixin):
         """
         return check_random_state(self.random_state)
 
-    def _grow_from_neighbors(
-        self,
-        X: Any,
-        label: Any,
-        class_index: NDArray[np.intp],
-        estimator: Any,
-        param_value: Any,
-        param_name: str = "k_neighbors",
-    ) -> NDArray[np.intp]:
-        """Within-class neighbour graph of ``label``'s rows (class-local indices)."""
-        k = neighbors_count(param_value)
-        if k is not None:
-            check_class_large_enough(class_index.size, k, label, param_name, param_value)
-        X_class = X[class_index]
-        return within_class_neighbors(estimator, X_class, k if k is not None else 1)
-
-    def _rule(self) -> SamplerRule | None:
-        """This sampler's engine rule, built from its parameters (``None``: it has none yet).
-
-        A sampler with a rule runs on the engine's memory executor; the same rule runs
-        blockwise (files, Dask) through :func:`smotekit.over_sampling._rules.rule_for`.
-        """
-        return None
-
     def _fit_resample(self, X: Any, y: NDArray[Any], **params: Any) -> tuple[Any, NDArray[Any]]:
         self._validate_estimator()  # type: ignore[attr-defined]
-        rule = self._rule()
-        if rule is not None:
-            return self._run_rule(rule, X, y)
-        plans: list[SyntheticPlan] = []
-        labels: list[Any] = []
-        for label, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
-            class_index = np.flatnonzero(y == label)
-            # Compact at once: the wide plan must not outlive this class's draws.
-            plans.append(self._plan_class(X, y, label, class_index, n_samples).compact())
-            labels.append(label)
-        return self._assemble(X, y, plans, labels)
+        return self._run_rule(self._rule(), X, y)
 
     def _run_rule(self, rule: SamplerRule, X: Any, y: NDArray[Any]) -> tuple[Any, NDArray[Any]]:
         """``rule`` on the memory executor; keeps the provenance and what the rule learnt."""
@@ -279,19 +240,3 @@ class SyntheticSamplerMixin(FrameResampleMixin):
         for name, value in rule.fitted().items():
             setattr(self, name, value)
         return X_res, y_res
-
-    def _assemble(
-        self, X: Any, y: NDArray[Any], plans: list[SyntheticPlan], labels: list[Any]
-    ) -> tuple[Any, NDArray[Any]]:
-        """Original rows unchanged, then each class's synthetic block, in order."""
-        # Compact in place, so the caller's list no longer holds the wide originals.
-        plans[:] = [plan.compact() for plan in plans]
-        self._keep_provenance(plans)
-        return assemble(
-            X,
-            y,
-            plans,
-            labels,
-            lambda i, plan, block: self._finish_block(X, plan, block),
-            integer_rounding=self._integer_rounding(),
-        )

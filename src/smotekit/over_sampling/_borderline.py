@@ -9,8 +9,8 @@ import numpy as np
 from imblearn.over_sampling import BorderlineSMOTE as _ImblearnBorderlineSMOTE
 from numpy.typing import NDArray
 
-from smotekit._kernels import SyntheticPlan, draw_smote
-from smotekit._validation import check_class_large_enough, shown, warn_user
+from smotekit._kernels import SyntheticPlan
+from smotekit._validation import shown, warn_user
 from smotekit.engine import ClassJob, NeighborQuery, PlanPiece, Uniform, Variate, smote_triples
 from smotekit.exceptions import NoSyntheticSamplesWarning
 from smotekit.over_sampling._base import (
@@ -22,8 +22,6 @@ from smotekit.over_sampling._base import (
 from smotekit.over_sampling._shared import (
     fit_neighbors,
     in_danger,
-    neighbors_of_rows,
-    other_class_counts,
 )
 from smotekit.over_sampling._smote import SMOTERule
 
@@ -229,33 +227,3 @@ class BorderlineSMOTE(SyntheticSamplerMixin, _ImblearnBorderlineSMOTE):
             param = "m_neighbors" if name == "m" else "k_neighbors"
             self._fitted_on[name] = fit_neighbors(estimator, X, value, param, "BorderlineSMOTE")
         return self._fitted_on[name]
-
-    def _plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        n_other, m = other_class_counts(self._fitted("m", X), X, y, class_index, label)
-        danger = in_danger(n_other, m)
-        if not danger.any():
-            warn_user(_no_danger_message(label, m, n_samples), NoSyntheticSamplesWarning)
-            return SyntheticPlan(
-                np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float64)
-            )
-        danger_rows = class_index[danger]
-        self.in_danger_indices[label] = danger_rows
-
-        if self.kind == "borderline-1":
-            k = neighbors_count(self.k_neighbors)
-            if k is not None:
-                check_class_large_enough(class_index.size, k, label, value=self.k_neighbors)
-            self.nn_k_.fit(X[class_index])
-            graph = neighbors_of_rows(self.nn_k_, X[class_index], np.flatnonzero(danger))
-            plan = draw_smote(self._class_rng(), graph, n_samples)
-            return SyntheticPlan(danger_rows[plan.base], class_index[plan.neighbor], plan.gap)
-
-        graph = neighbors_of_rows(self._fitted("k", X), X, danger_rows)
-        plan = draw_smote(self._class_rng(), graph, n_samples)
-        # imbalanced-learn draws the shortening factors from a restarted stream, after the gaps.
-        other = y[plan.neighbor] != label
-        scale = np.ones(n_samples)
-        scale[other] = self._class_rng().uniform(low=0.0, high=0.5, size=int(other.sum()))
-        return SyntheticPlan(danger_rows[plan.base], plan.neighbor, plan.gap, scale)

@@ -45,7 +45,7 @@ def _mean_distance(X: Any, n_jobs: int | None) -> float:
 
 
 class KMeansSMOTERule(GlobalModelRule):
-    """KMeansSMOTE for the engine: its ``_plan_class``, with its model of all rows, plans a class.
+    """KMeansSMOTE for the engine: ``_plan_from_model``, with the model of all rows, plans a class.
 
     Memory only: blockwise executors refuse it naming the model and what to use instead.
     """
@@ -172,8 +172,8 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
         self.integer_rounding = integer_rounding
 
     def _rule(self) -> KMeansSMOTERule:
-        """This sampler's engine rule: its ``_plan_class`` with the model fitted on all rows."""
-        return KMeansSMOTERule(self._plan_class)
+        """This sampler's rule: ``_plan_from_model`` with the model fitted on all rows."""
+        return KMeansSMOTERule(self._plan_from_model)
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = self._neighbors_estimator("k_neighbors")
@@ -250,7 +250,7 @@ class KMeansSMOTE(SyntheticSamplerMixin, _ImblearnKMeansSMOTE):
             )
         return rows_per_cluster, weights / total
 
-    def _plan_class(
+    def _plan_from_model(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
         rows_per_cluster, weights = self._valid_clusters(X, y, label, n_samples)

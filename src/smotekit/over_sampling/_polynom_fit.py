@@ -251,19 +251,3 @@ class PolynomFitSMOTE(SyntheticSamplerMixin, BaseOverSampler):
     def _rule(self) -> PolynomFitRule:
         """This sampler's engine rule, from its parameters."""
         return PolynomFitRule(self._integer_rounding())
-
-    def _plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        spokes, centre, (low, high) = _spokes(X[class_index], label)
-        self.class_means_[label] = centre
-        rows, gaps = star_fractions(self._class_rng(), class_index.size, n_samples)
-        to_centre = np.full(n_samples, class_index.size, dtype=np.intp)
-        self._spokes.append((spokes, SyntheticPlan(rows, to_centre, gaps), (low, high)))
-        return SyntheticPlan(class_index[rows], np.full(n_samples, -1, dtype=np.intp), gaps)
-
-    def _finish_block(self, X: Any, plan: SyntheticPlan, block: NDArray[Any]) -> None:
-        # Blocks are finished in the order their plans were made.
-        spokes, local_plan, (low, high) = self._spokes.pop(0)
-        interpolate(spokes, local_plan, block, integer_rounding=self._integer_rounding())
-        np.clip(block, low, high, out=block)

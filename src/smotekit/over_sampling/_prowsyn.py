@@ -10,7 +10,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from numpy.typing import NDArray
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from smotekit._kernels import SyntheticPlan, concat_plans
+from smotekit._kernels import SyntheticPlan
 from smotekit._validation import check_class_large_enough, shown, warn_user
 from smotekit.engine import ClassJob, PlanPiece, SamplerRule, Segment, Uniform
 from smotekit.engine._queries import PeelQuery, peel_levels
@@ -249,29 +249,3 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     def _rule(self) -> ProWSynRule:
         """This sampler's engine rule, from its parameters."""
         return ProWSynRule(self.n_neighbors, self.n_levels, self.theta)
-
-    def _plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        check_class_large_enough(
-            class_index.size,
-            1,
-            label,
-            None,
-            reason="ProWSyn interpolates between two rows of a class",
-        )
-        other = np.flatnonzero(y != label)
-        levels = proximity_levels(self.nn_, X[class_index], X[other], self._k, int(self.n_levels))
-        self.proximity_levels_[label] = levels
-        members, weights = _level_layout(levels, float(self.theta), label)
-        rng = self._class_rng()
-        plans = []
-        for rows, count in zip(members, allocate(n_samples, weights), strict=True):
-            if count == 0:
-                continue
-            base = rng.randint(0, rows.size, size=count)
-            partner = rng.randint(0, rows.size - 1, size=count)
-            partner += partner >= base  # a distinct row of the same level
-            gap = rng.uniform(size=count)
-            plans.append(SyntheticPlan(rows[base], rows[partner], gap))
-        return concat_plans(plans).remap(class_index)

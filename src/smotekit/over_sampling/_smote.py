@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import numpy as np
 from imblearn.over_sampling import SMOTE as _ImblearnSMOTE
-from numpy.typing import NDArray
 
-from smotekit._kernels import SyntheticPlan, draw_smote
 from smotekit.engine import NeighborQuery, SamplerRule
 from smotekit.over_sampling._base import (
     INTEGER_ROUNDING_CONSTRAINT,
@@ -130,9 +127,3 @@ class SMOTE(SyntheticSamplerMixin, _ImblearnSMOTE):
 
     def _rule(self) -> SMOTERule:
         return SMOTERule(self.k_neighbors)
-
-    def _plan_class(
-        self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
-    ) -> SyntheticPlan:
-        graph = self._grow_from_neighbors(X, label, class_index, self.nn_k_, self.k_neighbors)
-        return draw_smote(self._class_rng(), graph, n_samples).remap(class_index)

@@ -32,7 +32,7 @@ __all__ = ["SVMSMOTE", "SVMSMOTERule"]
 
 
 class SVMSMOTERule(GlobalModelRule):
-    """SVMSMOTE for the engine: its ``_plan_class``, with its model of all rows, plans each class.
+    """SVMSMOTE for the engine: ``_plan_from_model``, with the model of all rows, plans each class.
 
     Memory only: blockwise executors refuse it naming the model and what to use instead.
     """
@@ -148,8 +148,8 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
         self.integer_rounding = integer_rounding
 
     def _rule(self) -> SVMSMOTERule:
-        """This sampler's engine rule: its ``_plan_class`` with the model fitted on all rows."""
-        return SVMSMOTERule(self._plan_class)
+        """This sampler's rule: ``_plan_from_model`` with the model fitted on all rows."""
+        return SVMSMOTERule(self._plan_from_model)
 
     def _validate_estimator(self) -> None:
         self.nn_k_ = self._neighbors_estimator("k_neighbors")
@@ -178,7 +178,7 @@ class SVMSMOTE(SyntheticSamplerMixin, _ImblearnSVMSMOTE):
         support = np.asarray(self.svm_estimator_.support_, dtype=np.intp)
         return support[y[support] == label]
 
-    def _plan_class(
+    def _plan_from_model(
         self, X: Any, y: NDArray[Any], label: Any, class_index: NDArray[np.intp], n_samples: int
     ) -> SyntheticPlan:
         support = self._support_rows(X, y, label)
