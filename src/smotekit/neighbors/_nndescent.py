@@ -75,8 +75,7 @@ class NNDescentGraph:
         self, queries: NDArray[np.float32], k: int, workers: int
     ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """Approximate ``k`` nearest indexed rows of rows that are not (known to be) indexed."""
-        import numba
-
+        numba = import_optional("numba", "approx")
         before = numba.get_num_threads()
         numba.set_num_threads(workers)
         try:
