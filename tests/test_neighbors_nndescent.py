@@ -38,8 +38,7 @@ def test_auto_takes_nndescent_from_its_row_count_when_installed(
     monkeypatch, installed, rows, faiss_missing, expected
 ):
     monkeypatch.setattr(_approximate, "nndescent_available", lambda: installed)
-    if faiss_missing:
-        monkeypatch.setitem(sys.modules, "faiss", None)
+    monkeypatch.setattr(_approximate, "has_faiss", lambda: not faiss_missing)
     assert _approximate.NNDESCENT_MIN_ROWS == 200_000
     assert ApproximateNeighbors()._pick_method(rows) == expected
     assert ApproximateNeighbors(method="hnsw")._pick_method(rows) == "hnsw"

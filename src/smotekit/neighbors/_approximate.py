@@ -7,7 +7,6 @@ fit time on a sample of queries against an exact search, and says so when that r
 
 from __future__ import annotations
 
-import importlib.util
 import numbers
 import warnings
 from typing import Any
@@ -21,6 +20,7 @@ from smotekit._optional import import_optional
 from smotekit._threads import worker_count
 from smotekit.exceptions import LowRecallWarning
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
+from smotekit.neighbors._choice import has_faiss
 from smotekit.neighbors._exact import ExactNeighbors
 from smotekit.neighbors._flat import faiss_threads
 from smotekit.neighbors._nndescent import NNDESCENT_MIN_ROWS, NNDescentGraph, nndescent_available
@@ -270,8 +270,7 @@ class ApproximateNeighbors(BaseEstimator):
     def _pick_method(self, n_rows: int) -> str:
         if self.method != "auto":
             return str(self.method)
-        has_faiss = importlib.util.find_spec("faiss") is not None
-        if nndescent_available() and (n_rows >= NNDESCENT_MIN_ROWS or not has_faiss):
+        if nndescent_available() and (n_rows >= NNDESCENT_MIN_ROWS or not has_faiss()):
             return "nndescent"
         return "hnsw"
 
