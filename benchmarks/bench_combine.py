@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from bench_smote import fmt_s, header, interleaved, peak_mib, print_table
+from bench_smote import fmt_s, growth_exponent, header, interleaved, peak_mib, print_table
 
 SAMPLERS = ("SMOTEENN", "SMOTETomek")
 # Module-level names through which smotekit's samplers build their exact search.
@@ -152,11 +152,6 @@ def measured_table(n: int, methods: list[str], reps: int) -> None:
         rows,
     )
     print()
-
-
-def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
-    """Least-squares slope of log(seconds) against log(rows)."""
-    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
 
 
 def run_once(fn: Callable[[], Any]) -> tuple[float, Any]:

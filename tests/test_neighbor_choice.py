@@ -95,10 +95,21 @@ def test_probe_stops_timing_a_tree_that_is_clearly_slower(monkeypatch):
     )
     assert ExactNeighbors(6).fit(X).method_ == "brute"
     (times,) = probes
-    # One tree batch (1 s for 128 queries) projects far beyond the scan's predicted cost, so
-    # neither more tree queries nor a timed scan are needed.
-    assert times.tree_queries == _choice.PROBE_BATCH
+    # The first, small tree batch (1 s for 16 queries) projects far beyond the scan's predicted
+    # cost and took more than its early share of it, so neither more tree queries nor a timed
+    # scan are needed (128 queries were timed before the batches grew from 16).
+    assert times.tree_queries == _choice.PROBE_FIRST_BATCH
     assert times.brute_queries == 0
+
+
+def test_a_short_slow_looking_tree_probe_is_not_given_up_before_a_full_batch():
+    # 16 queries in 1 ms project to 0.625 s for 10,000, 10x the scan's 0.06 s, but 1 ms is under
+    # the early share of the scan (a pre-empted batch of fast queries looks like that).
+    short = _choice.ProbeTimes(0.0, 16, 0.001)
+    assert not _choice.tree_given_up(10_000, short, 0.06, 1)
+    full = _choice.ProbeTimes(0.0, _choice.PROBE_BATCH, 0.008)
+    assert _choice.tree_given_up(10_000, full, 0.06, 1)
+    assert not _choice.tree_given_up(10_000, full, 1.0, 1)  # not clearly slower
 
 
 def test_close_calls_time_the_scan_too():

@@ -31,7 +31,7 @@ from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 from smotekit.neighbors._choice import (
     BRUTE_PROBE_QUERIES,
     PROBE_BATCH,
-    PROBE_GIVE_UP,
+    PROBE_FIRST_BATCH,
     PROBE_MIN_ROWS,
     TREE_PROBE_FRACTION,
     TREE_PROBE_MAX,
@@ -45,6 +45,7 @@ from smotekit.neighbors._choice import (
     predicted_seconds,
     tree_clearly_wins,
     tree_estimate,
+    tree_given_up,
 )
 from smotekit.neighbors._flat import SHORTLIST_MARGIN, FlatShortlist
 
@@ -309,7 +310,11 @@ class ExactNeighbors(BaseEstimator):
         tree_build = time.perf_counter() - start
         fastest, done = np.inf, 0
         while done < queries.shape[0]:
-            batch = queries[done : done + PROBE_BATCH]
+            # Batches of 16, 16, 32, 64, then 128 queries: a tree that is clearly the slower
+            # method on these rows is given up after a few, where one query may cost a scan of
+            # every row.
+            size = min(max(done, PROBE_FIRST_BATCH), PROBE_BATCH)
+            batch = queries[done : done + size]
             start = time.perf_counter()
             self._search_tree(batch, k, 1)
             # The fastest batch's rate: a batch takes milliseconds, and one pre-emption on a busy
@@ -317,7 +322,7 @@ class ExactNeighbors(BaseEstimator):
             fastest = min(fastest, (time.perf_counter() - start) / batch.shape[0])
             done += batch.shape[0]
             times = ProbeTimes(tree_build, done, fastest * done)
-            if tree_estimate(n, times, workers) > PROBE_GIVE_UP * brute_model:
+            if tree_given_up(n, times, brute_model, workers):
                 break  # clearly the slower method: no need to know by how much
         if not brute_needs_timing(tree_estimate(n, times, workers), brute_model):
             return times
