@@ -47,9 +47,14 @@ __all__ = [
     "DEFAULT_BLOCK_ROWS",
     "BlockwiseRun",
     "SyntheticBlock",
+    "check_queries",
+    "fetch_rows",
     "generate",
+    "labelled_topk",
     "make_block",
+    "prepare_class",
     "run_blockwise",
+    "whole_data_answer",
 ]
 
 DEFAULT_BLOCK_ROWS = 1 << 16
@@ -119,20 +124,42 @@ def _search_all(
     running: dict[int, tuple[NDArray[Any], ...]] = {}
     offset = 0
     for X_part, y_part in partitions():
-        X_part, y_part = np.asarray(X_part), np.asarray(y_part)
         for i, (cls, query) in enumerate(asks):
+            piece = labelled_topk(query, cls.X, X_part, y_part, offset, label_of[i])
             n = _known_k(query) + 1
-            dist, ind = block_topk(query.estimator, cls.X, X_part, n, offset)
-            piece = (dist, ind, y_part[ind - offset] != label_of[i])
             running[i] = piece if i not in running else merge_topk([running[i], piece], n)
         offset += len(y_part)
     for i, (cls, query) in enumerate(asks):
-        _, ind, other = running[i]
-        marks = self_entries(ind, cls.job.ids)
-        k = _known_k(query)
-        cls.answers[query.name] = Answer(
-            keep_others(ind, marks, k), keep_others(other, marks, k), "all"
-        )
+        assert cls.job.ids is not None
+        cls.answers[query.name] = whole_data_answer(query, running[i], cls.job.ids)
+
+
+def labelled_topk(
+    query: NeighborQuery,
+    X_class: NDArray[Any],
+    X_part: NDArray[Any],
+    y_part: NDArray[Any],
+    offset: int,
+    label: Any,
+) -> tuple[NDArray[Any], ...]:
+    """One partition's part of a query over all rows: each class row's ``k + 1`` nearest rows
+    of the partition (row numbers from ``offset``), each flagged "of another class than
+    ``label``". Pieces of all partitions merge with :func:`~smotekit.neighbors._blockwise.merge_topk`.
+    """
+    X_part, y_part = np.asarray(X_part), np.asarray(y_part)
+    n = _known_k(query) + 1
+    dist, ind = block_topk(query.estimator, X_class, X_part, n, offset)
+    return dist, ind, y_part[ind - offset] != label
+
+
+def whole_data_answer(
+    query: NeighborQuery, merged: tuple[NDArray[Any], ...], ids: NDArray[np.int64]
+) -> Answer:
+    """The answer of the class rows numbered ``ids`` from their merged top-k, self removed."""
+    _, ind, other = merged
+    marks = self_entries(ind, ids)
+    k = _known_k(query)
+    return Answer(keep_others(ind, marks, k), keep_others(other, marks, k), "all")
 
 
 def _known_k(query: NeighborQuery) -> int:
@@ -163,11 +190,15 @@ def _fetch(partitions: Partitions, wanted: NDArray[np.int64]) -> NDArray[Any]:
     parts = []
     offset = 0
     for X_part, y_part in partitions():
-        n = len(y_part)
-        lo, hi = np.searchsorted(wanted, [offset, offset + n])
-        parts.append(np.asarray(X_part)[wanted[lo:hi] - offset])
-        offset += n
+        parts.append(fetch_rows(X_part, wanted, offset))
+        offset += len(y_part)
     return np.concatenate(parts)
+
+
+def fetch_rows(X_part: NDArray[Any], wanted: NDArray[np.int64], offset: int) -> NDArray[Any]:
+    """The rows of ``wanted`` (sorted, unique) that the partition starting at ``offset`` holds."""
+    lo, hi = np.searchsorted(wanted, [offset, offset + len(X_part)])
+    return np.asarray(X_part)[wanted[lo:hi] - offset]
 
 
 def run_blockwise(
@@ -226,6 +257,42 @@ def run_blockwise(
     entropy = 0 if seed is not None else entropy_of(random_state)
     blocks = _generate(rule, ready, fetched, entropy, block_rows, integer_rounding)
     return BlockwiseRun(counts, strategy, blocks)
+
+
+def check_queries(rule: SamplerRule, class_sizes: dict[Any, int], n_rows: int) -> None:
+    """Before any pass: each query's k is known, and the rows it searches hold k neighbours.
+
+    ``class_sizes`` are the rows of each class to grow, ``n_rows`` those of the data. A driver
+    that builds its work ahead (Dask's graph) calls this so errors come before any task runs.
+    """
+    partner_query = rule.partners()
+    for query in [*rule.screening(), *([partner_query] if partner_query is not None else [])]:
+        _known_k(query)
+        if query.scope == "all":
+            check_query(query, n_rows, None)
+            continue
+        for label, size in class_sizes.items():
+            check_query(query, size, label)
+
+
+def prepare_class(
+    rule: SamplerRule,
+    job: ClassJob,
+    key: int,
+    X_class: NDArray[Any],
+    answers: dict[str, Answer],
+    seed: int | None,
+    block_rows: int,
+) -> _Class | None:
+    """One class ready for :func:`make_block`, or ``None`` if none of its rows grows.
+
+    ``answers`` hold the class's queries over all rows (:func:`labelled_topk` pieces merged,
+    then :func:`whole_data_answer`); ``key`` is the label's position among all labels (it
+    names the block streams); ``seed`` is the int of imbalanced-learn's seeding, ``None`` for
+    block seeding. A driver that runs each step apart (Dask's graph) calls this once per class.
+    """
+    cls = _Class(job, key, X_class, dict(answers))
+    return cls if _prepare(rule, cls, seed, block_rows) else None
 
 
 def _prepare(rule: SamplerRule, cls: _Class, seed: int | None, block_rows: int) -> bool:
