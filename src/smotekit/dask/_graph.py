@@ -37,7 +37,7 @@ from smotekit._registry import specs
 from smotekit._strategy import strategy_from_counts
 from smotekit._validation import check_finite
 from smotekit.dask._collections import Source, labels_block
-from smotekit.engine import ClassJob, SamplerRule
+from smotekit.engine import Answer, ClassJob, SamplerRule
 from smotekit.engine._blockwise import (
     SyntheticBlock,
     check_queries,
@@ -47,8 +47,9 @@ from smotekit.engine._blockwise import (
     prepare_class,
     whole_data_answer,
 )
+from smotekit.engine._memory import overrides
 from smotekit.engine._streams import entropy_of
-from smotekit.neighbors._blockwise import merge_topk
+from smotekit.neighbors._blockwise import block_topk, drop_own, merge_topk
 from smotekit.over_sampling._rules import rule_for
 
 __all__ = [
@@ -211,6 +212,12 @@ def synthesize(
                 for Xp, (_, yp, off) in zip(numeric, parts, strict=True)
             ]
             answers[query.name] = delayed(_merged_answer)(query, pieces, class_rows)
+        if not overrides(rule, "search_space"):
+            # The class's rows as they are: a large class is searched block by block.
+            rows = max(1, class_budget // (8 * len(source.columns)))
+            for query in queries:
+                if query.scope == "class" and counts[label] > rows:
+                    answers[query.name] = _class_search(query, class_rows, counts[label], rows)
         cls = delayed(_prepared)(
             rule,
             (label, counts[label], strategy[label]),
@@ -250,7 +257,37 @@ def synthesize(
     )
 
 
+def _class_search(query: Any, class_rows: Any, n_class: int, rows: int) -> Any:
+    """A class-scope query over ``n_class`` rows cut into blocks of ``rows``: one top-k per
+    (query block, data block) pair, merged per query block (exactly the single search)."""
+    delayed = import_optional("dask", "dask").delayed
+    assert query.k is not None
+    starts = list(range(0, n_class, rows))
+    blocks = [delayed(_class_block)(class_rows, s, s + rows) for s in starts]
+    graphs = []
+    for queries, start in zip(blocks, starts, strict=True):
+        pieces = [
+            delayed(block_topk)(query.estimator, queries, data, query.k + 1, offset)
+            for data, offset in zip(blocks, starts, strict=True)
+        ]
+        graphs.append(delayed(_class_graph)(pieces, query.k, start))
+    return delayed(_class_answer)(graphs)
+
+
 # -- tasks (plain functions, shipped to the workers) ---------------------------------------
+
+
+def _class_block(class_rows: tuple[NDArray[Any], ...], start: int, stop: int) -> NDArray[Any]:
+    return class_rows[1][start:stop]
+
+
+def _class_graph(pieces: list[tuple[NDArray[Any], ...]], k: int, start: int) -> NDArray[np.intp]:
+    merged = merge_topk(pieces, k + 1)
+    return drop_own(merged[1], np.arange(start, start + merged[1].shape[0]), k)
+
+
+def _class_answer(graphs: list[NDArray[np.intp]]) -> Answer:
+    return Answer(np.concatenate(graphs))
 
 
 def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:
@@ -269,8 +306,7 @@ def _merge_categories(
 ) -> dict[int, NDArray[Any]]:
     """Each text column's categories over all partitions, sorted: a row holds their codes."""
     return {
-        j: np.unique(np.concatenate([part[i] for part in per_part]))
-        for i, j in enumerate(columns)
+        j: np.unique(np.concatenate([part[i] for part in per_part])) for i, j in enumerate(columns)
     }
 
 

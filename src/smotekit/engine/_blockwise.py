@@ -142,9 +142,11 @@ def labelled_topk(
     offset: int,
     label: Any,
 ) -> tuple[NDArray[Any], ...]:
-    """One partition's part of a query over all rows: each class row's ``k + 1`` nearest rows
-    of the partition (row numbers from ``offset``), each flagged "of another class than
-    ``label``". Pieces of all partitions merge with :func:`~smotekit.neighbors._blockwise.merge_topk`.
+    """One partition's part of a query over all rows.
+
+    Each class row's ``k + 1`` nearest rows of the partition (row numbers from ``offset``),
+    each flagged "of another class than ``label``"; the pieces of all partitions merge with
+    :func:`~smotekit.neighbors._blockwise.merge_topk`.
     """
     X_part, y_part = np.asarray(X_part), np.asarray(y_part)
     n = _known_k(query) + 1
@@ -175,7 +177,7 @@ def _known_k(query: NeighborQuery) -> int:
 def _answer(
     rule: SamplerRule, cls: _Class, query: NeighborQuery, asking: NDArray[np.intp] | None
 ) -> Answer:
-    if query.scope == "all":
+    if query.scope == "all" or query.name in cls.answers:  # answered by a driver beforehand
         answer = cls.answers[query.name]
         if asking is None:
             return answer
@@ -287,9 +289,11 @@ def prepare_class(
     """One class ready for :func:`make_block`, or ``None`` if none of its rows grows.
 
     ``answers`` hold the class's queries over all rows (:func:`labelled_topk` pieces merged,
-    then :func:`whole_data_answer`); ``key`` is the label's position among all labels (it
-    names the block streams); ``seed`` is the int of imbalanced-learn's seeding, ``None`` for
-    block seeding. A driver that runs each step apart (Dask's graph) calls this once per class.
+    then :func:`whole_data_answer`), and any class-scope query the driver answered itself
+    (for all class rows; Dask searches a large class block by block); ``key`` is the label's
+    position among all labels (it names the block streams); ``seed`` is the int of
+    imbalanced-learn's seeding, ``None`` for block seeding. A driver that runs each step apart
+    (Dask's graph) calls this once per class.
     """
     cls = _Class(job, key, X_class, dict(answers))
     return cls if _prepare(rule, cls, seed, block_rows) else None
