@@ -76,7 +76,7 @@ def blockwise_rule(sampler: Any, columns: list[Any]) -> SamplerRule:
     if hasattr(sampler, "_validate_params"):
         sampler._validate_params()
     try:
-        rule = rule_for(_with_column_positions(sampler, columns))
+        rule = rule_for(_with_column_positions(_as_smotekit(sampler), columns))
     except TypeError:
         raise TypeError(
             f"smotekit.dask.fit_resample does not support {name}: supported samplers are "
@@ -91,6 +91,19 @@ def blockwise_rule(sampler: Any, columns: list[Any]) -> SamplerRule:
             f"{', '.join(supported())}."
         )
     return rule
+
+
+def _as_smotekit(sampler: Any) -> Any:
+    """An imbalanced-learn sampler as smotekit's class of the same name (the same rows).
+
+    Rules may use what smotekit's classes add (SMOTE-NC's neighbour space); the parameters are
+    the same, since smotekit's classes are drop-in replacements.
+    """
+    cls = type(sampler)
+    if not cls.__module__.startswith("imblearn."):
+        return sampler
+    spec = next((spec for spec in specs() if spec.name == cls.__name__), None)
+    return sampler if spec is None else spec.resolve()(**sampler.get_params())
 
 
 def _with_column_positions(sampler: Any, columns: list[Any]) -> Any:
