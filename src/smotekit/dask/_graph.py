@@ -36,6 +36,7 @@ from smotekit._optional import import_optional
 from smotekit._registry import specs
 from smotekit._strategy import strategy_from_counts
 from smotekit._validation import check_finite
+from smotekit.dask import supported
 from smotekit.dask._collections import Source, labels_block
 from smotekit.engine import Answer, ClassJob, SamplerRule
 from smotekit.engine._blockwise import (
@@ -57,17 +58,11 @@ __all__ = [
     "DEFAULT_CLASS_BUDGET",
     "Synthesis",
     "blockwise_rule",
-    "supported",
     "synthesize",
 ]
 
 DEFAULT_CLASS_BUDGET = 256 * 2**20
 DEFAULT_BLOCK_ROWS = 100_000
-
-
-def supported() -> tuple[str, ...]:
-    """Samplers the registry marks as ported to the blockwise executors."""
-    return tuple(spec.name for spec in specs() if spec.blockwise)
 
 
 def blockwise_rule(sampler: Any, columns: list[Any]) -> SamplerRule:

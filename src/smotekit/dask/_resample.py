@@ -24,17 +24,16 @@ def fit_resample(
     seeding: str = "blocks",
     return_provenance: bool = False,
 ) -> tuple[Any, ...]:
-    """Resample dask collections with a SMOTE-family sampler; the result stays lazy.
+    """Resample dask collections with any sampler that has an engine rule; the result is lazy.
 
     The output holds the input partitions unchanged, followed by partitions of synthetic rows
     (one per block of ``block_rows``, classes in sorted label order). The number of synthetic rows
-    per class is exactly the in-memory sampler's. Each block draws from its own random stream,
-    ``SeedSequence(random_state)`` spawned at (class, block), so the output is the same for any
+    per class is exactly the in-memory sampler's, and the output is the same for any
     partitioning of the input and any number of workers.
 
     Parameters
     ----------
-    sampler : SMOTE, SMOTENC or BorderlineSMOTE
+    sampler : a sampler of :data:`smotekit.dask.SUPPORTED`
         smotekit's or imbalanced-learn's; its parameters are read, it is not fitted.
         ``random_state`` should be an int for reproducible output (``None`` draws fresh entropy
         once per call; a ``RandomState`` gives one integer seed).
@@ -43,16 +42,16 @@ def fit_resample(
     y : dask Series or dask Array of shape (n_samples,)
         Partitioned like ``X`` (same number of partitions, same lengths).
     class_budget : int, default=256 MiB
-        Largest class block, in bytes, one task holds. A larger class is cut into blocks and its
-        neighbour graph is built by an exact blockwise all-pairs search with a top-k merge.
+        Largest block, in bytes, of a class's own neighbour search: a larger class is searched
+        by an exact blockwise all-pairs search with a top-k merge (the same graph).
     block_rows : int, default=100_000
         Synthetic rows per output partition.
     seeding : {"blocks", "imbalanced-learn"}, default="blocks"
         ``"blocks"``: every output block draws from ``SeedSequence(random_state)`` spawned at
-        (class, block); no task holds more than one block's draws. ``"imbalanced-learn"``: each
-        class draws from ``RandomState(random_state)`` in one task, exactly as the in-memory
-        sampler (and imbalanced-learn) does, so SMOTE and Borderline-1 give the same rows as
-        in memory, at the cost of one task holding 24 bytes per synthetic row of the class.
+        (class, block). ``"imbalanced-learn"`` (an int ``random_state``): each class draws from
+        ``RandomState(random_state)`` as the in-memory sampler (and imbalanced-learn) does, so
+        the output equals ``fit_resample``'s in memory; each block starts from the generator's
+        state recorded by one dry run, so no task holds draws for more than one block.
     return_provenance : bool, default=False
         Also return one record ``(base, neighbor, gap)`` per synthetic row, in output order:
         ``base`` and ``neighbor`` are row numbers of the input (in partition order). A dask
