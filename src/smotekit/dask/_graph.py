@@ -154,7 +154,6 @@ def synthesize(
 ) -> Synthesis:
     """Count the classes (one pass over ``y``) and lay out the graph of the synthetic blocks."""
     dask = import_optional("dask", "dask")
-    delayed = dask.delayed
     if not isinstance(class_budget, numbers.Integral) or class_budget <= 0:
         raise ValueError(f"class_budget={class_budget!r} must be a positive number of bytes.")
     if not isinstance(block_rows, numbers.Integral) or block_rows <= 0:
@@ -169,6 +168,7 @@ def synthesize(
         )
     source = Source(X, y)
     rule = blockwise_rule(sampler, source.columns)
+    delayed = dask.delayed
     text = source.text_columns()
     if text and rule.capabilities.features == "numeric":
         names = [source.columns[j] for j in text]
@@ -176,20 +176,8 @@ def synthesize(
             f"X has columns that are not numbers ({names[:5]}), which {type(sampler).__name__} "
             "cannot interpolate: drop or encode them, or use a sampler for categorical features."
         )
-    summaries = [delayed(_label_counts)(yp) for yp in source.y_parts]
-    if text:
-        summaries += [delayed(_categories)(xp, text) for xp in source.x_parts]
-    computed = dask.compute(*summaries)
-    partition_counts = computed[: len(source.y_parts)]
-    codes = _merge_categories(text, computed[len(source.y_parts) :])
+    offsets, counts, codes = _count(source, text)
     form = source.form(codes)
-
-    sizes = [n for n, _ in partition_counts]
-    offsets = [int(o) for o in np.concatenate([[0], np.cumsum(sizes)])]
-    counts: dict[Any, int] = {}
-    for _, part in partition_counts:
-        for label, c in part.items():
-            counts[label] = counts.get(label, 0) + c
     strategy = strategy_from_counts(sampler.sampling_strategy, counts)
     grow = [label for label, n in strategy.items() if n > 0]
     check_queries(rule, {label: counts[label] for label in grow}, offsets[-1])
@@ -280,6 +268,24 @@ def _class_search(query: Any, class_rows: Any, n_class: int, rows: int) -> Any:
         ]
         graphs.append(delayed(_class_graph)(pieces, query.k, start))
     return delayed(_class_answer)(graphs)
+
+
+def _count(
+    source: Source, text: list[int]
+) -> tuple[list[int], dict[Any, int], dict[int, NDArray[Any]]]:
+    """Partition offsets, rows per class and the text columns' categories: computed now."""
+    dask = import_optional("dask", "dask")
+    summaries = [dask.delayed(_label_counts)(yp) for yp in source.y_parts]
+    summaries += [dask.delayed(_categories)(xp, text) for xp in source.x_parts if text]
+    computed = dask.compute(*summaries)
+    partition_counts = computed[: len(source.y_parts)]
+    sizes = [n for n, _ in partition_counts]
+    offsets = [int(o) for o in np.concatenate([[0], np.cumsum(sizes)])]
+    counts: dict[Any, int] = {}
+    for _, part in partition_counts:
+        for label, c in part.items():
+            counts[label] = counts.get(label, 0) + c
+    return offsets, counts, _merge_categories(text, computed[len(source.y_parts) :])
 
 
 # -- tasks (plain functions, shipped to the workers) ---------------------------------------
