@@ -25,6 +25,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +58,10 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -> dict:
-    import dask.dataframe as dd
+@contextmanager
+def local_client(workers: int, memory: str) -> Iterator[Any]:
+    """A client of a fresh LocalCluster: worker processes of one thread and ``memory`` each."""
     import distributed
-
-    from smotekit import SMOTE
-    from smotekit.dask import resample_parquet
 
     with (
         distributed.LocalCluster(
@@ -73,6 +73,16 @@ def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        yield client
+
+
+def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -> dict:
+    import dask.dataframe as dd
+
+    from smotekit import SMOTE
+    from smotekit.dask import resample_parquet
+
+    with local_client(workers, memory) as client:
         pids = client.run(os.getpid)
         started = time.perf_counter()
         counts = resample_parquet(
@@ -125,7 +135,6 @@ def _synthetic_rows(out: Path, n_input_files: int) -> np.ndarray:
 
 def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
     """Time, peak worker memory and output digest for each partitioning and seeding."""
-    import distributed
     import pandas as pd
     from imblearn.over_sampling import SMOTE as ImbSMOTE
 
@@ -162,16 +171,7 @@ def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
                 X_ref = ImbSMOTE(random_state=0).fit_resample(X, y)[0][len(y) :]
                 reference = time.perf_counter() - started
                 out = root / f"output-{p}"
-                with (
-                    distributed.LocalCluster(
-                        n_workers=2,
-                        threads_per_worker=1,
-                        processes=True,
-                        memory_limit=args.memory,
-                        dashboard_address=None,
-                    ) as cluster,
-                    distributed.Client(cluster) as client,
-                ):
+                with local_client(2, args.memory) as client:
                     started = time.perf_counter()
                     resample_parquet(
                         SMOTE(random_state=0), sources[p], out, target="label", seeding=seeding
