@@ -5,11 +5,14 @@ keeps the LocalCluster runs):
 
 * SMOTE, Borderline-SMOTE 1/2 and SMOTE-NC give the same output for 1, 3 and 7 partitions
   under both seedings, and the in-memory ``fit_resample`` rows under imbalanced-learn's;
+* SMOTE and Borderline-SMOTE 1/2 give the rows of the Dask path before the engine;
 * a rule the engine has but Dask has never heard of runs there with no edit in dask/;
 * a rule that needs a model of the whole data is refused, naming the model.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -80,6 +83,33 @@ def test_the_same_rows_for_1_3_7_partitions_and_memorys_under_its_seeding(name, 
         X_mem = X_mem.reset_index(drop=True).astype(X_res.dtypes.to_dict())
         pd.testing.assert_frame_equal(X_res, X_mem)
         np.testing.assert_array_equal(y_res, y_mem)
+
+
+# SHA-256 (first 16 hex digits) of the provenance (base, neighbor, gap as 64-bit words) that
+# smotekit's Dask path gave before it ran on the engine, for make_frame's numeric columns, 3
+# partitions, block_rows=70: integers and draws only, so they do not depend on the platform.
+BEFORE_THE_ENGINE = {
+    ("smote", "blocks"): "0c06f4302a8eee39",
+    ("smote", "imbalanced-learn"): "0b1a35282c1345fa",
+    ("borderline-1", "blocks"): "e1871d0ae7832846",
+    ("borderline-1", "imbalanced-learn"): "77923368469ee52a",
+    ("borderline-2", "blocks"): "6bb1e85fbb9ef7a6",
+    ("borderline-2", "imbalanced-learn"): "cbac4c65334a434d",
+}
+
+
+@pytest.mark.parametrize(("name", "seeding"), BEFORE_THE_ENGINE)
+def test_the_dask_paths_rows_before_the_engine(name, seeding):
+    df, y = make_frame()
+    _, _, provenance = on_dask(SAMPLERS[name](), df[["a", "b", "c"]], y, 3, seeding=seeding)
+    words = np.column_stack(
+        [provenance[c].to_numpy().astype(t).view(np.uint64) for c, t in PROVENANCE_WORDS]
+    )
+    digest = hashlib.sha256(words.tobytes()).hexdigest()[:16]
+    assert digest == BEFORE_THE_ENGINE[name, seeding]
+
+
+PROVENANCE_WORDS = (("base", np.int64), ("neighbor", np.int64), ("gap", np.float64))
 
 
 def test_class_blocks_change_nothing_in_the_class_search():
