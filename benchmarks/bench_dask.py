@@ -7,16 +7,28 @@ and prints a table: time, worker restarts (worker process ids before and after) 
 spilled to disk. Everything it writes lives under one temporary folder, deleted at the end.
 
 Run: ``python benchmarks/bench_dask.py`` (``--quick`` for a small smoke run).
+
+``--partitions 1,3,7`` measures instead what the partitioning changes: the same data
+(``--rows``, default here 3 million, 1% minority balanced to 1:1) written as 1, 3 and 7 Parquet
+files, each resampled by ``resample_parquet`` on a LocalCluster of 2 workers, with both
+seedings; the table gives the time, the peak memory of the busiest worker and a digest of the
+synthetic rows, which must be the same for every partitioning, and, for imbalanced-learn's
+seeding, equal to imbalanced-learn's ``SMOTE`` run in memory on the same rows (timed in the
+same run: the ratio column).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,12 +58,10 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -> dict:
-    import dask.dataframe as dd
+@contextmanager
+def local_client(workers: int, memory: str) -> Iterator[Any]:
+    """A client of a fresh LocalCluster: worker processes of one thread and ``memory`` each."""
     import distributed
-
-    from smotekit import SMOTE
-    from smotekit.dask import resample_parquet
 
     with (
         distributed.LocalCluster(
@@ -63,6 +73,16 @@ def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        yield client
+
+
+def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -> dict:
+    import dask.dataframe as dd
+
+    from smotekit import SMOTE
+    from smotekit.dask import resample_parquet
+
+    with local_client(workers, memory) as client:
         pids = client.run(os.getpid)
         started = time.perf_counter()
         counts = resample_parquet(
@@ -88,6 +108,91 @@ def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -
     }
 
 
+def _peak_worker_rss(client: Any) -> int:
+    """The largest peak resident memory among the workers (bytes, since they started)."""
+
+    def peak() -> int:
+        # the kernel's high-water mark of this worker process's resident memory
+        with open("/proc/self/status") as status:
+            line = next(x for x in status if x.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+
+    return max(client.run(peak).values())
+
+
+def _digest(X: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(X, dtype=np.float64).tobytes()).hexdigest()[:12]
+
+
+def _synthetic_rows(out: Path, n_input_files: int) -> np.ndarray:
+    """The synthetic rows of an output folder: the files after the input's, in order."""
+    import pandas as pd
+
+    files = sorted(out.glob("part-*.parquet"))[n_input_files:]
+    frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    return frame.drop(columns=["label"]).to_numpy()
+
+
+def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
+    """Time, peak worker memory and output digest for each partitioning and seeding."""
+    import pandas as pd
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+
+    from smotekit import SMOTE
+    from smotekit.dask import resample_parquet
+
+    root = Path(tempfile.mkdtemp(prefix="smotekit-bench-dask-"))
+    try:
+        whole = root / "input"
+        rows = write_dataset(whole, args.rows, args.features, args.minority, 1)
+        data = pd.read_parquet(whole)
+        X, y = data.drop(columns=["label"]).to_numpy(), data["label"].to_numpy()
+        sources = {}
+        for p in parts:  # the same rows, cut into p files
+            sources[p] = root / f"input-{p}"
+            sources[p].mkdir()
+            for i, piece in enumerate(np.array_split(np.arange(rows), p)):
+                data.iloc[piece].to_parquet(sources[p] / f"part-{i:04d}.parquet", index=False)
+        del data
+        print(
+            f"input: {rows:,} rows x {args.features} float64 features, class 1 "
+            f"{int(y.sum()):,} rows, SMOTE(random_state=0) to 1:1; 2 workers x "
+            f"{args.memory}, 1 thread each; block_rows=100,000",
+            flush=True,
+        )
+        print(
+            "| seeding | partitions | synthetic rows | time (s) | imblearn in memory (s) "
+            "| imblearn / dask | peak worker memory | digest of synthetic rows |"
+        )
+        print("|" + "---|" * 8, flush=True)
+        for seeding in ("blocks", "imbalanced-learn"):
+            for p in parts:
+                started = time.perf_counter()
+                X_ref = ImbSMOTE(random_state=0).fit_resample(X, y)[0][len(y) :]
+                reference = time.perf_counter() - started
+                out = root / f"output-{p}"
+                with local_client(2, args.memory) as client:
+                    started = time.perf_counter()
+                    resample_parquet(
+                        SMOTE(random_state=0), sources[p], out, target="label", seeding=seeding
+                    )
+                    seconds = time.perf_counter() - started
+                    peak = _peak_worker_rss(client)
+                synthetic = _synthetic_rows(out, p)
+                digest = _digest(synthetic)
+                if seeding == "imbalanced-learn":
+                    same = "= imblearn" if digest == _digest(X_ref) else "differs from imblearn"
+                    digest = f"{digest} ({same})"
+                print(
+                    f"| {seeding} | {p} | {len(synthetic):,} | {seconds:.1f} | {reference:.1f} "
+                    f"| {reference / seconds:.2f}x | {peak / 2**20:,.0f} MiB | {digest} |",
+                    flush=True,
+                )
+                shutil.rmtree(out)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=38_000_000)
@@ -98,7 +203,21 @@ def main() -> None:
     parser.add_argument("--memory", default="1GiB", help="memory limit per worker")
     parser.add_argument("--workers", default="2,1")
     parser.add_argument("--quick", action="store_true", help="200k rows, a smoke run")
+    parser.add_argument(
+        "--partitions", help="e.g. 1,3,7: the partitioning table instead (3M rows by default)"
+    )
     args = parser.parse_args()
+    if args.partitions:
+        if args.rows == parser.get_default("rows"):
+            args.rows = 200_000 if args.quick else 3_000_000
+        if args.minority == parser.get_default("minority"):
+            args.minority = 0.01
+        if args.features == parser.get_default("features"):
+            args.features = 10
+        if args.memory == parser.get_default("memory"):
+            args.memory = "3GiB"
+        partitions_table(args, [int(p) for p in args.partitions.split(",")])
+        return
     if args.quick:
         args.rows, args.files, args.minority, args.grow_to = 200_000, 4, 0.01, 5_000
 

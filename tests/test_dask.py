@@ -14,12 +14,11 @@ dd = pytest.importorskip("dask.dataframe")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-from imblearn.over_sampling import ADASYN  # noqa: E402
 from imblearn.over_sampling import SMOTE as ImbSMOTE  # noqa: E402
 from imblearn.over_sampling import BorderlineSMOTE as ImbBorderlineSMOTE  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 
-from smotekit import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE  # noqa: E402
+from smotekit import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, ProWSyn  # noqa: E402
 from smotekit.dask import fit_resample  # noqa: E402
 from smotekit.exceptions import ClassTooSmallError  # noqa: E402
 
@@ -263,10 +262,10 @@ def test_smotenc_on_a_dataframe_with_a_text_column(client):
         pd.testing.assert_frame_equal(other[0], X_res)
 
 
-@pytest.mark.parametrize("sampler", [ADASYN(), SMOTEN()])
+@pytest.mark.parametrize("sampler", [ProWSyn(), SMOTEN()])
 def test_unsupported_samplers_name_the_supported_ones(sampler):
     X, y = make_data(n=100)
-    with pytest.raises(TypeError, match="SMOTE, BorderlineSMOTE, SMOTENC"):
+    with pytest.raises(TypeError, match="SMOTE, BorderlineSMOTE, ADASYN, PolynomFitSMOTE, SMOTENC"):
         fit_resample(sampler, *as_arrays(X, y, 2))
 
 
@@ -378,9 +377,9 @@ def test_cli_resample_with_dask_writes_a_parquet_folder(client, tmp_path, capsys
     missing = ["resample", str(tmp_path / "nope"), "-o", str(tmp_path / "o2"), "-t", "label"]
     assert main([*missing, "--dask", address]) == 1
     assert (
-        main([*argv[:3], str(tmp_path / "o3"), "-t", "label", "--dask", address, "-m", "adasyn"])
+        main([*argv[:3], str(tmp_path / "o3"), "-t", "label", "--dask", address, "-m", "prowsyn"])
         == 1
     )
     err = capsys.readouterr().err
     assert "--plot is not available with --dask" in err
-    assert "supported samplers are SMOTE, BorderlineSMOTE, SMOTENC" in err
+    assert "choose one of SMOTE, BorderlineSMOTE, ADASYN, PolynomFitSMOTE, SMOTENC" in err

@@ -73,7 +73,7 @@ class ToySMOTE(SyntheticSamplerMixin, BaseOverSampler):
 
     _sampling_type = "over-sampling"
     _neighbor_params = (("k_neighbors", 1),)
-    _parameter_constraints = {  # noqa: RUF012 (scikit-learn's convention)
+    _parameter_constraints = {
         **BaseOverSampler._parameter_constraints,
         "k_neighbors": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],

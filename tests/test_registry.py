@@ -157,3 +157,21 @@ def test_declared_neighbour_parameters_are_the_searches_the_sampler_builds(spec)
     sampler.fit_resample(X, y)
     for param, added in declared.items():
         assert getattr(sampler, FITTED[param]).n_neighbors == 3 + added, param
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in specs() if s.kind == "over-sampling"], ids=lambda s: s.name
+)
+def test_blockwise_is_true_exactly_where_the_rule_runs_on_dask(spec):
+    from smotekit.engine._special import class_queries
+    from smotekit.over_sampling._rules import rule_for
+
+    params = dict(spec.methods[0].params) if spec.methods else {}
+    if spec.features == "mixed":
+        params["categorical_features"] = [0]
+    sampler = spec.resolve()(**params)
+    rule = rule_for(sampler)
+    runs = rule.capabilities.global_model is None and not any(
+        query.reads_data for query in class_queries(rule)
+    )
+    assert spec.blockwise == runs

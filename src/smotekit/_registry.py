@@ -67,11 +67,8 @@ class SamplerSpec:
         The columns it takes: numeric only, numeric and categorical (SMOTE-NC), or
         categorical only (SMOTE-N).
     blockwise : bool
-        It runs on the blockwise executors (Dask): its rule needs no model of the whole data,
-        and it has been ported to them.
-    class_local : bool
-        Its synthetic rows for a class depend on that class's rows only (no query over all
-        rows), so the command line keeps only the rows of the classes it grows.
+        Dask runs it: its rule needs no model of the whole data and no class query that
+        reads all rows (``tests/test_registry.py`` checks this against the rule).
     evaluate : str or None
         Its strategy key in ``smotekit evaluate`` (``None``: not compared there).
     """
@@ -82,7 +79,6 @@ class SamplerSpec:
     methods: tuple[MethodSpec, ...] = ()
     features: str = "numeric"
     blockwise: bool = False
-    class_local: bool = False
     evaluate: str | None = None
 
     def __post_init__(self) -> None:
@@ -109,7 +105,6 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
         _OVER,
         methods=(MethodSpec("smote", "SMOTE (Chawla et al., 2002)"),),
         blockwise=True,
-        class_local=True,
         evaluate="smote",
     ),
     SamplerSpec(
@@ -141,6 +136,7 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
         "ADASYN",
         _OVER,
         methods=(MethodSpec("adasyn", "ADASYN: more samples where the class is harder"),),
+        blockwise=True,
         evaluate="adasyn",
     ),
     SamplerSpec(
@@ -153,6 +149,7 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
         "PolynomFitSMOTE",
         _OVER,
         methods=(MethodSpec("polynom-fit", "polynom-fit-SMOTE", aliases=("polynomfit",)),),
+        blockwise=True,
         evaluate="polynom_fit_smote",
     ),
     SamplerSpec(

@@ -45,11 +45,6 @@ class Method:
         """The columns the sampler takes: ``"numeric"``, ``"mixed"`` or ``"categorical"``."""
         return self.spec.features
 
-    @property
-    def class_local(self) -> bool:
-        """Whether only the rows of the classes grown need to be kept."""
-        return self.spec.class_local
-
     def resolve(self) -> type:
         """The sampler class, imported now; a clear usage error where it is missing."""
         try:

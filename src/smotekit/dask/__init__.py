@@ -15,16 +15,24 @@ from smotekit._registry import specs
 
 __all__ = ["SUPPORTED", "fit_resample", "resample_parquet"]
 
-#: Samplers the Dask path runs (smotekit's classes or imbalanced-learn's): those the sampler
-#: registry marks ``blockwise``.
-SUPPORTED = tuple(spec.name for spec in specs() if spec.blockwise)
+
+def supported() -> tuple[str, ...]:
+    """Samplers the Dask path runs (smotekit's classes or imbalanced-learn's): those the
+    sampler registry marks ``blockwise`` (read at each call: a registered sampler joins)."""
+    return tuple(spec.name for spec in specs() if spec.blockwise)
+
 
 if TYPE_CHECKING:
     from smotekit.dask._parquet import resample_parquet
     from smotekit.dask._resample import fit_resample
 
+    #: :func:`supported` when read.
+    SUPPORTED: tuple[str, ...]
+
 
 def __getattr__(name: str) -> Any:
+    if name == "SUPPORTED":
+        return supported()
     if name == "fit_resample":
         from smotekit.dask._resample import fit_resample
 

@@ -12,7 +12,6 @@ from numpy.typing import NDArray
 
 from smotekit._kernels import PROVENANCE_DTYPE, cast_values
 from smotekit._optional import import_optional
-from smotekit.dask import _samplers as nc
 
 __all__ = ["Source", "labels_block", "with_target"]
 
@@ -86,9 +85,17 @@ class Source:
                 "them alike (for example, take both from the same DataFrame)."
             )
 
-    @property
-    def form(self) -> _RowForm:
-        return _RowForm(self.is_frame, self.columns, self.dtypes)
+    def text_columns(self) -> list[int]:
+        """Positions of the frame's columns that do not hold numbers (their rows carry codes)."""
+        if not self.is_frame:
+            return []
+        import pandas as pd
+
+        return [j for j, t in enumerate(self.dtypes) if not pd.api.types.is_numeric_dtype(t)]
+
+    def form(self, codes: dict[int, NDArray[Any]]) -> _RowForm:
+        """How synthetic rows get the input's form; ``codes[j]``: column ``j``'s categories."""
+        return _RowForm(self.is_frame, self.columns, self.dtypes, codes)
 
     def assemble(
         self,
@@ -158,19 +165,19 @@ class _RowForm:
     is_frame: bool
     columns: list[Any]
     dtypes: list[Any]
+    codes: dict[int, NDArray[Any]]  # categories of the columns whose rows hold codes
 
-    def to_rows(
-        self, block: NDArray[Any], encoding: Any, categorical: Any, integer_rounding: str
-    ) -> Any:
+    def to_rows(self, block: NDArray[Any], integer_rounding: str) -> Any:
         """Synthetic rows in the input's form: a pandas frame with its columns, or an array.
 
-        Values reach each column's dtype through the kernel's cast rule
-        (:func:`~smotekit._kernels.cast_values`, with the sampler's ``integer_rounding``).
+        Codes become their categories; other values reach each column's dtype through the
+        kernel's cast rule (:func:`~smotekit._kernels.cast_values`, with the sampler's
+        ``integer_rounding``).
         """
-        if categorical is not None:
-            columns = nc.nc_decode(block, categorical, encoding, len(self.columns))
-        else:
-            columns = [block[:, j] for j in range(block.shape[1])]
+        columns = [
+            self.codes[j][block[:, j].astype(np.intp)] if j in self.codes else block[:, j]
+            for j in range(block.shape[1])
+        ]
         if not self.is_frame:
             dtype = self.dtypes[0]
             cast = [_cast(c, dtype, integer_rounding) for c in columns]

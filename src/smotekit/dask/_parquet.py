@@ -77,7 +77,7 @@ def resample_parquet(
     dd = import_optional("dask.dataframe", "dask")
     dask = import_optional("dask", "dask")
     from smotekit.dask._collections import with_target
-    from smotekit.dask._resample import synthesize
+    from smotekit.dask._graph import synthesize
 
     destination = Path(destination)
     targets = [destination] + ([Path(provenance)] if provenance is not None else [])

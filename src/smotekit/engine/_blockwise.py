@@ -61,9 +61,14 @@ __all__ = [
     "DEFAULT_BLOCK_ROWS",
     "BlockwiseRun",
     "SyntheticBlock",
+    "check_queries",
+    "fetch_rows",
     "generate",
+    "labelled_topk",
     "make_block",
+    "prepare_class",
     "run_blockwise",
+    "whole_data_answer",
 ]
 
 DEFAULT_BLOCK_ROWS = 1 << 16
@@ -133,20 +138,44 @@ def _search_all(
     running: dict[int, tuple[NDArray[Any], ...]] = {}
     offset = 0
     for X_part, y_part in partitions():
-        X_part, y_part = np.asarray(X_part), np.asarray(y_part)
         for i, (cls, query) in enumerate(asks):
+            piece = labelled_topk(query, cls.X, X_part, y_part, offset, label_of[i])
             n = _known_k(query) + 1
-            dist, ind = block_topk(query.estimator, cls.X, X_part, n, offset)
-            piece = (dist, ind, y_part[ind - offset] != label_of[i])
             running[i] = piece if i not in running else merge_topk([running[i], piece], n)
         offset += len(y_part)
     for i, (cls, query) in enumerate(asks):
-        _, ind, other = running[i]
-        marks = self_entries(ind, cls.job.ids)
-        k = _known_k(query)
-        cls.answers[query.name] = Answer(
-            keep_others(ind, marks, k), keep_others(other, marks, k), "all"
-        )
+        assert cls.job.ids is not None
+        cls.answers[query.name] = whole_data_answer(query, running[i], cls.job.ids)
+
+
+def labelled_topk(
+    query: NeighborQuery,
+    X_class: NDArray[Any],
+    X_part: NDArray[Any],
+    y_part: NDArray[Any],
+    offset: int,
+    label: Any,
+) -> tuple[NDArray[Any], ...]:
+    """One partition's part of a query over all rows.
+
+    Each class row's ``k + 1`` nearest rows of the partition (row numbers from ``offset``),
+    each flagged "of another class than ``label``"; the pieces of all partitions merge with
+    :func:`~smotekit.neighbors._blockwise.merge_topk`.
+    """
+    X_part, y_part = np.asarray(X_part), np.asarray(y_part)
+    n = _known_k(query) + 1
+    dist, ind = block_topk(query.estimator, X_class, X_part, n, offset)
+    return dist, ind, y_part[ind - offset] != label
+
+
+def whole_data_answer(
+    query: NeighborQuery, merged: tuple[NDArray[Any], ...], ids: NDArray[np.int64]
+) -> Answer:
+    """The answer of the class rows numbered ``ids`` from their merged top-k, self removed."""
+    _, ind, other = merged
+    marks = self_entries(ind, ids)
+    k = _known_k(query)
+    return Answer(keep_others(ind, marks, k), keep_others(other, marks, k), "all")
 
 
 def _known_k(query: NeighborQuery) -> int:
@@ -162,7 +191,7 @@ def _known_k(query: NeighborQuery) -> int:
 def _answer(
     rule: SamplerRule, cls: _Class, query: NeighborQuery, asking: NDArray[np.intp] | None
 ) -> Answer:
-    if query.scope == "all":
+    if query.scope == "all" or query.name in cls.answers:  # answered by a driver beforehand
         answer = cls.answers[query.name]
         if asking is None:
             return answer
@@ -177,11 +206,15 @@ def _fetch(partitions: Partitions, wanted: NDArray[np.int64]) -> NDArray[Any]:
     parts = []
     offset = 0
     for X_part, y_part in partitions():
-        n = len(y_part)
-        lo, hi = np.searchsorted(wanted, [offset, offset + n])
-        parts.append(np.asarray(X_part)[wanted[lo:hi] - offset])
-        offset += n
+        parts.append(fetch_rows(X_part, wanted, offset))
+        offset += len(y_part)
     return np.concatenate(parts)
+
+
+def fetch_rows(X_part: NDArray[Any], wanted: NDArray[np.int64], offset: int) -> NDArray[Any]:
+    """The rows of ``wanted`` (sorted, unique) that the partition starting at ``offset`` holds."""
+    lo, hi = np.searchsorted(wanted, [offset, offset + len(X_part)])
+    return np.asarray(X_part)[wanted[lo:hi] - offset]
 
 
 def run_blockwise(
@@ -227,25 +260,88 @@ def run_blockwise(
         _search_all(partitions, asks, {i: cls.job.label for i, (cls, _) in enumerate(asks)})
     answer_blockwise(rule, classes, partitions)  # class queries, if the rule has any
     seed = int(random_state) if seeding == "imbalanced-learn" else None
+    entropy = 0 if seed is not None else entropy_of(random_state)
     ready = [cls for cls in classes if _prepare(rule, cls)]
+    draw_class_level(rule, ready, seed, entropy)  # class draws, if the rule has any
     if seed is not None:
-        segments = [cls.job.segments for cls in ready]
-        if rule.stream == "class":
-            indexes = [DrawIndex(seed, segs, block_rows) for segs in segments]
-        else:
-            indexes = DrawIndex.shared(seed, segments, block_rows)
-        for cls, index in zip(ready, indexes, strict=True):
-            _index(rule, cls, index, seed, block_rows)
+        index_classes(rule, ready, seed, block_rows)
 
     fetched = None
     if partner_query is not None and partner_query.scope == "all" and ready:
         graphs = [c.job.partners.graph.ravel() for c in ready if c.job.partners is not None]
         wanted = np.unique(np.concatenate(graphs))
         fetched = (wanted, _fetch(partitions, wanted))
-    entropy = 0 if seed is not None else entropy_of(random_state)
-    draw_class_level(rule, ready, seed, entropy)  # class draws, if the rule has any
     blocks = _generate(rule, ready, fetched, entropy, block_rows, integer_rounding)
     return BlockwiseRun(counts, strategy, blocks)
+
+
+def check_queries(rule: SamplerRule, class_sizes: dict[Any, int], n_rows: int) -> None:
+    """Before any pass: each query's k is known, and the rows it searches hold k neighbours.
+
+    ``class_sizes`` are the rows of each class to grow, ``n_rows`` those of the data. A driver
+    that builds its work ahead (Dask's graph) calls this so errors come before any task runs.
+    """
+    partner_query = rule.partners()
+    for query in [*rule.screening(), *([partner_query] if partner_query is not None else [])]:
+        _known_k(query)
+        if query.scope == "all":
+            check_query(query, n_rows, None)
+            continue
+        for label, size in class_sizes.items():
+            check_query(query, size, label)
+
+
+def prepare_class(
+    rule: SamplerRule,
+    job: ClassJob,
+    key: int,
+    X_class: NDArray[Any],
+    answers: dict[str, Answer],
+    seed: int | None,
+    block_rows: int,
+    entropy: int = 0,
+) -> _Class | None:
+    """One class ready for :func:`make_block`, or ``None`` if none of its rows grows.
+
+    ``answers`` hold the class's queries over all rows (:func:`labelled_topk` pieces merged,
+    then :func:`whole_data_answer`), and any class-scope query the driver answered itself
+    (for all class rows; Dask searches a large class block by block); ``key`` is the label's
+    position among all labels (it names the block streams); ``seed`` is the int of
+    imbalanced-learn's seeding, ``None`` for block seeding, and ``entropy`` the block streams'
+    (0 under imbalanced-learn's seeding). A driver that runs each step apart (Dask's graph)
+    calls this once per class; on the sampler stream it then calls :func:`index_classes` once
+    with every prepared class. Class queries that read all rows are the driver's to refuse.
+    """
+    cls = _Class(job, key, X_class, dict(answers))
+    answer_blockwise(rule, [cls], _no_data_passes)  # class statistics, if the rule has any
+    if not _prepare(rule, cls):
+        return None
+    draw_class_level(rule, [cls], seed, entropy)
+    if seed is not None and rule.stream == "class":
+        index_classes(rule, [cls], seed, block_rows)
+    return cls
+
+
+def _no_data_passes() -> Iterable[tuple[NDArray[Any], NDArray[Any]]]:
+    raise TypeError("this class query needs passes over all rows; check reads_data first")
+
+
+def index_classes(
+    rule: SamplerRule, classes: list[_Class], seed: int, block_rows: int
+) -> list[_Class]:
+    """imbalanced-learn's seeding: each prepared class's draw index, extras and finish state.
+
+    A rule on the class stream indexes each class alone; on the sampler stream
+    (``rule.stream``) the classes share one stream, so they are indexed together, in order.
+    """
+    segments = [cls.job.segments for cls in classes]
+    if rule.stream == "class":
+        indexes = [DrawIndex(seed, segs, block_rows) for segs in segments]
+    else:
+        indexes = DrawIndex.shared(seed, segments, block_rows)
+    for cls, index in zip(classes, indexes, strict=True):
+        _index(rule, cls, index, seed, block_rows)
+    return classes
 
 
 def _prepare(rule: SamplerRule, cls: _Class) -> bool:

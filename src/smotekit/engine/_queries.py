@@ -15,7 +15,7 @@ same answer:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -103,6 +103,7 @@ class VDMQuery:
     k: int | None
     estimator: Any = None
     param: str = "k_neighbors"
+    reads_data: ClassVar[bool] = True  # the VDM is fitted on every row's categories
 
     def summary(self, data: Data) -> Any:
         return fit_vdm(_category_counts(data))
@@ -160,6 +161,7 @@ class PeelQuery:
     k: int
     levels: int
     estimator: Any
+    reads_data: ClassVar[bool] = True  # each level is a pass over the other classes' rows
 
     def summary(self, data: Data) -> None:
         return None

@@ -47,6 +47,7 @@ __all__ = [
     "answer_blockwise",
     "answer_in_memory",
     "at_piece",
+    "class_queries",
     "draw_class_level",
     "plan_with_model",
     "refuse_global_model",
@@ -70,6 +71,9 @@ class ClassQuery(Protocol):
     @property
     def name(self) -> str: ...
 
+    #: Whether ``summary`` or ``answer`` read ``data`` (passes over all rows) or only the class.
+    reads_data: ClassVar[bool]
+
     def summary(self, data: Data) -> Any: ...
 
     def answer(self, job: ClassJob, X_class: Any, data: Data, summary: Any) -> Any: ...
@@ -81,6 +85,7 @@ class ClassSummary:
 
     name: str
     compute: Callable[[ClassJob, Any], Any]
+    reads_data: ClassVar[bool] = False
 
     def summary(self, data: Data) -> None:
         return None
@@ -158,7 +163,8 @@ class ChoiceWithoutReplacement:
         return rng.choice(self.n, size=self.size, replace=False)
 
 
-def _class_queries(rule: SamplerRule) -> tuple[ClassQuery, ...]:
+def class_queries(rule: SamplerRule) -> tuple[ClassQuery, ...]:
+    """The class queries ``rule`` asks (none for most rules)."""
     queries = getattr(rule, "class_queries", None)
     return () if queries is None else tuple(queries())
 
@@ -169,7 +175,7 @@ def _draws_of(rule: SamplerRule, job: ClassJob) -> tuple[ChoiceWithoutReplacemen
 
 
 def _answer(rule: SamplerRule, pairs: list[tuple[ClassJob, Any]], data: Data) -> None:
-    for query in _class_queries(rule):
+    for query in class_queries(rule):
         summary = query.summary(data)
         for job, X_class in pairs:
             job.stats[query.name] = query.answer(job, X_class, data, summary)
@@ -186,7 +192,7 @@ def answer_in_memory(
     rule: SamplerRule, job: ClassJob, X: Any, y: NDArray[Any], random_state: Any
 ) -> None:
     """The memory executor's hook: a class's queries and class draws (nothing for most rules)."""
-    if _class_queries(rule):
+    if class_queries(rule):
         assert job.ids is not None
         _answer(rule, [(job, X[job.ids])], lambda: [(X, y)])
     _draw(rule, job, lambda: check_random_state(random_state))
@@ -194,7 +200,7 @@ def answer_in_memory(
 
 def answer_blockwise(rule: SamplerRule, classes: list[Any], data: Data) -> None:
     """The blockwise executor's hook: every class's queries, summaries computed once."""
-    if _class_queries(rule):
+    if class_queries(rule):
         _answer(rule, [(cls.job, cls.X) for cls in classes], data)
 
 
