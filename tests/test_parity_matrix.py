@@ -1,0 +1,116 @@
+"""One parity matrix: every over-sampler of the registry x every executor.
+
+Rows come from :mod:`smotekit._registry`, so a new sampler joins by itself. For each:
+
+* **memory** (``fit_resample``) is the reference (its parity with imbalanced-learn is in the
+  sampler's own tests);
+* **file**: ``smotekit resample`` on a CSV gives the same rows and labels (the command line uses
+  imbalanced-learn's seeding, so the same ``--seed`` gives ``fit_resample``'s rows);
+* **Dask**, 1, 3 and 7 partitions, imbalanced-learn's seeding: the memory rows, for every sampler
+  the registry marks ``blockwise``; the others are refused with a message naming what to do.
+
+Data per feature kind: numeric (three classes, duplicate rows included), mixed (plus a text and a
+numeric category) and categorical (three text columns).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification
+
+from smotekit._registry import specs
+from smotekit.cli import main
+
+SEED = 3
+OVERSAMPLERS = [s for s in specs() if s.kind == "over-sampling" and s.methods]
+
+
+def numeric_frame(n=300):
+    X, y = make_classification(
+        n_samples=n,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        n_clusters_per_class=1,
+        weights=[0.7, 0.2, 0.1],
+        class_sep=0.8,
+        random_state=SEED,
+    )
+    X[-10:] = X[-20:-10]  # duplicate rows (ties broken by row number)
+    y[-10:] = y[-20:-10]
+    return pd.DataFrame(X, columns=["a", "b", "c", "d"]), pd.Series(y, name="label")
+
+
+def frame_for(features):
+    X, y = numeric_frame()
+    if features == "numeric":
+        return X, y, {}
+    rng = np.random.RandomState(SEED)
+    if features == "mixed":
+        X["colour"] = np.array(["blue", "green", "red"])[(rng.randint(0, 3, len(y)) + y) % 3]
+        return X, y, {"categorical_features": ["colour"]}
+    columns = {
+        f"t{j}": np.array(list("pqrstu"))[(rng.randint(0, size, len(y)) + j * y) % size]
+        for j, size in enumerate((4, 3, 5))
+    }
+    return pd.DataFrame(columns), y, {}
+
+
+def sampler_for(spec, **extra):
+    return spec.resolve()(random_state=SEED, **dict(spec.methods[0].params), **extra)
+
+
+def memory_result(spec):
+    X, y, extra = frame_for(spec.features)
+    X_res, y_res = sampler_for(spec, **extra).fit_resample(X, y)
+    return X, y, pd.DataFrame(X_res).reset_index(drop=True), np.asarray(y_res)
+
+
+def assert_same_rows(got, expected):
+    """Equal values column by column; floats as the CSV round trip gives them back."""
+    assert list(got.columns) == list(expected.columns)
+    for name in expected.columns:
+        a, b = got[name].to_numpy(), expected[name].to_numpy()
+        if np.issubdtype(b.dtype, np.floating):
+            np.testing.assert_allclose(a.astype(float), b, rtol=1e-15, err_msg=name)
+        else:
+            np.testing.assert_array_equal(a.astype(str), b.astype(str), err_msg=name)
+
+
+@pytest.mark.parametrize("spec", OVERSAMPLERS, ids=lambda s: s.name)
+def test_the_command_line_gives_the_memory_rows(spec, tmp_path):
+    X, y, X_mem, y_mem = memory_result(spec)
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    X.assign(label=y).to_csv(src, index=False)
+    argv = ["resample", str(src), "-o", str(out), "-t", "label", "-m", spec.methods[0].name]
+    assert main([*argv, "--seed", str(SEED), "-q"]) == 0
+    written = pd.read_csv(out)
+    assert_same_rows(written.drop(columns="label"), X_mem)
+    np.testing.assert_array_equal(written["label"].to_numpy(), y_mem)
+
+
+@pytest.mark.parametrize("spec", OVERSAMPLERS, ids=lambda s: s.name)
+def test_dask_gives_the_memory_rows_for_1_3_7_partitions_or_refuses(spec):
+    dd = pytest.importorskip("dask.dataframe")
+    from smotekit.dask import fit_resample
+
+    X, y, extra = frame_for(spec.features)
+    if not spec.blockwise:
+        with pytest.raises(TypeError, match=r"[Rr]esample in memory"):
+            fit_resample(sampler_for(spec, **extra), dd.from_pandas(X, 2), dd.from_pandas(y, 2))
+        return
+    _, _, X_mem, y_mem = memory_result(spec)
+    for partitions in (1, 3, 7):
+        X_dask, y_dask = fit_resample(
+            sampler_for(spec, **extra),
+            dd.from_pandas(X, npartitions=partitions),
+            dd.from_pandas(y, npartitions=partitions),
+            seeding="imbalanced-learn",
+            block_rows=60,
+        )
+        X_out = X_dask.compute(scheduler="sync").reset_index(drop=True)
+        assert_same_rows(X_out, X_mem.astype(X_out.dtypes.to_dict()))
+        np.testing.assert_array_equal(y_dask.compute(scheduler="sync").to_numpy(), y_mem)
