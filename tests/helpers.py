@@ -1,4 +1,4 @@
-"""Assertions shared by the sampler and evaluation tests."""
+"""Assertions and data layouts shared by the sampler, engine and evaluation tests."""
 
 from __future__ import annotations
 
@@ -29,3 +29,20 @@ def check_resampled_training_folds_only(seen, splits):
     for rows, (train, test) in zip(seen, splits, strict=True):
         assert not rows & test, f"resampling saw {len(rows & test)} test-fold rows"
         assert rows == train
+
+
+def split(X, y, cuts):
+    """Partitions at the row numbers ``cuts``, as a re-readable pass (a file, Dask)."""
+    return lambda: zip(np.split(X, cuts), np.split(y, cuts), strict=True)
+
+
+def blockwise(rule, X, y, cuts, **options):
+    """``rule`` run by the blockwise executor over ``split(X, y, cuts)``: rows, labels and
+    provenance records, originals first, as ``fit_resample`` returns them."""
+    from smotekit._kernels import concat_plans
+    from smotekit.engine import run_blockwise
+
+    blocks = list(run_blockwise(rule, split(X, y, cuts), **options).blocks)
+    X_new = np.vstack([X, *(b.X for b in blocks)])
+    y_new = np.concatenate([y, *(np.full(len(b.X), b.label) for b in blocks)])
+    return X_new, y_new, concat_plans([b.provenance for b in blocks]).to_records()

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import blockwise, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn import over_sampling as imblearn_over_sampling
@@ -69,20 +70,6 @@ def make_data(n=900, weights=(0.75, 0.17, 0.08), seed=0, dtype=np.float64):
     X[:, 1] = np.digitize(X[:, 1], [-1.0, 0.0, 1.0])
     X[:, 3] = np.digitize(X[:, 3], [-0.5, 0.5])
     return X.astype(dtype), y
-
-
-def split(X, y, cuts):
-    """Partitions at the row numbers ``cuts``, as a re-readable pass (a file, Dask)."""
-    return lambda: zip(np.split(X, cuts), np.split(y, cuts), strict=True)
-
-
-def blockwise(rule, X, y, cuts, **options):
-    run = run_blockwise(rule, split(X, y, cuts), **options)
-    blocks = list(run.blocks)
-    X_new = np.vstack([X, *(b.X for b in blocks)])
-    y_new = np.concatenate([y, *(np.full(len(b.X), b.label) for b in blocks)])
-    provenance = concat_plans([b.provenance for b in blocks]).to_records()
-    return X_new, y_new, provenance
 
 
 @pytest.mark.parametrize("name", SAMPLERS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import blockwise, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.over_sampling import SMOTEN as ImbSMOTEN
@@ -70,18 +71,6 @@ def make_categories(n=900, seed=0):
 
 def codes_of(X):
     return OrdinalEncoder(dtype=np.int32).fit_transform(X)
-
-
-def split(X, y, cuts):
-    return lambda: zip(np.split(X, cuts), np.split(y, cuts), strict=True)
-
-
-def blockwise(rule, X, y, cuts, **options):
-    run = run_blockwise(rule, split(X, y, cuts), **options)
-    blocks = list(run.blocks)
-    X_new = np.vstack([X, *(b.X for b in blocks)])
-    y_new = np.concatenate([y, *(np.full(len(b.X), b.label) for b in blocks)])
-    return X_new, y_new, concat_plans([b.provenance for b in blocks]).to_records()
 
 
 def assert_same(result, reference):
