@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from smotekit.dask._parquet import resample_parquet
     from smotekit.dask._resample import fit_resample
 
-    #: :func:`supported` when read.
+    #: The samplers the Dask path runs: the registry's ``blockwise`` ones, read at each access.
     SUPPORTED: tuple[str, ...]
 
 
