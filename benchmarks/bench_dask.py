@@ -136,10 +136,13 @@ def _synthetic_rows(out: Path, n_input_files: int) -> np.ndarray:
 def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
     """Time, peak worker memory and output digest for each partitioning and seeding."""
     import pandas as pd
-    from imblearn.over_sampling import SMOTE as ImbSMOTE
+    from imblearn import over_sampling as imblearn_samplers
 
-    from smotekit import SMOTE
+    import smotekit
     from smotekit.dask import resample_parquet
+
+    name = args.sampler
+    ours, theirs = getattr(smotekit, name), getattr(imblearn_samplers, name)
 
     root = Path(tempfile.mkdtemp(prefix="smotekit-bench-dask-"))
     try:
@@ -156,7 +159,7 @@ def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
         del data
         print(
             f"input: {rows:,} rows x {args.features} float64 features, class 1 "
-            f"{int(y.sum()):,} rows, SMOTE(random_state=0) to 1:1; 2 workers x "
+            f"{int(y.sum()):,} rows, {name}(random_state=0) to 1:1; 2 workers x "
             f"{args.memory}, 1 thread each; block_rows=100,000",
             flush=True,
         )
@@ -168,20 +171,24 @@ def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
         for seeding in ("blocks", "imbalanced-learn"):
             for p in parts:
                 started = time.perf_counter()
-                X_ref = ImbSMOTE(random_state=0).fit_resample(X, y)[0][len(y) :]
+                X_ref = theirs(random_state=0).fit_resample(X, y)[0][len(y) :]
                 reference = time.perf_counter() - started
                 out = root / f"output-{p}"
                 with local_client(2, args.memory) as client:
                     started = time.perf_counter()
                     resample_parquet(
-                        SMOTE(random_state=0), sources[p], out, target="label", seeding=seeding
+                        ours(random_state=0), sources[p], out, target="label", seeding=seeding
                     )
                     seconds = time.perf_counter() - started
                     peak = _peak_worker_rss(client)
                 synthetic = _synthetic_rows(out, p)
                 digest = _digest(synthetic)
                 if seeding == "imbalanced-learn":
-                    same = "= imblearn" if digest == _digest(X_ref) else "differs from imblearn"
+                    if digest == _digest(X_ref):
+                        same = "= imblearn"
+                    else:  # ADASYN: imbalanced-learn's count may miss the request by a few
+                        X_mem = ours(random_state=0).fit_resample(X, y)[0][len(y) :]
+                        same = "= memory" if digest == _digest(X_mem) else "differs from memory"
                     digest = f"{digest} ({same})"
                 print(
                     f"| {seeding} | {p} | {len(synthetic):,} | {seconds:.1f} | {reference:.1f} "
@@ -205,6 +212,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200k rows, a smoke run")
     parser.add_argument(
         "--partitions", help="e.g. 1,3,7: the partitioning table instead (3M rows by default)"
+    )
+    parser.add_argument(
+        "--sampler",
+        default="SMOTE",
+        choices=["SMOTE", "BorderlineSMOTE", "ADASYN"],
+        help="the partitioning table's sampler (smotekit's, against imbalanced-learn's)",
     )
     args = parser.parse_args()
     if args.partitions:
