@@ -87,14 +87,6 @@ def blockwise_rule(sampler: Any, columns: list[Any]) -> SamplerRule:
             "which cannot be built partition by partition. Resample in memory, or choose one of "
             f"{', '.join(supported())}."
         )
-    passes = [query.name for query in class_queries(rule) if query.reads_data]
-    if passes:
-        raise TypeError(
-            f"smotekit.dask.fit_resample cannot run {name} yet: its class query "
-            f"{', '.join(passes)} needs passes over all rows, which the Dask graph does not make. "
-            "Resample in memory, or from a file with `smotekit resample` (bounded memory), or "
-            f"choose one of {', '.join(supported())}."
-        )
     return rule
 
 
@@ -180,7 +172,9 @@ def synthesize(
     rule = blockwise_rule(sampler, source.columns)
     delayed = dask.delayed
     text = source.text_columns()
-    if text and rule.capabilities.features == "numeric":
+    if rule.capabilities.features == "categorical":  # every column holds category codes
+        text = list(range(len(source.columns)))
+    elif text and rule.capabilities.features == "numeric":
         names = [source.columns[j] for j in text]
         raise ValueError(
             f"X has columns that are not numbers ({names[:5]}), which {type(sampler).__name__} "
@@ -202,9 +196,20 @@ def synthesize(
     ]
     queries = [*rule.screening(), *filter(None, [rule.partners()])]
     whole = [q for q in queries if q.scope == "all"]
+    passes = [q for q in class_queries(rule) if q.reads_data]  # summaries and rounds
     numeric: list[Any] = []
-    if whole:
+    if whole or passes:
         numeric = [delayed(_numeric)(xp, source.work_dtype, codes) for xp, _, _ in parts]
+    summaries = {
+        q.name: delayed(q.combine)(
+            [
+                delayed(q.summary_piece)(Xp, yp)
+                for Xp, (_, yp, _) in zip(numeric, parts, strict=True)
+            ]
+        )
+        for q in passes
+        if q.needs_summary
+    }
     partner_query = rule.partners()
     fetches = partner_query is not None and partner_query.scope == "all"
 
@@ -218,6 +223,16 @@ def synthesize(
                 for Xp, (_, yp, off) in zip(numeric, parts, strict=True)
             ]
             answers[query.name] = delayed(_merged_answer)(query, pieces, class_rows)
+        job = ClassJob(label, counts[label], strategy[label])
+        for query in passes:
+            state = delayed(_start)(query, job, class_rows, summaries.get(query.name))
+            for _ in range(query.rounds):
+                pieces = [
+                    delayed(query.round_piece)(state, Xp, yp)
+                    for Xp, (_, yp, _) in zip(numeric, parts, strict=True)
+                ]
+                state = delayed(query.merge_round)(state, pieces)
+            answers[query.name] = delayed(query.answer)(state)
         if not overrides(rule, "search_space"):
             # The class's rows as they are: a large class is searched block by block.
             rows = max(1, class_budget // (8 * len(source.columns)))
@@ -324,6 +339,12 @@ def _class_answer(graphs: list[NDArray[np.intp]]) -> Answer:
     return Answer(np.concatenate(graphs))
 
 
+def _start(
+    query: Any, job: ClassJob, class_rows: tuple[NDArray[np.int64], NDArray[Any]], summary: Any
+) -> Any:
+    return query.start(job, class_rows[1], summary)
+
+
 def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:
     values, counts = np.unique(np.asarray(y_part), return_counts=True)
     return len(y_part), {
@@ -331,8 +352,12 @@ def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:
     }
 
 
+def _column(part: Any, j: int) -> NDArray[Any]:
+    return part.iloc[:, j].to_numpy() if hasattr(part, "iloc") else np.asarray(part)[:, j]
+
+
 def _categories(x_part: Any, columns: list[int]) -> list[NDArray[Any]]:
-    return [np.unique(x_part.iloc[:, j].to_numpy()) for j in columns]
+    return [np.unique(_column(x_part, j)) for j in columns]
 
 
 def _merge_categories(
@@ -349,7 +374,7 @@ def _numeric(part: Any, dtype: np.dtype[Any], codes: dict[int, NDArray[Any]]) ->
     if codes:
         values = np.empty((len(part), part.shape[1]), dtype=dtype)
         for j in range(part.shape[1]):
-            column = part.iloc[:, j].to_numpy()
+            column = _column(part, j)
             values[:, j] = np.searchsorted(codes[j], column) if j in codes else column
     elif hasattr(part, "iloc"):
         values = part.to_numpy(dtype=dtype)

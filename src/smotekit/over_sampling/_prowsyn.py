@@ -34,7 +34,7 @@ def proximity_levels(
     other classes; they are set aside and level 2 is found the same way among the rest, and so
     on; the rows left after ``n_levels - 1`` rounds get level ``n_levels``.
     """
-    return peel_levels(estimator, X_class, lambda: [(X_other, None)], k, n_levels)
+    return peel_levels(estimator, X_class, X_other, k, n_levels)
 
 
 def allocate(total: int, weights: NDArray[np.float64]) -> NDArray[np.intp]:
