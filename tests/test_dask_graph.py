@@ -198,3 +198,14 @@ def test_supported_follows_the_registry_and_text_columns_need_categorical_sample
     with pytest.raises(ValueError, match=r"categorical_features.*does not select"):
         on_dask(SMOTENC(categorical_features=["shade"]), df, y, 2)
     assert rule_for(SMOTE()) is not None
+
+
+def test_class_queries_refuse_small_classes_and_missing_categories_before_any_task():
+    df, y = make_frame()
+    with pytest.raises(ValueError, match=r"k_neighbors=50"):
+        fit_resample(
+            SMOTEN(k_neighbors=50), *(dd.from_pandas(v, npartitions=2) for v in (df[["colour"]], y))
+        )
+    df.loc[3, "colour"] = None
+    with pytest.raises(ValueError, match=r"column 'colour' of X has missing values"):
+        on_dask(SMOTEN(), df[["colour", "size"]], y, 2)

@@ -11,15 +11,21 @@ partitions, ``C`` classes to grow, ``B`` output blocks of a class):
 3. queries over all rows (Borderline's danger test, Borderline-2's partners): a top-k per
    (class, query, partition) (:func:`~smotekit.engine._blockwise.labelled_topk`), merged per
    (class, query) by (distance, row number): the answer a single search gives;
-4. one task per class runs the rule's class steps (class-scope search, bases, partners,
+4. class queries that read all rows (:class:`~smotekit.engine._special.ClassQuery`: SMOTE-N's
+   value-difference metric, ProWSyn's proximity levels), from their pieces only: a summary
+   piece per partition and one combine (shared by the classes), then per class a start and,
+   per round, a piece per partition and a merge;
+5. one task per class runs the rule's class steps (class-scope search, bases, partners,
    segments, the imbalanced-learn draw index, a class-wide finish's preparation):
    :func:`~smotekit.engine._blockwise.prepare_class`;
-5. partners of other classes (Borderline-2) are fetched by row number, one task per partition;
-6. one task per output block: :func:`~smotekit.engine._blockwise.make_block` (its plan, its
+6. partners of other classes (Borderline-2) are fetched by row number, one task per partition;
+7. one task per output block: :func:`~smotekit.engine._blockwise.make_block` (its plan, its
    rows, the shared kernel, the rule's finish), then the rows in the input's form.
 
 Blocks depend on the class rows in data order and on ``block_rows`` only, so the output is the
-same for any partitioning; ``seeding="imbalanced-learn"`` gives the in-memory rows.
+same for any partitioning; ``seeding="imbalanced-learn"`` gives the in-memory rows. A rule
+for categorical features gets every column as codes of its categories sorted over all
+partitions (the estimators' ordinal encoding), and its rows back as categories.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ from smotekit.engine._special import class_queries
 from smotekit.engine._streams import entropy_of
 from smotekit.neighbors._blockwise import block_topk, drop_own, merge_topk
 from smotekit.over_sampling._rules import rule_for
+from smotekit.over_sampling._smoten import missing_as_none
 
 __all__ = [
     "DEFAULT_BLOCK_ROWS",
@@ -311,7 +318,9 @@ def _count(
     """Partition offsets, rows per class and the text columns' categories: computed now."""
     dask = import_optional("dask", "dask")
     summaries = [dask.delayed(_label_counts)(yp) for yp in source.y_parts]
-    summaries += [dask.delayed(_categories)(xp, text) for xp in source.x_parts if text]
+    summaries += [
+        dask.delayed(_categories)(xp, text, source.columns) for xp in source.x_parts if text
+    ]
     computed = dask.compute(*summaries)
     partition_counts = computed[: len(source.y_parts)]
     sizes = [n for n, _ in partition_counts]
@@ -356,8 +365,17 @@ def _column(part: Any, j: int) -> NDArray[Any]:
     return part.iloc[:, j].to_numpy() if hasattr(part, "iloc") else np.asarray(part)[:, j]
 
 
-def _categories(x_part: Any, columns: list[int]) -> list[NDArray[Any]]:
-    return [np.unique(_column(x_part, j)) for j in columns]
+def _categories(x_part: Any, columns: list[int], names: list[Any]) -> list[NDArray[Any]]:
+    out = []
+    for j in columns:
+        values = _column(x_part, j)
+        if missing_as_none(values) is not values:  # a new array only where a value is missing
+            raise ValueError(
+                f"column {names[j]!r} of X has missing values, which cannot be coded as a "
+                "category on Dask: fill them first (for example with the text 'missing')."
+            )
+        out.append(np.unique(values))
+    return out
 
 
 def _merge_categories(

@@ -290,6 +290,9 @@ def check_queries(rule: SamplerRule, class_sizes: dict[Any, int], n_rows: int) -
             continue
         for label, size in class_sizes.items():
             check_query(query, size, label)
+    for class_query in class_queries(rule):
+        for label, size in class_sizes.items():
+            class_query.check(size, label)
 
 
 def prepare_class(

@@ -134,10 +134,15 @@ class VDMQuery(ClassQuery):
     def combine(self, pieces: list[dict[Any, list[NDArray[np.int64]]]]) -> Any:
         return fit_vdm(add_counts(pieces))
 
-    def start(self, job: ClassJob, X_class: Any, summary: Any) -> NDArray[np.intp]:
+    def check(self, n_class: int, label: Any) -> None:
         if self.estimator is None:
             assert self.k is not None
-            check_class_large_enough(X_class.shape[0], self.k, job.label)
+            check_class_large_enough(n_class, self.k, label)
+
+    def start(self, job: ClassJob, X_class: Any, summary: Any) -> NDArray[np.intp]:
+        self.check(X_class.shape[0], job.label)
+        if self.estimator is None:
+            assert self.k is not None
             return vdm_neighborhoods(summary, X_class, self.k + 1)
         dist = summary.pairwise(X_class)
         self.estimator.fit(dist)

@@ -93,6 +93,9 @@ class ClassQuery:
         """Whether answering reads rows other than the class's (a summary or rounds)."""
         return self.needs_summary or self.rounds > 0
 
+    def check(self, n_class: int, label: Any) -> None:
+        """Refuse a class of ``n_class`` rows too small to answer (before any pass)."""
+
     def summary_piece(self, X_part: Any, y_part: Any) -> Any:
         """One partition's part of the summary."""
         raise NotImplementedError
