@@ -169,7 +169,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     proximity_levels_ : dict
         Per grown class, the level of each of its rows (in the order they appear in ``X``).
     nn_ : estimator
-        The neighbour search used.
+        The neighbour search used (each proximity level fits a fresh copy of it).
     provenance_ : structured ndarray
         One record ``(base, neighbor, gap)`` per synthetic row, in output order;
         ``X_res[n + r] == X[base] + gap * (X[neighbor] - X[base])``, both rows of one level.
