@@ -15,10 +15,19 @@ da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
 from imblearn.over_sampling import SMOTE as ImbSMOTE  # noqa: E402
+from imblearn.over_sampling import SMOTEN as ImbSMOTEN  # noqa: E402
 from imblearn.over_sampling import BorderlineSMOTE as ImbBorderlineSMOTE  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 
-from smotekit import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, ProWSyn  # noqa: E402
+from smotekit import (  # noqa: E402
+    SMOTE,
+    SMOTEN,
+    SMOTENC,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    KMeansSMOTE,
+    ProWSyn,
+)
 from smotekit.dask import fit_resample  # noqa: E402
 from smotekit.exceptions import ClassTooSmallError  # noqa: E402
 
@@ -262,10 +271,47 @@ def test_smotenc_on_a_dataframe_with_a_text_column(client):
         pd.testing.assert_frame_equal(other[0], X_res)
 
 
-@pytest.mark.parametrize("sampler", [ProWSyn(), SMOTEN()])
+def test_class_queries_reading_all_rows_run_on_workers(client):
+    """ProWSyn's peel rounds and SMOTE-N's VDM summary as tasks on separate processes; SMOTE-N
+    on a dask array of text (every column coded), equal to imbalanced-learn's rows."""
+    X, y = make_data(seed=5)
+    X_ref, y_ref = ProWSyn(random_state=3, n_levels=3).fit_resample(X, y)
+    rng = np.random.RandomState(1)
+    cats = np.column_stack([rng.choice(list("abc"), len(y)), np.where(X[:, 0] > 0, "x", "y")])
+    cats = cats.astype(object)
+    C_ref, c_ref = ImbSMOTEN(random_state=3).fit_resample(cats, y)
+    (X_res, y_res, _), (C_res, c_res, _) = compute_all(
+        client,
+        [
+            fit_resample(
+                ProWSyn(random_state=3, n_levels=3),
+                *as_arrays(X, y, 4),
+                seeding="imbalanced-learn",
+                block_rows=100,
+                return_provenance=True,
+            ),
+            fit_resample(
+                SMOTEN(random_state=3),
+                *as_arrays(cats, y, 3),
+                seeding="imbalanced-learn",
+                block_rows=100,
+                return_provenance=True,
+            ),
+        ],
+    )
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    np.testing.assert_array_equal(C_res, C_ref)
+    np.testing.assert_array_equal(c_res, c_ref)
+
+
+SUPPORTED_LIST = "SMOTE, BorderlineSMOTE, ADASYN, PolynomFitSMOTE, ProWSyn, SMOTENC, SMOTEN"
+
+
+@pytest.mark.parametrize("sampler", [SVMSMOTE(), KMeansSMOTE()])
 def test_unsupported_samplers_name_the_supported_ones(sampler):
     X, y = make_data(n=100)
-    with pytest.raises(TypeError, match="SMOTE, BorderlineSMOTE, ADASYN, PolynomFitSMOTE, SMOTENC"):
+    with pytest.raises(TypeError, match=SUPPORTED_LIST):
         fit_resample(sampler, *as_arrays(X, y, 2))
 
 
@@ -377,9 +423,8 @@ def test_cli_resample_with_dask_writes_a_parquet_folder(client, tmp_path, capsys
     missing = ["resample", str(tmp_path / "nope"), "-o", str(tmp_path / "o2"), "-t", "label"]
     assert main([*missing, "--dask", address]) == 1
     assert (
-        main([*argv[:3], str(tmp_path / "o3"), "-t", "label", "--dask", address, "-m", "prowsyn"])
-        == 1
+        main([*argv[:3], str(tmp_path / "o3"), "-t", "label", "--dask", address, "-m", "svm"]) == 1
     )
     err = capsys.readouterr().err
     assert "--plot is not available with --dask" in err
-    assert "choose one of SMOTE, BorderlineSMOTE, ADASYN, PolynomFitSMOTE, SMOTENC" in err
+    assert f"choose one of {SUPPORTED_LIST}" in err

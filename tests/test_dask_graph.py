@@ -3,8 +3,9 @@
 Synchronous scheduler (partition invariance does not depend on the scheduler; test_dask.py
 keeps the LocalCluster runs):
 
-* SMOTE, Borderline-SMOTE 1/2 and SMOTE-NC give the same output for 1, 3 and 7 partitions
-  under both seedings, and the in-memory ``fit_resample`` rows under imbalanced-learn's;
+* SMOTE, Borderline-SMOTE 1/2, SMOTE-NC, ADASYN, PolynomFitSMOTE, ProWSyn and SMOTE-N give
+  the same output for 1, 3 and 7 partitions under both seedings, and the in-memory
+  ``fit_resample`` rows under imbalanced-learn's;
 * SMOTE and Borderline-SMOTE 1/2 give the rows of the Dask path before the engine;
 * a rule the engine has but Dask has never heard of runs there with no edit in dask/;
 * a rule that needs a model of the whole data is refused, naming the model.
@@ -21,10 +22,19 @@ import pytest
 dd = pytest.importorskip("dask.dataframe")
 da = pytest.importorskip("dask.array")
 
+from imblearn.over_sampling import SMOTEN as ImbSMOTEN  # noqa: E402
 from imblearn.over_sampling import SMOTENC as ImbSMOTENC  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 
-from smotekit import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, PolynomFitSMOTE  # noqa: E402
+from smotekit import (  # noqa: E402
+    ADASYN,
+    SMOTE,
+    SMOTEN,
+    SMOTENC,
+    BorderlineSMOTE,
+    PolynomFitSMOTE,
+    ProWSyn,
+)
 from smotekit.dask import _graph, fit_resample  # noqa: E402
 from smotekit.engine import Capabilities, NeighborQuery  # noqa: E402
 from smotekit.neighbors import ExactNeighbors  # noqa: E402
@@ -42,6 +52,20 @@ SAMPLERS = {
     "adasyn-dict": lambda: ADASYN(random_state=5, sampling_strategy={1: 250, 2: 240}),
     # a class statistic (the mean) and a class-level draw
     "polynom-fit": lambda: PolynomFitSMOTE(random_state=5),
+    # class queries that read all rows: proximity levels peeled in rounds over the partitions
+    "prowsyn": lambda: ProWSyn(random_state=5),
+    "prowsyn-3-levels": lambda: ProWSyn(random_state=5, n_neighbors=3, n_levels=3),
+    # ... and a value-difference metric fitted from every partition's category counts
+    "smoten": lambda: SMOTEN(random_state=5),
+    "imblearn-smoten": lambda: ImbSMOTEN(random_state=5),
+}
+
+#: The columns each sampler reads (make_frame's numeric ones unless listed).
+COLUMNS = {
+    "smotenc": ["a", "b", "c", "colour", "size"],
+    "imblearn-smotenc": ["a", "b", "c", "colour", "size"],
+    "smoten": ["colour", "size", "band"],
+    "imblearn-smoten": ["colour", "size", "band"],
 }
 
 
@@ -61,6 +85,7 @@ def make_frame(n=420):
     df = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])
     df["colour"] = np.array(["blue", "green", "red"])[np.digitize(X[:, 3], [-0.5, 0.5])]
     df["size"] = np.digitize(X[:, 4], [-1.0, 0.0, 1.0]).astype(np.int64)
+    df["band"] = np.array(["low", "mid", "high"])[np.digitize(X[:, 0], [-0.5, 0.5])]
     return df, pd.Series(y, name="target")
 
 
@@ -74,7 +99,7 @@ def on_dask(sampler, df, y, n_parts, **options):
 @pytest.mark.parametrize("name", SAMPLERS)
 def test_the_same_rows_for_1_3_7_partitions_and_memorys_under_its_seeding(name, seeding):
     df, y = make_frame()
-    X = df if "smotenc" in name else df[["a", "b", "c"]]
+    X = df[COLUMNS.get(name, ["a", "b", "c"])]
     outputs = [on_dask(SAMPLERS[name](), X, y, p, seeding=seeding) for p in (1, 3, 7)]
     X_res, y_res, provenance = outputs[0]
     assert len(provenance) == len(X_res) - len(X) > 0
@@ -168,8 +193,19 @@ def test_supported_follows_the_registry_and_text_columns_need_categorical_sample
 
     assert SUPPORTED == tuple(s.name for s in specs() if s.blockwise)
     df, y = make_frame()
-    with pytest.raises(ValueError, match=r"not numbers \(\['colour'\]\)"):
+    with pytest.raises(ValueError, match=r"not numbers \(\['colour', 'band'\]\)"):
         on_dask(SMOTE(), df, y, 2)
     with pytest.raises(ValueError, match=r"categorical_features.*does not select"):
         on_dask(SMOTENC(categorical_features=["shade"]), df, y, 2)
     assert rule_for(SMOTE()) is not None
+
+
+def test_class_queries_refuse_small_classes_and_missing_categories_before_any_task():
+    df, y = make_frame()
+    with pytest.raises(ValueError, match=r"k_neighbors=50"):
+        fit_resample(
+            SMOTEN(k_neighbors=50), *(dd.from_pandas(v, npartitions=2) for v in (df[["colour"]], y))
+        )
+    df.loc[3, "colour"] = None
+    with pytest.raises(ValueError, match=r"column 'colour' of X has missing values"):
+        on_dask(SMOTEN(), df[["colour", "size"]], y, 2)

@@ -156,6 +156,7 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
         "ProWSyn",
         _OVER,
         methods=(MethodSpec("prowsyn", "ProWSyn: proximity-weighted synthesis"),),
+        blockwise=True,
         evaluate="prowsyn",
     ),
     SamplerSpec(
@@ -171,6 +172,7 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
         _OVER,
         methods=(MethodSpec("smoten", "SMOTE-N: categorical columns only"),),
         features="categorical",
+        blockwise=True,
         evaluate="smoten",
     ),
     SamplerSpec("SMOTETomek", "smotekit.combine", kind="combine"),

@@ -11,15 +11,21 @@ partitions, ``C`` classes to grow, ``B`` output blocks of a class):
 3. queries over all rows (Borderline's danger test, Borderline-2's partners): a top-k per
    (class, query, partition) (:func:`~smotekit.engine._blockwise.labelled_topk`), merged per
    (class, query) by (distance, row number): the answer a single search gives;
-4. one task per class runs the rule's class steps (class-scope search, bases, partners,
+4. class queries that read all rows (:class:`~smotekit.engine._special.ClassQuery`: SMOTE-N's
+   value-difference metric, ProWSyn's proximity levels), from their pieces only: a summary
+   piece per partition and one combine (shared by the classes), then per class a start and,
+   per round, a piece per partition and a merge;
+5. one task per class runs the rule's class steps (class-scope search, bases, partners,
    segments, the imbalanced-learn draw index, a class-wide finish's preparation):
    :func:`~smotekit.engine._blockwise.prepare_class`;
-5. partners of other classes (Borderline-2) are fetched by row number, one task per partition;
-6. one task per output block: :func:`~smotekit.engine._blockwise.make_block` (its plan, its
+6. partners of other classes (Borderline-2) are fetched by row number, one task per partition;
+7. one task per output block: :func:`~smotekit.engine._blockwise.make_block` (its plan, its
    rows, the shared kernel, the rule's finish), then the rows in the input's form.
 
 Blocks depend on the class rows in data order and on ``block_rows`` only, so the output is the
-same for any partitioning; ``seeding="imbalanced-learn"`` gives the in-memory rows.
+same for any partitioning; ``seeding="imbalanced-learn"`` gives the in-memory rows. A rule
+for categorical features gets every column as codes of its categories sorted over all
+partitions (the estimators' ordinal encoding), and its rows back as categories.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ from smotekit.engine._special import class_queries
 from smotekit.engine._streams import entropy_of
 from smotekit.neighbors._blockwise import block_topk, drop_own, merge_topk
 from smotekit.over_sampling._rules import rule_for
+from smotekit.over_sampling._smoten import missing_as_none
 
 __all__ = [
     "DEFAULT_BLOCK_ROWS",
@@ -86,14 +93,6 @@ def blockwise_rule(sampler: Any, columns: list[Any]) -> SamplerRule:
             f"smotekit.dask.fit_resample cannot run {name}: it needs {model} of the whole data, "
             "which cannot be built partition by partition. Resample in memory, or choose one of "
             f"{', '.join(supported())}."
-        )
-    passes = [query.name for query in class_queries(rule) if query.reads_data]
-    if passes:
-        raise TypeError(
-            f"smotekit.dask.fit_resample cannot run {name} yet: its class query "
-            f"{', '.join(passes)} needs passes over all rows, which the Dask graph does not make. "
-            "Resample in memory, or from a file with `smotekit resample` (bounded memory), or "
-            f"choose one of {', '.join(supported())}."
         )
     return rule
 
@@ -180,7 +179,9 @@ def synthesize(
     rule = blockwise_rule(sampler, source.columns)
     delayed = dask.delayed
     text = source.text_columns()
-    if text and rule.capabilities.features == "numeric":
+    if rule.capabilities.features == "categorical":  # every column holds category codes
+        text = list(range(len(source.columns)))
+    elif text and rule.capabilities.features == "numeric":
         names = [source.columns[j] for j in text]
         raise ValueError(
             f"X has columns that are not numbers ({names[:5]}), which {type(sampler).__name__} "
@@ -202,9 +203,20 @@ def synthesize(
     ]
     queries = [*rule.screening(), *filter(None, [rule.partners()])]
     whole = [q for q in queries if q.scope == "all"]
+    passes = [q for q in class_queries(rule) if q.reads_data]  # summaries and rounds
     numeric: list[Any] = []
-    if whole:
+    if whole or passes:
         numeric = [delayed(_numeric)(xp, source.work_dtype, codes) for xp, _, _ in parts]
+    summaries = {
+        q.name: delayed(q.combine)(
+            [
+                delayed(q.summary_piece)(Xp, yp)
+                for Xp, (_, yp, _) in zip(numeric, parts, strict=True)
+            ]
+        )
+        for q in passes
+        if q.needs_summary
+    }
     partner_query = rule.partners()
     fetches = partner_query is not None and partner_query.scope == "all"
 
@@ -218,6 +230,16 @@ def synthesize(
                 for Xp, (_, yp, off) in zip(numeric, parts, strict=True)
             ]
             answers[query.name] = delayed(_merged_answer)(query, pieces, class_rows)
+        job = ClassJob(label, counts[label], strategy[label])
+        for query in passes:
+            state = delayed(_start)(query, job, class_rows, summaries.get(query.name))
+            for _ in range(query.rounds):
+                pieces = [
+                    delayed(query.round_piece)(state, Xp, yp)
+                    for Xp, (_, yp, _) in zip(numeric, parts, strict=True)
+                ]
+                state = delayed(query.merge_round)(state, pieces)
+            answers[query.name] = delayed(query.answer)(state)
         if not overrides(rule, "search_space"):
             # The class's rows as they are: a large class is searched block by block.
             rows = max(1, class_budget // (8 * len(source.columns)))
@@ -296,7 +318,9 @@ def _count(
     """Partition offsets, rows per class and the text columns' categories: computed now."""
     dask = import_optional("dask", "dask")
     summaries = [dask.delayed(_label_counts)(yp) for yp in source.y_parts]
-    summaries += [dask.delayed(_categories)(xp, text) for xp in source.x_parts if text]
+    summaries += [
+        dask.delayed(_categories)(xp, text, source.columns) for xp in source.x_parts if text
+    ]
     computed = dask.compute(*summaries)
     partition_counts = computed[: len(source.y_parts)]
     sizes = [n for n, _ in partition_counts]
@@ -324,6 +348,12 @@ def _class_answer(graphs: list[NDArray[np.intp]]) -> Answer:
     return Answer(np.concatenate(graphs))
 
 
+def _start(
+    query: Any, job: ClassJob, class_rows: tuple[NDArray[np.int64], NDArray[Any]], summary: Any
+) -> Any:
+    return query.start(job, class_rows[1], summary)
+
+
 def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:
     values, counts = np.unique(np.asarray(y_part), return_counts=True)
     return len(y_part), {
@@ -331,8 +361,21 @@ def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:
     }
 
 
-def _categories(x_part: Any, columns: list[int]) -> list[NDArray[Any]]:
-    return [np.unique(x_part.iloc[:, j].to_numpy()) for j in columns]
+def _column(part: Any, j: int) -> NDArray[Any]:
+    return part.iloc[:, j].to_numpy() if hasattr(part, "iloc") else np.asarray(part)[:, j]
+
+
+def _categories(x_part: Any, columns: list[int], names: list[Any]) -> list[NDArray[Any]]:
+    out = []
+    for j in columns:
+        values = _column(x_part, j)
+        if missing_as_none(values) is not values:  # a new array only where a value is missing
+            raise ValueError(
+                f"column {names[j]!r} of X has missing values, which cannot be coded as a "
+                "category on Dask: fill them first (for example with the text 'missing')."
+            )
+        out.append(np.unique(values))
+    return out
 
 
 def _merge_categories(
@@ -349,7 +392,7 @@ def _numeric(part: Any, dtype: np.dtype[Any], codes: dict[int, NDArray[Any]]) ->
     if codes:
         values = np.empty((len(part), part.shape[1]), dtype=dtype)
         for j in range(part.shape[1]):
-            column = part.iloc[:, j].to_numpy()
+            column = _column(part, j)
             values[:, j] = np.searchsorted(codes[j], column) if j in codes else column
     elif hasattr(part, "iloc"):
         values = part.to_numpy(dtype=dtype)

@@ -40,6 +40,7 @@ from smotekit.engine._search import check_query, search_class
 from smotekit.engine._special import (
     answer_blockwise,
     at_piece,
+    class_queries,
     draw_class_level,
     refuse_global_model,
 )
@@ -289,6 +290,9 @@ def check_queries(rule: SamplerRule, class_sizes: dict[Any, int], n_rows: int) -
             continue
         for label, size in class_sizes.items():
             check_query(query, size, label)
+    for class_query in class_queries(rule):
+        for label, size in class_sizes.items():
+            class_query.check(size, label)
 
 
 def prepare_class(
@@ -310,20 +314,22 @@ def prepare_class(
     imbalanced-learn's seeding, ``None`` for block seeding, and ``entropy`` the block streams'
     (0 under imbalanced-learn's seeding). A driver that runs each step apart (Dask's graph)
     calls this once per class; on the sampler stream it then calls :func:`index_classes` once
-    with every prepared class. Class queries that read all rows are the driver's to refuse.
+    with every prepared class. ``answers`` also holds, by name, the answers of the rule's class
+    queries that read all rows (:class:`~smotekit.engine._special.ClassQuery`: the driver runs
+    their summary and rounds); the class-local ones are answered here.
     """
-    cls = _Class(job, key, X_class, dict(answers))
-    answer_blockwise(rule, [cls], _no_data_passes)  # class statistics, if the rule has any
+    answers = dict(answers)
+    for query in class_queries(rule):
+        if query.name in answers:
+            job.stats[query.name] = answers.pop(query.name)
+    cls = _Class(job, key, X_class, answers)
+    answer_blockwise(rule, [cls], None)  # class statistics, if the rule has any
     if not _prepare(rule, cls):
         return None
     draw_class_level(rule, [cls], seed, entropy)
     if seed is not None and rule.stream == "class":
         index_classes(rule, [cls], seed, block_rows)
     return cls
-
-
-def _no_data_passes() -> Iterable[tuple[NDArray[Any], NDArray[Any]]]:
-    raise TypeError("this class query needs passes over all rows; check reads_data first")
 
 
 def index_classes(

@@ -14,17 +14,28 @@ same answer:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.base import clone
 
 from smotekit._validation import check_class_large_enough
 from smotekit.engine._rule import ClassJob
-from smotekit.engine._special import Data
+from smotekit.engine._special import ClassQuery
 
-__all__ = ["VDM_BLOCK_CELLS", "PeelQuery", "VDMQuery", "peel_levels", "vdm_neighborhoods"]
+__all__ = [
+    "VDM_BLOCK_CELLS",
+    "PeelQuery",
+    "PeelState",
+    "VDMQuery",
+    "add_counts",
+    "category_counts",
+    "fit_vdm",
+    "peel_levels",
+    "vdm_neighborhoods",
+]
 
 # Budget of one block of the VDM distance matrix (query rows x class rows), in cells.
 VDM_BLOCK_CELLS = 1 << 22
@@ -47,20 +58,29 @@ def vdm_neighborhoods(vdm: Any, X_class: NDArray[Any], k: int) -> NDArray[np.int
     return out
 
 
-def _category_counts(data: Data) -> dict[Any, list[NDArray[np.int64]]]:
-    """Per class, per feature: how many rows hold each category code (one pass)."""
-    counts: dict[Any, list[NDArray[np.int64]]] = {}
-    for X_part, y_part in data():
-        X_part, y_part = np.asarray(X_part), np.asarray(y_part)
-        for label in np.unique(y_part).tolist():
-            rows = X_part[y_part == label].astype(np.intp, copy=False)
-            known = counts.setdefault(label, [np.zeros(0, np.int64)] * rows.shape[1])
-            for j in range(rows.shape[1]):
-                new = np.bincount(rows[:, j])
+def category_counts(X_part: Any, y_part: Any) -> dict[Any, list[NDArray[np.int64]]]:
+    """Per class, per feature: how many rows of one partition hold each category code."""
+    X_part, y_part = np.asarray(X_part), np.asarray(y_part)
+    counts = {}
+    for label in np.unique(y_part).tolist():
+        rows = X_part[y_part == label].astype(np.intp, copy=False)
+        counts[label] = [np.bincount(rows[:, j]).astype(np.int64) for j in range(rows.shape[1])]
+    return counts
+
+
+def add_counts(
+    pieces: list[dict[Any, list[NDArray[np.int64]]]],
+) -> dict[Any, list[NDArray[np.int64]]]:
+    """The partitions' :func:`category_counts` summed: the counts of all rows (exact integers)."""
+    total: dict[Any, list[NDArray[np.int64]]] = {}
+    for piece in pieces:
+        for label, features in piece.items():
+            known = total.setdefault(label, [np.zeros(0, np.int64)] * len(features))
+            for j, new in enumerate(features):
                 size = max(new.size, known[j].size)
                 known[j] = np.pad(known[j], (0, size - known[j].size))
                 known[j][: new.size] += new
-    return counts
+    return total
 
 
 def fit_vdm(counts: dict[Any, list[NDArray[np.int64]]]) -> Any:
@@ -91,84 +111,123 @@ def fit_vdm(counts: dict[Any, list[NDArray[np.int64]]]) -> Any:
 
 
 @dataclass(frozen=True)
-class VDMQuery:
+class VDMQuery(ClassQuery):
     """SMOTE-N's neighbourhoods: ``k`` nearest class rows under VDM, plus the row itself.
 
-    Rows are integer category codes. ``estimator`` (``None`` for an int ``k``) is a user's
-    search, fitted on the class's full precomputed distance matrix as imbalanced-learn does;
-    otherwise the matrix is searched block by block (:func:`vdm_neighborhoods`).
+    Rows are integer category codes. The summary is the VDM, fitted from the category counts of
+    every partition (:func:`category_counts`), summed (:func:`add_counts`): the same numbers as
+    a fit on all rows. ``estimator`` (``None`` for an int ``k``) is a user's search, fitted on
+    the class's full precomputed distance matrix as imbalanced-learn does; otherwise the matrix
+    is searched block by block (:func:`vdm_neighborhoods`). Either way the class is answered
+    whole (``numpy.argpartition``'s ties depend on all its rows).
     """
 
     name: str
     k: int | None
     estimator: Any = None
     param: str = "k_neighbors"
-    reads_data: ClassVar[bool] = True  # the VDM is fitted on every row's categories
+    needs_summary: ClassVar[bool] = True
 
-    def summary(self, data: Data) -> Any:
-        return fit_vdm(_category_counts(data))
+    def summary_piece(self, X_part: Any, y_part: Any) -> dict[Any, list[NDArray[np.int64]]]:
+        return category_counts(X_part, y_part)
 
-    def answer(self, job: ClassJob, X_class: Any, data: Data, summary: Any) -> NDArray[np.intp]:
+    def combine(self, pieces: list[dict[Any, list[NDArray[np.int64]]]]) -> Any:
+        return fit_vdm(add_counts(pieces))
+
+    def check(self, n_class: int, label: Any) -> None:
         if self.estimator is None:
             assert self.k is not None
-            check_class_large_enough(X_class.shape[0], self.k, job.label)
+            check_class_large_enough(n_class, self.k, label)
+
+    def start(self, job: ClassJob, X_class: Any, summary: Any) -> NDArray[np.intp]:
+        self.check(X_class.shape[0], job.label)
+        if self.estimator is None:
+            assert self.k is not None
             return vdm_neighborhoods(summary, X_class, self.k + 1)
         dist = summary.pairwise(X_class)
         self.estimator.fit(dist)
         return np.asarray(self.estimator.kneighbors(dist, return_distance=False), dtype=np.intp)
 
 
-def peel_levels(
-    estimator: Any, X_class: Any, other_parts: Data, k: int, n_levels: int
-) -> NDArray[np.intp]:
-    """Proximity level (1 = nearest the other classes) of every row of a class.
+@dataclass(frozen=True)
+class PeelState:
+    """Where a class's peel stands: the level the next round sets, on the remaining rows."""
 
-    Level 1 holds the class rows that are among the ``k`` nearest class rows of some row of the
-    other classes (``other_parts()`` yields them in pieces); they are set aside and level 2 is
-    found the same way among the rest, and so on; the rows left after ``n_levels - 1`` rounds
-    get level ``n_levels``.
-    """
-    m = X_class.shape[0]
-    levels = np.full(m, n_levels, dtype=np.intp)
-    remaining = np.arange(m)
-    for level in range(1, n_levels):
-        if remaining.size == 0:
-            break
-        estimator.fit(X_class[remaining])
-        nearest = [
-            np.asarray(
-                estimator.kneighbors(
-                    X_other, n_neighbors=min(k, remaining.size), return_distance=False
-                ),
-                dtype=np.intp,
-            ).ravel()
-            for X_other, _ in other_parts()
-            if X_other.shape[0]
-        ]
-        if not nearest:
-            break
-        chosen = np.unique(np.concatenate(nearest))
-        levels[remaining[chosen]] = level
-        remaining = np.delete(remaining, chosen)
-    return levels
+    label: Any
+    X_class: Any
+    levels: NDArray[np.intp]
+    remaining: NDArray[np.intp]  # class-local rows without a level yet
+    level: int
+    search: Any  # fitted on the remaining rows; None when no round is left or none remains
 
 
 @dataclass(frozen=True)
-class PeelQuery:
-    """ProWSyn's proximity levels of a class's rows (see :func:`peel_levels`)."""
+class PeelQuery(ClassQuery):
+    """ProWSyn's proximity levels of a class's rows.
+
+    Level 1 holds the class rows that are among the ``k`` nearest class rows of some row of the
+    other classes; they are set aside and level 2 is found the same way among the rest, and so
+    on; the rows left after ``levels - 1`` rounds get level ``levels``. Each round is a pass in
+    which every other-class row of a partition asks the remaining rows (:meth:`round_piece`);
+    those rows' answers do not depend on each other, so the union of the partitions' pieces
+    (:meth:`merge_round`) is the whole round's.
+    """
 
     name: str
     k: int
     levels: int
     estimator: Any
-    reads_data: ClassVar[bool] = True  # each level is a pass over the other classes' rows
 
-    def summary(self, data: Data) -> None:
-        return None
+    @property
+    def rounds(self) -> int:
+        return max(0, self.levels - 1)
 
-    def answer(self, job: ClassJob, X_class: Any, data: Data, summary: Any) -> NDArray[np.intp]:
-        def others() -> Any:
-            for X_part, y_part in data():
-                yield X_part[np.flatnonzero(np.asarray(y_part) != job.label)], None
+    def start(self, job: ClassJob, X_class: Any, summary: Any) -> PeelState:
+        m = X_class.shape[0]
+        levels = np.full(m, self.levels, dtype=np.intp)
+        return self._fitted(PeelState(job.label, X_class, levels, np.arange(m), 1, None))
 
-        return peel_levels(self.estimator, X_class, others, self.k, self.levels)
+    def _fitted(self, state: PeelState) -> PeelState:
+        # A fresh search per round: states may be read concurrently (Dask tasks).
+        if state.level >= self.levels or state.remaining.size == 0:
+            return state
+        search = clone(self.estimator).fit(state.X_class[state.remaining])
+        return replace(state, search=search)
+
+    def round_piece(self, state: PeelState, X_part: Any, y_part: Any) -> NDArray[np.intp]:
+        """The remaining rows (positions among them) nearest some other-class row of the part."""
+        X_other = X_part[np.flatnonzero(np.asarray(y_part) != state.label)]  # sparse too
+        if state.search is None or X_other.shape[0] == 0:
+            return np.empty(0, dtype=np.intp)
+        n = min(self.k, state.remaining.size)
+        nearest = state.search.kneighbors(X_other, n_neighbors=n, return_distance=False)
+        return np.unique(np.asarray(nearest, dtype=np.intp))
+
+    def merge_round(self, state: PeelState, pieces: list[NDArray[np.intp]]) -> PeelState:
+        chosen = np.unique(np.concatenate([np.empty(0, dtype=np.intp), *pieces]))
+        levels = state.levels.copy()
+        levels[state.remaining[chosen]] = state.level
+        remaining = np.delete(state.remaining, chosen)
+        return self._fitted(
+            replace(state, levels=levels, remaining=remaining, level=state.level + 1, search=None)
+        )
+
+    def answer(self, state: PeelState) -> NDArray[np.intp]:
+        return state.levels
+
+
+def peel_levels(
+    estimator: Any, X_class: Any, X_other: Any, k: int, n_levels: int
+) -> NDArray[np.intp]:
+    """Proximity level (1 = nearest the other classes) of every row of a class.
+
+    ``X_other`` holds the other classes' rows; see :class:`PeelQuery`, whose pieces this runs
+    on one partition.
+    """
+    query = PeelQuery("levels", k, n_levels, estimator)
+    # Every row of X_other is of another class: label them 0, the class 1.
+    y_other = np.zeros(X_other.shape[0], dtype=np.int8)
+    state = query.start(ClassJob(1, X_class.shape[0], 0), X_class, None)
+    for _ in range(query.rounds):
+        state = query.merge_round(state, [query.round_piece(state, X_other, y_other)])
+    return query.answer(state)

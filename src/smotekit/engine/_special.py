@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,6 +50,7 @@ __all__ = [
     "class_queries",
     "draw_class_level",
     "plan_with_model",
+    "query_summary",
     "refuse_global_model",
 ]
 
@@ -61,36 +62,80 @@ CLASS_DRAWS = 3
 Data = Callable[[], Iterable[tuple[Any, Any]]]
 
 
-class ClassQuery(Protocol):
+class ClassQuery:
     """A question about one class that an executor answers from its rows and the data's.
 
-    ``summary(data)`` is computed once per run from passes over all rows (``None`` when the
-    query needs none); ``answer`` then gets it with the class's rows in data order.
+    The answer is made of pieces that any executor can run where its data is:
+
+    1. a *summary* of all rows, when ``needs_summary``: :meth:`summary_piece` per partition,
+       :meth:`combine` of the pieces (computed once per run, for every class);
+    2. :meth:`start`: the class's state from its rows (in data order) and the summary; a query
+       without rounds returns its answer here;
+    3. ``rounds`` passes over the data: per partition :meth:`round_piece` from the state, then
+       :meth:`merge_round` of the pieces (in partition order) makes the next state;
+    4. :meth:`answer` of the last state.
+
+    The memory executor runs them on the data as one partition, the local blockwise driver over
+    its partitions, Dask as tasks (:mod:`smotekit.dask._graph`), so all three give one answer.
     """
 
+    name: str
+    #: Whether :meth:`start` needs a summary of all rows (:meth:`summary_piece`, :meth:`combine`).
+    needs_summary: ClassVar[bool] = False
+
     @property
-    def name(self) -> str: ...
+    def rounds(self) -> int:
+        """Passes over the data after :meth:`start`, known before the data is read."""
+        return 0
 
-    #: Whether ``summary`` or ``answer`` read ``data`` (passes over all rows) or only the class.
-    reads_data: ClassVar[bool]
+    @property
+    def reads_data(self) -> bool:
+        """Whether answering reads rows other than the class's (a summary or rounds)."""
+        return self.needs_summary or self.rounds > 0
 
-    def summary(self, data: Data) -> Any: ...
+    def check(self, n_class: int, label: Any) -> None:
+        """Refuse a class of ``n_class`` rows too small to answer (before any pass)."""
 
-    def answer(self, job: ClassJob, X_class: Any, data: Data, summary: Any) -> Any: ...
+    def summary_piece(self, X_part: Any, y_part: Any) -> Any:
+        """One partition's part of the summary."""
+        raise NotImplementedError
+
+    def combine(self, pieces: list[Any]) -> Any:
+        """The summary from every partition's piece."""
+        raise NotImplementedError
+
+    def start(self, job: ClassJob, X_class: Any, summary: Any) -> Any:
+        """The class's state before the rounds (its answer if there are none)."""
+        raise NotImplementedError
+
+    def round_piece(self, state: Any, X_part: Any, y_part: Any) -> Any:
+        """One partition's part of a round."""
+        raise NotImplementedError
+
+    def merge_round(self, state: Any, pieces: list[Any]) -> Any:
+        """The state after a round, from every partition's piece (a new object)."""
+        raise NotImplementedError
+
+    def answer(self, state: Any) -> Any:
+        """The answer from the state after the last round."""
+        return state
+
+
+def query_summary(query: ClassQuery, data: Data) -> Any:
+    """``query``'s summary of all rows (one pass over ``data``), ``None`` if it needs none."""
+    if not query.needs_summary:
+        return None
+    return query.combine([query.summary_piece(X_part, y_part) for X_part, y_part in data()])
 
 
 @dataclass(frozen=True)
-class ClassSummary:
+class ClassSummary(ClassQuery):
     """A statistic of the class's own rows: ``compute(job, X_class)`` (no pass over the data)."""
 
     name: str
     compute: Callable[[ClassJob, Any], Any]
-    reads_data: ClassVar[bool] = False
 
-    def summary(self, data: Data) -> None:
-        return None
-
-    def answer(self, job: ClassJob, X_class: Any, data: Data, summary: Any) -> Any:
+    def start(self, job: ClassJob, X_class: Any, summary: Any) -> Any:
         return self.compute(job, X_class)
 
 
@@ -174,11 +219,25 @@ def _draws_of(rule: SamplerRule, job: ClassJob) -> tuple[ChoiceWithoutReplacemen
     return () if draws is None else tuple(draws(job))
 
 
-def _answer(rule: SamplerRule, pairs: list[tuple[ClassJob, Any]], data: Data) -> None:
+def _answer(rule: SamplerRule, pairs: list[tuple[ClassJob, Any]], data: Data | None) -> None:
+    """Every class's queries: summaries once, and each round one pass for every class."""
     for query in class_queries(rule):
-        summary = query.summary(data)
-        for job, X_class in pairs:
-            job.stats[query.name] = query.answer(job, X_class, data, summary)
+        asking = [(job, X) for job, X in pairs if query.name not in job.stats]
+        if not asking:
+            continue
+        if query.reads_data and data is None:
+            raise TypeError(f"class query {query.name!r} needs passes over all rows")
+        summary = None if data is None else query_summary(query, data)
+        states = [query.start(job, X_class, summary) for job, X_class in asking]
+        for _ in range(query.rounds):
+            assert data is not None
+            pieces: list[list[Any]] = [[] for _ in states]
+            for X_part, y_part in data():
+                for i, state in enumerate(states):
+                    pieces[i].append(query.round_piece(state, X_part, y_part))
+            states = [query.merge_round(s, p) for s, p in zip(states, pieces, strict=True)]
+        for (job, _), state in zip(asking, states, strict=True):
+            job.stats[query.name] = query.answer(state)
 
 
 def _draw(rule: SamplerRule, job: ClassJob, rng: Callable[[], np.random.RandomState]) -> None:
@@ -198,8 +257,13 @@ def answer_in_memory(
     _draw(rule, job, lambda: check_random_state(random_state))
 
 
-def answer_blockwise(rule: SamplerRule, classes: list[Any], data: Data) -> None:
-    """The blockwise executor's hook: every class's queries, summaries computed once."""
+def answer_blockwise(rule: SamplerRule, classes: list[Any], data: Data | None) -> None:
+    """The blockwise executor's hook: every class's queries not answered yet (``job.stats``).
+
+    Summaries are computed once and each round is one pass over ``data`` for every class;
+    ``data=None`` (a driver that answered the queries reading all rows itself) answers the
+    class-local ones only.
+    """
     if class_queries(rule):
         _answer(rule, [(cls.job, cls.X) for cls in classes], data)
 

@@ -34,7 +34,7 @@ def proximity_levels(
     other classes; they are set aside and level 2 is found the same way among the rest, and so
     on; the rows left after ``n_levels - 1`` rounds get level ``n_levels``.
     """
-    return peel_levels(estimator, X_class, lambda: [(X_other, None)], k, n_levels)
+    return peel_levels(estimator, X_class, X_other, k, n_levels)
 
 
 def allocate(total: int, weights: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -169,7 +169,7 @@ class ProWSyn(SyntheticSamplerMixin, BaseOverSampler):
     proximity_levels_ : dict
         Per grown class, the level of each of its rows (in the order they appear in ``X``).
     nn_ : estimator
-        The neighbour search used.
+        The neighbour search used (each proximity level fits a fresh copy of it).
     provenance_ : structured ndarray
         One record ``(base, neighbor, gap)`` per synthetic row, in output order;
         ``X_res[n + r] == X[base] + gap * (X[neighbor] - X[base])``, both rows of one level.
