@@ -23,6 +23,7 @@ nothing for the other rules.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -62,7 +63,7 @@ CLASS_DRAWS = 3
 Data = Callable[[], Iterable[tuple[Any, Any]]]
 
 
-class ClassQuery:
+class ClassQuery(ABC):
     """A question about one class that an executor answers from its rows and the data's.
 
     The answer is made of pieces that any executor can run where its data is:
@@ -93,28 +94,31 @@ class ClassQuery:
         """Whether answering reads rows other than the class's (a summary or rounds)."""
         return self.needs_summary or self.rounds > 0
 
-    def check(self, n_class: int, label: Any) -> None:
+    def check(self, n_class: int, label: Any) -> None:  # noqa: B027 (optional: any size is fine)
         """Refuse a class of ``n_class`` rows too small to answer (before any pass)."""
 
     def summary_piece(self, X_part: Any, y_part: Any) -> Any:
-        """One partition's part of the summary."""
-        raise NotImplementedError
+        """One partition's part of the summary (a query with ``needs_summary`` defines it)."""
+        raise self._missing("summary_piece", "needs_summary is True")
 
     def combine(self, pieces: list[Any]) -> Any:
-        """The summary from every partition's piece."""
-        raise NotImplementedError
+        """The summary from every partition's piece (a query with ``needs_summary`` defines it)."""
+        raise self._missing("combine", "needs_summary is True")
 
+    @abstractmethod
     def start(self, job: ClassJob, X_class: Any, summary: Any) -> Any:
         """The class's state before the rounds (its answer if there are none)."""
-        raise NotImplementedError
 
     def round_piece(self, state: Any, X_part: Any, y_part: Any) -> Any:
-        """One partition's part of a round."""
-        raise NotImplementedError
+        """One partition's part of a round (a query with rounds defines it)."""
+        raise self._missing("round_piece", "rounds > 0")
 
     def merge_round(self, state: Any, pieces: list[Any]) -> Any:
         """The state after a round, from every partition's piece (a new object)."""
-        raise NotImplementedError
+        raise self._missing("merge_round", "rounds > 0")
+
+    def _missing(self, method: str, why: str) -> TypeError:
+        return TypeError(f"{type(self).__name__} must define {method}(), since its {why}")
 
     def answer(self, state: Any) -> Any:
         """The answer from the state after the last round."""
