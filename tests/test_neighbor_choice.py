@@ -112,6 +112,27 @@ def test_a_short_slow_looking_tree_probe_is_not_given_up_before_a_full_batch():
     assert not _choice.tree_given_up(10_000, full, 1.0, 1)  # not clearly slower
 
 
+def test_a_scan_probe_in_faiss_blocked_regime_is_extrapolated_as_it_runs():
+    # Measured at 10,000 x 100 on a 3-D manifold, 1 thread: the tree 40 us per query; the scan
+    # 137 us per query for 128 queries (faiss scans those one at a time), 34 us for 1,500
+    # (blocked, as the whole scan runs: 25 us per query). 128 queries priced the scan above the
+    # tree; the blocked batch prices it right.
+    assert _choice.brute_probe_queries(10_000, 100) * 100 >= _choice.BRUTE_PROBE_VALUES
+    tree = (0.01, 512, 512 * 40e-6, 0.01)
+    few = estimates_from_probe(10_000, 100, ProbeTimes(*tree, 128, 128 * 137e-6), workers=2)
+    blocked = estimates_from_probe(10_000, 100, ProbeTimes(*tree, 1500, 1500 * 34e-6), workers=2)
+    assert pick_method(few) == "kd_tree"
+    assert pick_method(blocked) == "brute"
+    assert blocked["brute"] < 10_000 * 30e-6 / 2 + 0.01
+
+
+def test_the_scan_probe_stays_small_where_the_blocked_regime_needs_too_many_rows():
+    # At 20 features faiss needs 7,500 queries to block: more than a sixth of 10,000 rows.
+    assert _choice.brute_probe_queries(10_000, 20) == _choice.BRUTE_PROBE_QUERIES
+    assert _choice.brute_probe_queries(800, 20) == 800 // 8
+    assert _choice.brute_probe_queries(100_000, 10) == 15_000
+
+
 def test_close_calls_time_the_scan_too():
     assert _choice.brute_needs_timing(1.0, 2.0)
     assert not _choice.brute_needs_timing(1.0, 4.0)

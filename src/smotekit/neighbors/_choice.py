@@ -24,6 +24,7 @@ __all__ = [
     "ProbeTimes",
     "brute_needs_timing",
     "brute_prediction",
+    "brute_probe_queries",
     "choose_method",
     "estimates_from_probe",
     "pick_method",
@@ -42,7 +43,7 @@ PROBE_MIN_ROWS = 1024
 # PROBE_BATCH, stopping early once its projected cost is PROBE_GIVE_UP times brute force's.
 # Brute force costs the same on any rows of a shape, so the shape model predicts it; only when
 # the two are within PROBE_CLOSE of each other, and the search is long enough to matter
-# (PROBE_MIN_SECONDS), is the scan timed too, on BRUTE_PROBE_QUERIES rows (at most an eighth).
+# (PROBE_MIN_SECONDS), is the scan timed too (:func:`brute_probe_queries` says on how many rows).
 # The probe so costs a few percent of the search where one method clearly wins.
 TREE_PROBE_FRACTION = 1 / 16
 TREE_PROBE_MIN = 32
@@ -67,6 +68,17 @@ TREE_CLEAR_WIN = 8.0
 # both fill their matrix products better with thousands of queries per block): full / probe
 # seconds per query measured 0.44 to 0.63 at 20,000 x 20 and 50,000 x 10 and x 40 on 2 cores.
 BRUTE_PROBE_EFFICIENCY = 0.5
+# But faiss (1.15) scans a batch of queries with its blocked matrix product only from about
+# 130,000 query values (queries x features) on, and below that one query at a time, 5x to 7x
+# slower per query at 100 features (1 thread, 10,000 rows: 13.4 ns per distance for 128 or 1,024
+# queries, 2.0 for 2,048 or more; at 20 features the switch is between 4,096 and 8,192 queries).
+# 128 probe queries at 100 features so priced the scan at 0.44 s where it took 0.25 s, and the
+# manifold's kd-tree (0.36 s) won the choice. So the probe times BRUTE_PROBE_VALUES query values
+# where that is at most BRUTE_PROBE_SHARE of the rows: the whole scan's regime, where a batch's
+# rate is BRUTE_BATCH_EFFICIENCY of the whole scan's (0.6 to 0.86 measured at 10,000 x 100).
+BRUTE_PROBE_VALUES = 150_000
+BRUTE_PROBE_SHARE = 1 / 6
+BRUTE_BATCH_EFFICIENCY = 0.7
 
 # The shape model, for data below PROBE_MIN_ROWS and for ``choose_method``: seconds of one
 # self-query (every row's 7 nearest rows, both cores, standard normal rows) at 10,000, 40,000 and
@@ -146,11 +158,30 @@ def estimates_from_probe(
     {'kd_tree': 2.52, 'brute': 12.51}
     """
     if times.brute_queries:
-        per_query = BRUTE_PROBE_EFFICIENCY * times.brute_seconds / times.brute_queries
+        blocked = times.brute_queries * n_features >= BRUTE_PROBE_VALUES
+        efficiency = BRUTE_BATCH_EFFICIENCY if blocked else BRUTE_PROBE_EFFICIENCY
+        per_query = efficiency * times.brute_seconds / times.brute_queries
         brute = times.brute_build + per_query * n_queries / workers
     else:
         brute = brute_prediction(n_queries, n_features, workers)
     return {"kd_tree": tree_estimate(n_queries, times, workers), "brute": brute}
+
+
+def brute_probe_queries(n_samples: int, n_features: int) -> int:
+    """How many of the rows the probe times the scan on (see :data:`BRUTE_PROBE_VALUES`).
+
+    Enough for faiss's blocked scan where that is at most a sixth of the rows, else
+    :data:`BRUTE_PROBE_QUERIES` (at most an eighth of the rows).
+
+    Examples
+    --------
+    >>> brute_probe_queries(10_000, 100), brute_probe_queries(10_000, 20)
+    (1500, 128)
+    """
+    blocked = -(-BRUTE_PROBE_VALUES // max(n_features, 1))
+    if blocked <= n_samples * BRUTE_PROBE_SHARE:
+        return blocked
+    return min(BRUTE_PROBE_QUERIES, n_samples // 8)
 
 
 def tree_given_up(n_queries: int, times: ProbeTimes, brute_seconds: float, workers: int) -> bool:

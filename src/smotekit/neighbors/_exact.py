@@ -29,7 +29,6 @@ from sklearn.base import BaseEstimator
 from smotekit._threads import run_blocks, threadpool_controller, worker_count
 from smotekit.neighbors._base import neighbors_graph_to_csr, self_entries
 from smotekit.neighbors._choice import (
-    BRUTE_PROBE_QUERIES,
     PROBE_BATCH,
     PROBE_FIRST_BATCH,
     PROBE_MIN_ROWS,
@@ -39,6 +38,7 @@ from smotekit.neighbors._choice import (
     ProbeTimes,
     brute_needs_timing,
     brute_prediction,
+    brute_probe_queries,
     choose_method,
     estimates_from_probe,
     pick_method,
@@ -329,9 +329,11 @@ class ExactNeighbors(BaseEstimator):
         start = time.perf_counter()
         self._build_brute()
         brute_build = time.perf_counter() - start
-        n_brute = min(BRUTE_PROBE_QUERIES, n // 8)
+        n_brute = brute_probe_queries(n, d)
+        brute_rows = np.random.default_rng(1).choice(n, size=n_brute, replace=False)
+        brute_queries = self._fit_X[np.sort(brute_rows)]
         start = time.perf_counter()
-        self._search_brute(queries[:n_brute], k, 1)
+        self._search_brute(brute_queries, k, 1)
         brute_seconds = time.perf_counter() - start
         return ProbeTimes(tree_build, done, fastest * done, brute_build, n_brute, brute_seconds)
 
