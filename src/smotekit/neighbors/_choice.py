@@ -76,8 +76,13 @@ BRUTE_PROBE_EFFICIENCY = 0.5
 # manifold's kd-tree (0.36 s) won the choice. So the probe times BRUTE_PROBE_VALUES query values
 # where that is at most BRUTE_PROBE_SHARE of the rows: the whole scan's regime, where a batch's
 # rate is BRUTE_BATCH_EFFICIENCY of the whole scan's (0.6 to 0.86 measured at 10,000 x 100).
+# The probe runs when the index is fitted, before the number of queries is known, and samplers
+# often ask far fewer rows than they index (a class's rows against all rows): a probe of 15,000
+# queries at 110,000 x 10 cost more than Borderline-SMOTE's whole search of 10,000 (3.5 s against
+# 1.8 s). So the larger probe is also capped at BRUTE_PROBE_MAX_QUERIES (from ~74 features on).
 BRUTE_PROBE_VALUES = 150_000
 BRUTE_PROBE_SHARE = 1 / 6
+BRUTE_PROBE_MAX_QUERIES = 2_048
 BRUTE_BATCH_EFFICIENCY = 0.7
 
 # The shape model, for data below PROBE_MIN_ROWS and for ``choose_method``: seconds of one
@@ -170,16 +175,19 @@ def estimates_from_probe(
 def brute_probe_queries(n_samples: int, n_features: int) -> int:
     """How many of the rows the probe times the scan on (see :data:`BRUTE_PROBE_VALUES`).
 
-    Enough for faiss's blocked scan where that is at most a sixth of the rows, else
-    :data:`BRUTE_PROBE_QUERIES` (at most an eighth of the rows).
+    Enough for faiss's blocked scan where that is at most a sixth of the rows and at most
+    :data:`BRUTE_PROBE_MAX_QUERIES`, else :data:`BRUTE_PROBE_QUERIES` (at most an eighth of the
+    rows).
 
     Examples
     --------
     >>> brute_probe_queries(10_000, 100), brute_probe_queries(10_000, 20)
     (1500, 128)
+    >>> brute_probe_queries(110_000, 10)  # 15,000 queries would cost more than many searches
+    128
     """
     blocked = -(-BRUTE_PROBE_VALUES // max(n_features, 1))
-    if blocked <= n_samples * BRUTE_PROBE_SHARE:
+    if blocked <= min(n_samples * BRUTE_PROBE_SHARE, BRUTE_PROBE_MAX_QUERIES):
         return blocked
     return min(BRUTE_PROBE_QUERIES, n_samples // 8)
 
