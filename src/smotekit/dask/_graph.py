@@ -48,6 +48,7 @@ from smotekit.engine import Answer, ClassJob, SamplerRule
 from smotekit.engine._blockwise import (
     SyntheticBlock,
     check_queries,
+    check_seeding,
     fetch_rows,
     index_classes,
     labelled_topk,
@@ -167,14 +168,8 @@ def synthesize(
         raise ValueError(f"class_budget={class_budget!r} must be a positive number of bytes.")
     if not isinstance(block_rows, numbers.Integral) or block_rows <= 0:
         raise ValueError(f"block_rows={block_rows!r} must be a positive number of rows.")
-    if seeding not in ("blocks", "imbalanced-learn"):
-        raise ValueError(f"seeding={seeding!r}: use 'blocks' or 'imbalanced-learn'.")
     random_state = sampler.random_state
-    if seeding == "imbalanced-learn" and not isinstance(random_state, numbers.Integral):
-        raise ValueError(
-            "seeding='imbalanced-learn' reproduces the in-memory draws only for an int "
-            f"random_state; got {random_state!r}. Pass an int, or seeding='blocks'."
-        )
+    seed = check_seeding(seeding, random_state)
     source = Source(X, y)
     rule = blockwise_rule(sampler, source.columns)
     delayed = dask.delayed
@@ -193,7 +188,6 @@ def synthesize(
     grow = [label for label, n in strategy.items() if n > 0]
     check_queries(rule, {label: counts[label] for label in grow}, offsets[-1])
     labels = sorted(counts)
-    seed = int(random_state) if seeding == "imbalanced-learn" else None
     entropy = 0 if seed is not None else entropy_of(random_state)
     rounding = str(getattr(sampler, "integer_rounding", "nearest"))
 

@@ -18,6 +18,7 @@ and the output does not depend on the partitioning. With ``seeding="imbalanced-l
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -63,6 +64,7 @@ __all__ = [
     "BlockwiseRun",
     "SyntheticBlock",
     "check_queries",
+    "check_seeding",
     "fetch_rows",
     "generate",
     "labelled_topk",
@@ -218,6 +220,26 @@ def fetch_rows(X_part: NDArray[Any], wanted: NDArray[np.int64], offset: int) -> 
     return np.asarray(X_part)[wanted[lo:hi] - offset]
 
 
+def check_seeding(seeding: str, random_state: Any) -> int | None:
+    """The int seed of imbalanced-learn's seeding (``None`` for block seeding), or the error.
+
+    Examples
+    --------
+    >>> check_seeding("imbalanced-learn", 7), check_seeding("blocks", None)
+    (7, None)
+    """
+    if seeding not in ("imbalanced-learn", "blocks"):
+        raise ValueError(f"seeding={seeding!r}: use 'imbalanced-learn' or 'blocks'.")
+    if seeding == "blocks":
+        return None
+    if not isinstance(random_state, numbers.Integral):
+        raise ValueError(
+            "seeding='imbalanced-learn' reproduces the in-memory draws only for an int "
+            f"random_state; got {random_state!r}. Pass an int, or seeding='blocks'."
+        )
+    return int(random_state)
+
+
 def run_blockwise(
     rule: SamplerRule,
     partitions: Partitions,
@@ -235,13 +257,7 @@ def run_blockwise(
     ``integer_rounding`` is the sampler's parameter of that name (see ``generate`` in this module).
     """
     refuse_global_model(rule)
-    if seeding not in ("imbalanced-learn", "blocks"):
-        raise ValueError(f"seeding={seeding!r}: use 'imbalanced-learn' or 'blocks'.")
-    if seeding == "imbalanced-learn" and not isinstance(random_state, int | np.integer):
-        raise ValueError(
-            "seeding='imbalanced-learn' reproduces the in-memory draws only for an int "
-            f"random_state; got {random_state!r}. Pass an int, or seeding='blocks'."
-        )
+    seed = check_seeding(seeding, random_state)
     counts, n_rows = _count(partitions)
     strategy = dict(strategy_from_counts(sampling_strategy, counts))
     labels = sorted(counts)
@@ -260,7 +276,6 @@ def run_blockwise(
     if asks:
         _search_all(partitions, asks, {i: cls.job.label for i, (cls, _) in enumerate(asks)})
     answer_blockwise(rule, classes, partitions)  # class queries, if the rule has any
-    seed = int(random_state) if seeding == "imbalanced-learn" else None
     entropy = 0 if seed is not None else entropy_of(random_state)
     ready = [cls for cls in classes if _prepare(rule, cls)]
     draw_class_level(rule, ready, seed, entropy)  # class draws, if the rule has any
