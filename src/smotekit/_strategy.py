@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["labels_from_text", "strategy_from_counts"]
+__all__ = ["cleaned_from_counts", "labels_from_text", "strategy_from_counts"]
 
 # A callable strategy receives a target rebuilt from the counts; above this many rows that
 # array would be too large to build on the client.
@@ -90,6 +90,61 @@ def strategy_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> Orde
             f"sampling_strategy={sampling_strategy!r}: use a str, a float, a dict or a callable."
         )
     return OrderedDict(sorted(target.items()))
+
+
+def cleaned_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> list[Any]:
+    """The classes a cleaning sampler cleans, in sorted label order, as imbalanced-learn says.
+
+    imbalanced-learn's ``"clean-sampling"`` targets restated on counts: ``"auto"`` and
+    ``"not minority"`` are every class but the minority, ``"majority"`` the majority only,
+    ``"not majority"`` every class but the majority, ``"all"`` every class, a list its classes.
+    Ties go to the smallest label, as there.
+
+    Examples
+    --------
+    >>> cleaned_from_counts("all", {1: 5, 0: 5})
+    [0, 1]
+    >>> cleaned_from_counts("auto", {0: 90, 1: 10, 2: 10})
+    [0, 2]
+    """
+    counts = dict(sorted(counts.items()))
+    majority = max(counts, key=counts.__getitem__)
+    minority = min(counts, key=counts.__getitem__)
+    if isinstance(sampling_strategy, str):
+        chosen = {
+            "auto": [c for c in counts if c != minority],
+            "not minority": [c for c in counts if c != minority],
+            "majority": [majority],
+            "not majority": [c for c in counts if c != majority],
+            "all": list(counts),
+        }.get(sampling_strategy)
+        if chosen is None:
+            raise ValueError(
+                f"sampling_strategy={sampling_strategy!r} is not a cleaning target: use 'auto', "
+                "'majority', 'not minority', 'not majority', 'all' or a list of classes."
+            )
+        return chosen
+    if callable(sampling_strategy):
+        total = sum(counts.values())
+        if total > MAX_ROWS_FOR_CALLABLE:
+            raise ValueError(
+                f"A callable sampling_strategy needs the whole target ({total} rows) on the "
+                "client; pass the classes to clean as a list instead."
+            )
+        labels = list(counts)
+        y = np.repeat(np.array(labels), [counts[c] for c in labels])
+        sampling_strategy = list(sampling_strategy(y))
+    if isinstance(sampling_strategy, (list, tuple, set, np.ndarray)):
+        unknown = [c for c in sampling_strategy if c not in counts]
+        if unknown:
+            raise ValueError(
+                f"sampling_strategy names classes not present in y: {sorted(unknown)}."
+            )
+        return [c for c in counts if c in set(sampling_strategy)]
+    raise ValueError(
+        f"sampling_strategy={sampling_strategy!r}: a cleaner takes a str, a list of classes or "
+        "a callable."
+    )
 
 
 def _from_dict(wanted: dict[Any, int], counts: dict[Any, int]) -> dict[Any, int]:

@@ -52,6 +52,24 @@ class _OversampleThenCleanMixin(FrameResampleMixin):
         kept = np.asarray(kept)
         return np.where(kept < n_input, kept, -1)
 
+    def _rules(self) -> tuple[Any, Any]:
+        """The engine rules of the oversampler and of the cleaner (parameters read, not fitted).
+
+        Examples
+        --------
+        >>> from smotekit import SMOTEENN
+        >>> over, clean = SMOTEENN(random_state=0)._rules()
+        >>> type(over).__name__, type(clean).__name__
+        ('SMOTERule', 'ENNRule')
+        """
+        from smotekit.over_sampling._rules import rule_for
+        from smotekit.under_sampling._rules import cleaning_rule_for
+
+        self._validate_params()  # type: ignore[attr-defined]
+        self._validate_estimator()  # type: ignore[attr-defined]
+        cleaner = getattr(self, "tomek_", None) or getattr(self, "enn_", None)
+        return rule_for(self.smote_), cleaning_rule_for(cleaner)  # type: ignore[attr-defined]
+
     def _default_smote(self) -> Any:
         if self.smote is not None:
             return clone(self.smote)

@@ -105,6 +105,8 @@ class BlockwiseRun:
     counts: dict[Any, int]
     strategy: dict[Any, int]
     blocks: Iterator[SyntheticBlock]
+    #: The same blocks again, made anew (a cleaning pass reads them more than once).
+    regenerate: Callable[[], Iterator[SyntheticBlock]]
 
 
 def _count(partitions: Partitions) -> tuple[dict[Any, int], int]:
@@ -287,8 +289,8 @@ def run_blockwise(
         graphs = [c.job.partners.graph.ravel() for c in ready if c.job.partners is not None]
         wanted = np.unique(np.concatenate(graphs))
         fetched = (wanted, _fetch(partitions, wanted))
-    blocks = _generate(rule, ready, fetched, entropy, block_rows, integer_rounding)
-    return BlockwiseRun(counts, strategy, blocks)
+    make = partial(_generate, rule, ready, fetched, entropy, block_rows, integer_rounding)
+    return BlockwiseRun(counts, strategy, make(), make)
 
 
 def check_queries(rule: SamplerRule, class_sizes: dict[Any, int], n_rows: int) -> None:

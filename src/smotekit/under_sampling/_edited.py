@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 from imblearn.under_sampling import EditedNearestNeighbours as _ImblearnENN
 from numpy.typing import NDArray
 from sklearn.utils import _safe_indexing
 
+from smotekit.engine._cleaning import CleaningRule, Piece
 from smotekit.under_sampling._sklearn_order import (
     RankedWindow,
     WindowSearch,
@@ -20,7 +22,7 @@ from smotekit.under_sampling._sklearn_order import (
     sklearn_uses_brute,
 )
 
-__all__ = ["EditedNearestNeighbours"]
+__all__ = ["ENNRule", "EditedNearestNeighbours"]
 
 # Columns searched beyond the neighbourhood, to see whether its edge is tied with the next row
 # (every extra column costs search time on every row).
@@ -48,6 +50,55 @@ def smallest_mode(labels: NDArray[Any]) -> NDArray[Any]:
     run_end[:, :-1] = next_start[:, 1:]
     lengths = np.where(starts, run_end - columns, 0)
     return ordered[np.arange(n), np.argmax(lengths, axis=1)]
+
+
+def agree(kind_sel: str, labels: NDArray[Any], own: NDArray[Any]) -> NDArray[np.bool_]:
+    """Whether each row's neighbours (``labels``, one row per row) keep it, by ``kind_sel``.
+
+    Examples
+    --------
+    >>> agree("mode", np.array([[1, 1, 0], [0, 0, 1]]), np.array([1, 1])).tolist()
+    [True, False]
+    """
+    if kind_sel == "mode":
+        if labels.shape[1] == 0:
+            return np.zeros(own.shape, dtype=bool)  # scipy's mode of nothing is NaN
+        return np.asarray(smallest_mode(labels) == own)
+    return np.asarray((labels == own[:, np.newaxis]).all(axis=1))
+
+
+@dataclass(frozen=True)
+class ENNRule(CleaningRule):
+    """Edited nearest neighbours' rule: a row of a cleaned class goes when its ``n_neighbors``
+    nearest rows do not keep it (``kind_sel``); the rows kept are listed class by class.
+
+    Examples
+    --------
+    >>> from smotekit.engine._cleaning import clean_in_memory
+    >>> X = np.array([[0.0], [0.1], [0.2], [0.15], [5.0], [5.1], [5.2]])
+    >>> y = np.array([0, 0, 0, 1, 1, 1, 1])
+    >>> clean_in_memory(ENNRule(3, kind_sel="mode"), X, y).tolist()
+    [0, 1, 2, 4, 5, 6]
+    """
+
+    kind_sel: str = "all"
+    by_class: ClassVar[bool] = True
+
+    def asks(self, labels: NDArray[Any], cleaned: list[Any]) -> NDArray[np.bool_]:
+        return np.isin(labels, np.array(cleaned, dtype=np.asarray(labels).dtype))
+
+    def local(
+        self,
+        ids: NDArray[np.int64],
+        own: NDArray[Any],
+        neighbours: NDArray[np.intp],
+        labels: NDArray[Any],
+        cleaned: list[Any],
+    ) -> Piece:
+        return (ids[~agree(self.kind_sel, labels, own)],)
+
+    def removed(self, pieces: list[Piece]) -> NDArray[np.int64]:
+        return np.sort(np.concatenate([piece[0] for piece in pieces])).astype(np.int64)
 
 
 class EditedNearestNeighbours(_ImblearnENN):
@@ -133,11 +184,20 @@ class EditedNearestNeighbours(_ImblearnENN):
 
     def _agree(self, labels: NDArray[Any], own: NDArray[Any]) -> NDArray[np.bool_]:
         """Whether each row's neighbours keep it (``kind_sel``)."""
-        if self.kind_sel == "mode":
-            if labels.shape[1] == 0:
-                return np.zeros(own.shape, dtype=bool)  # scipy's mode of nothing is NaN
-            return np.asarray(smallest_mode(labels) == own)
-        return np.asarray((labels == own[:, np.newaxis]).all(axis=1))
+        return agree(self.kind_sel, labels, own)
+
+    def _rule(self) -> ENNRule:
+        """The engine's rule of this cleaner (an int ``n_neighbors``, or an estimator's)."""
+        k = self.n_neighbors
+        if not isinstance(k, numbers.Integral):
+            k = getattr(k, "n_neighbors", None)
+            if not isinstance(k, numbers.Integral):
+                raise ValueError(
+                    f"n_neighbors={self.n_neighbors!r}: a blockwise run needs the number of "
+                    "neighbours; pass an int or an estimator with an n_neighbors attribute."
+                )
+            k -= 1  # an estimator's neighbours include the row itself
+        return ENNRule(int(k), self.sampling_strategy, self.n_jobs, kind_sel=self.kind_sel)
 
     def _neighbour_labels(
         self, X: Any, codes: NDArray[Any], rows: NDArray[np.intp]

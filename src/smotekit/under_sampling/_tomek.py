@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -9,6 +10,7 @@ from imblearn.under_sampling import TomekLinks as _ImblearnTomekLinks
 from numpy.typing import NDArray
 from sklearn.utils import _safe_indexing
 
+from smotekit.engine._cleaning import CleaningRule, Piece
 from smotekit.under_sampling._sklearn_order import (
     RankedWindow,
     WindowSearch,
@@ -18,7 +20,7 @@ from smotekit.under_sampling._sklearn_order import (
     sklearn_uses_brute,
 )
 
-__all__ = ["TomekLinks"]
+__all__ = ["TomekLinks", "TomekRule"]
 
 # imbalanced-learn takes column 1 of a 2-neighbour query; one more column shows whether the
 # second place is tied with the third (every extra column costs search time on every row).
@@ -28,6 +30,46 @@ WINDOW = 3
 def _second_entries(nn: Any, X: Any) -> NDArray[np.intp]:
     """imbalanced-learn's own query: column 1 of every row's 2-nearest list."""
     return np.asarray(nn.kneighbors(X, return_distance=False)[:, 1], dtype=np.intp)
+
+
+@dataclass(frozen=True)
+class TomekRule(CleaningRule):
+    """Tomek links' rule: two rows of different classes, each the other's nearest row, are a
+    link; the linked rows of the cleaned classes go, the rows kept stay in row order.
+
+    Each group of rows offers its rows whose nearest row is of another class; the links are the
+    mutual ones among all offers.
+
+    Examples
+    --------
+    >>> from smotekit.engine._cleaning import clean_in_memory
+    >>> X = np.array([[0.0], [0.9], [1.0], [3.0], [3.2]])
+    >>> clean_in_memory(TomekRule(), X, np.array([0, 0, 1, 1, 1])).tolist()
+    [0, 3, 4]
+    """
+
+    n_neighbors: int = 1
+
+    def local(
+        self,
+        ids: NDArray[np.int64],
+        own: NDArray[Any],
+        neighbours: NDArray[np.intp],
+        labels: NDArray[Any],
+        cleaned: list[Any],
+    ) -> Piece:
+        across = labels[:, 0] != own
+        included = np.isin(own[across], np.array(cleaned, dtype=own.dtype))
+        return ids[across], neighbours[across, 0].astype(np.int64), included
+
+    def removed(self, pieces: list[Piece]) -> NDArray[np.int64]:
+        rows, nearest, included = (np.concatenate([p[i] for p in pieces]) for i in range(3))
+        order = np.argsort(rows, kind="stable")
+        rows, nearest, included = rows[order], nearest[order], included[order]
+        # Row i is linked when its nearest row j offered i as its own nearest row.
+        at = np.minimum(np.searchsorted(rows, nearest), max(rows.size - 1, 0))
+        mutual = (rows[at] == nearest) & (nearest[at] == rows) if rows.size else included
+        return rows[mutual & included]
 
 
 class TomekLinks(_ImblearnTomekLinks):
@@ -110,6 +152,10 @@ class TomekLinks(_ImblearnTomekLinks):
         included = np.array([label in class_type for label in classes], dtype=bool)
         mutual = nn_index[nn_index] == np.arange(len(y))
         return np.asarray(included[codes] & (codes[nn_index] != codes) & mutual)
+
+    def _rule(self) -> TomekRule:
+        """The engine's rule of this cleaner."""
+        return TomekRule(sampling_strategy=self.sampling_strategy, n_jobs=self.n_jobs)
 
     def _fit_resample(self, X: Any, y: NDArray[Any]) -> tuple[Any, NDArray[Any]]:
         links = self.is_tomek(y, self._nearest_other(X, y), self.sampling_strategy_)
