@@ -209,3 +209,12 @@ def test_class_queries_refuse_small_classes_and_missing_categories_before_any_ta
     df.loc[3, "colour"] = None
     with pytest.raises(ValueError, match=r"column 'colour' of X has missing values"):
         on_dask(SMOTEN(), df[["colour", "size"]], y, 2)
+
+
+def test_imbalanced_learns_sampler_with_a_neighbours_estimator_runs():
+    """Its parameters are read shallow: a nested estimator's own parameters are not passed on."""
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+    from sklearn.neighbors import NearestNeighbors
+
+    sampler = ImbSMOTE(k_neighbors=NearestNeighbors(n_neighbors=6), random_state=0)
+    assert _graph._as_smotekit(sampler).k_neighbors.n_neighbors == 6

@@ -108,7 +108,7 @@ def _as_smotekit(sampler: Any) -> Any:
     if not cls.__module__.startswith("imblearn."):
         return sampler
     spec = next((spec for spec in specs() if spec.name == cls.__name__), None)
-    return sampler if spec is None else spec.resolve()(**sampler.get_params())
+    return sampler if spec is None else spec.resolve()(**sampler.get_params(deep=False))
 
 
 def _with_column_positions(sampler: Any, columns: list[Any]) -> Any:

@@ -31,7 +31,7 @@ def cleaning_rule_for(cleaner: Any) -> CleaningRule:
         (c.__name__ for c in type(cleaner).__mro__ if c.__module__.startswith("imblearn.")), None
     )
     if family in _SMOTEKIT:
-        return cleaning_rule_for(_SMOTEKIT[family](**cleaner.get_params()))
+        return cleaning_rule_for(_SMOTEKIT[family](**cleaner.get_params(deep=False)))
     raise TypeError(
         f"no engine rule for the cleaner {type(cleaner).__name__}: use EditedNearestNeighbours "
         "or TomekLinks."
