@@ -27,7 +27,7 @@ which only its own search gives, and the engine follows row numbers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -240,9 +240,10 @@ def clean_blockwise(
 ) -> NDArray[np.int64]:
     """The row numbers ``rule`` removes from the rows of ``partitions`` (sorted).
 
-    Each pass searches one group of at most ``query_rows`` asking rows against every partition
-    while it gathers the next group, so a run is one pass more than there are groups, and
-    holds one group, its top-k lists and one partition. ``counts`` are the rows per class.
+    Each pass searches one group of at most ``query_rows`` asking rows against the rows, read
+    in blocks of consecutive partitions of about ``query_rows`` rows, while it gathers the next
+    group: a run is one pass more than there are groups, and holds one group, its top-k lists
+    and one block. ``counts`` are the rows per class.
     """
     if query_rows <= 0:
         raise ValueError(f"query_rows={query_rows!r} must be a positive number of rows.")
@@ -257,9 +258,7 @@ def clean_blockwise(
         running: tuple[NDArray[Any], ...] | None = None
         taken: list[tuple[NDArray[np.int64], NDArray[Any], NDArray[Any]]] = []
         room = query_rows
-        offset = 0
-        for X_part, y_part in partitions():
-            X_part, y_part = np.asarray(X_part), np.asarray(y_part)
+        for offset, X_part, y_part in _coalesced(partitions, query_rows):
             if group is not None:
                 waiting.append(neighbour_piece(rule, group.X, X_part, y_part, offset))
                 if len(waiting) == _MERGE_EVERY:
@@ -269,18 +268,42 @@ def clean_blockwise(
                 asking = asking[asking + offset >= start][:room]
                 taken.append((offset + asking, X_part[asking], y_part[asking]))
                 room -= asking.size
-            offset += len(y_part)
         if group is not None:
             merged = _merge(running, waiting, n)
             pieces.append(decide(rule, merged, group.ids, group.own, cleaned))
         if room == query_rows:  # nothing left to ask
             break
         ids = np.concatenate([t[0] for t in taken]).astype(np.int64)
-        group = _Group(
-            ids, np.concatenate([t[1] for t in taken]), np.concatenate([t[2] for t in taken])
-        )
+        X_group = np.concatenate([t[1] for t in taken])
+        group = _Group(ids, X_group, np.concatenate([t[2] for t in taken]))
         start = int(ids[-1]) + 1
     return rule.removed(pieces) if pieces else np.empty(0, dtype=np.int64)
+
+
+def _coalesced(
+    partitions: Partitions, rows: int
+) -> Iterator[tuple[int, NDArray[Any], NDArray[Any]]]:
+    """``(offset, X, y)`` of consecutive partitions joined up to about ``rows`` rows: the
+    search indexes fewer, larger blocks (its cost per query grows slowly with a block's size),
+    while memory stays bounded."""
+    held: list[tuple[NDArray[Any], NDArray[Any]]] = []
+    size = offset = 0
+    for X_part, y_part in partitions():
+        X_part, y_part = np.asarray(X_part), np.asarray(y_part)
+        if held and size + len(y_part) > rows:
+            yield offset, *_joined(held)
+            offset += size
+            held, size = [], 0
+        held.append((X_part, y_part))
+        size += len(y_part)
+    if held:
+        yield offset, *_joined(held)
+
+
+def _joined(held: list[tuple[NDArray[Any], NDArray[Any]]]) -> tuple[NDArray[Any], NDArray[Any]]:
+    if len(held) == 1:
+        return held[0]
+    return np.concatenate([X for X, _ in held]), np.concatenate([y for _, y in held])
 
 
 def _merge(
