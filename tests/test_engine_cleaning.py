@@ -24,6 +24,7 @@ from smotekit import ADASYN, SMOTEENN, BorderlineSMOTE, SMOTETomek
 from smotekit._strategy import cleaned_from_counts
 from smotekit.engine import run_blockwise
 from smotekit.engine._cleaning import (
+    _certified,
     clean_blockwise,
     clean_in_memory,
     kept_rows,
@@ -95,6 +96,8 @@ def test_blockwise_equals_memory_with_ties(data, n, n_classes, grid, which):
     X = np.array(data.draw(st.lists(st.integers(0, grid), min_size=2 * n, max_size=2 * n)))
     X = X.reshape(n, 2).astype(float)
     y = np.array(data.draw(st.lists(st.integers(0, n_classes - 1), min_size=n, max_size=n)))
+    if data.draw(st.booleans()):  # one dominant class: its rows are certified, not searched
+        y = np.where(np.arange(n) % 5 == 0, y, 0)
     if len(np.unique(y)) < 2:
         y[0] = 1 - y[0]
     rule = {
@@ -107,6 +110,34 @@ def test_blockwise_equals_memory_with_ties(data, n, n_classes, grid, which):
     query_rows = data.draw(st.integers(1, n + 1))
     expected = clean_in_memory(rule, X, y)
     np.testing.assert_array_equal(_blockwise_kept(rule, X, y, cuts, query_rows), expected)
+
+
+@pytest.mark.parametrize("name", ["enn", "enn-mode-5", "tomek-all"])
+def test_certified_rows_change_nothing_and_spare_most_of_the_search(name):
+    X, y = make_classification(
+        4000,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        weights=[0.9, 0.05, 0.05],
+        n_classes=3,
+        class_sep=2.0,
+        random_state=0,
+    )
+    rule = cleaning_rule_for(CLEANERS[name]())
+    spared = _certified(rule, split(X, y, [1000, 2500]), _counts(y), 10**6)
+    assert spared is not None and spared.sum() > 0.5 * (y == 0).sum()
+    assert not spared[y != 0].any()
+    expected = clean_in_memory(rule, X, y)
+    for certification in (True, False):
+        removed = clean_blockwise(
+            rule,
+            split(X, y, [1000, 2500]),
+            _counts(y),
+            query_rows=900,
+            certification=certification,
+        )
+        np.testing.assert_array_equal(kept_rows(rule, y, removed), expected)
 
 
 def test_tie_rule_follows_row_numbers():

@@ -40,12 +40,15 @@ from smotekit.neighbors import ExactNeighbors, self_entries
 from smotekit.neighbors._blockwise import block_topk, keep_others, merge_topk
 
 __all__ = [
+    "CERTIFY_ROWS",
     "DEFAULT_QUERY_ROWS",
     "CleaningRule",
+    "certify",
     "check_rows",
     "clean_blockwise",
     "clean_in_memory",
     "decide",
+    "dominant_class",
     "kept_rows",
     "neighbour_piece",
     "resampled_counts",
@@ -55,6 +58,10 @@ __all__ = [
 #: Asking rows searched per pass of :func:`clean_blockwise` (their rows and top-k lists are
 #: what the pass holds besides one partition).
 DEFAULT_QUERY_ROWS = 1 << 20
+
+#: Rows of a class per search of :func:`certify`: the bound it gives is looser for fewer rows,
+#: and its cost per row grows with them.
+CERTIFY_ROWS = 1 << 13
 
 #: Partition pieces merged at once into a group's running top-k.
 _MERGE_EVERY = 8
@@ -224,6 +231,65 @@ def resampled_counts(run: BlockwiseRun) -> dict[Any, int]:
     return {label: n + run.strategy.get(label, 0) for label, n in run.counts.items()}
 
 
+def dominant_class(counts: dict[Any, int], budget: int) -> Any | None:
+    """The class whose rows :func:`certify` can spare the search over all rows, or ``None``.
+
+    The largest class, when the rows of all other classes are few: at most a quarter of its
+    own and at most ``budget`` (they are held in memory while its rows are certified).
+
+    Examples
+    --------
+    >>> dominant_class({0: 1000, 1: 50, 2: 20}, 10**6), dominant_class({0: 60, 1: 40}, 10**6)
+    (0, None)
+    """
+    label = max(sorted(counts), key=counts.__getitem__)
+    others = sum(counts.values()) - counts[label]
+    return label if others <= min(counts[label] // 4, budget) else None
+
+
+def certify(
+    rule: CleaningRule, X_block: Any, y_block: Any, label: Any, X_others: NDArray[Any]
+) -> NDArray[np.bool_]:
+    """Rows of class ``label`` whose ``n_neighbors`` nearest rows are proven to be of their class.
+
+    For such a row, ``u``, the distance to its ``n_neighbors``-th nearest row of its class among
+    the rows of its block (cut into pieces of :data:`CERTIFY_ROWS`), bounds the distance to its
+    true ``n_neighbors``-th nearest row from above, and ``r``, its distance to the nearest of
+    ``X_others`` (every row of the other classes), bounds every other class's rows from below:
+    ``u < r`` proves that all its nearest rows are of its class. A cleaner never removes or
+    links such a row (:class:`CleaningRule`), so it need not ask: the rows cleaned are the
+    same, only the search is smaller where a large class lies away from the others.
+
+    Examples
+    --------
+    >>> from smotekit.under_sampling._edited import ENNRule
+    >>> X = np.array([[0.0], [0.1], [0.2], [0.3], [0.4], [5.0]])
+    >>> certify(ENNRule(2), X, np.array([0, 0, 0, 0, 0, 1]), 0, X[5:]).tolist()
+    [True, True, True, True, True, False]
+    """
+    X_block, y_block = np.asarray(X_block), np.asarray(y_block)
+    certified = np.zeros(len(y_block), dtype=bool)
+    rows = np.flatnonzero(y_block == label)
+    k = rule.n_neighbors
+    if rows.size <= k:
+        return certified
+    nearest_other = np.full(rows.size, np.inf)
+    if len(X_others):
+        search = ExactNeighbors(n_neighbors=1, n_jobs=rule.n_jobs).fit(X_others)
+        nearest_other = search.kneighbors(X_block[rows])[0][:, 0]
+    bound = np.full(rows.size, np.inf)
+    for start in range(0, rows.size, CERTIFY_ROWS):
+        piece = X_block[rows[start : start + CERTIFY_ROWS]]
+        if len(piece) > k:
+            own = ExactNeighbors(n_neighbors=k + 1, n_jobs=rule.n_jobs).fit(piece)
+            # Column k of a self-query is the k-th nearest other row (whichever duplicate
+            # comes first, the distances are the same).
+            bound[start : start + len(piece)] = own.kneighbors(piece)[0][:, k]
+    # A relative margin: the two searches may round a distance differently in its last bits.
+    certified[rows] = bound * (1 + 1e-9) < nearest_other
+    return certified
+
+
 @dataclass
 class _Group:
     ids: NDArray[np.int64]
@@ -237,6 +303,7 @@ def clean_blockwise(
     counts: dict[Any, int],
     *,
     query_rows: int = DEFAULT_QUERY_ROWS,
+    certification: bool = True,
 ) -> NDArray[np.int64]:
     """The row numbers ``rule`` removes from the rows of ``partitions`` (sorted).
 
@@ -244,11 +311,16 @@ def clean_blockwise(
     in blocks of consecutive partitions of about ``query_rows`` rows, while it gathers the next
     group: a run is one pass more than there are groups, and holds one group, its top-k lists
     and one block. ``counts`` are the rows per class.
+
+    Where one class holds most rows (:func:`dominant_class`), two passes first gather the other
+    classes' rows and :func:`certify` its rows; only the others ask (``certification=False``
+    skips this: the rows removed are the same).
     """
     if query_rows <= 0:
         raise ValueError(f"query_rows={query_rows!r} must be a positive number of rows.")
     check_rows(rule, sum(counts.values()))
     cleaned = rule.cleaned(counts)
+    spared = _certified(rule, partitions, counts, query_rows) if certification else None
     n = rule.n_neighbors + 1
     pieces: list[Piece] = []
     group: _Group | None = None
@@ -264,7 +336,10 @@ def clean_blockwise(
                 if len(waiting) == _MERGE_EVERY:
                     running = _merge(running, waiting, n)
             if room and offset + len(y_part) > start:
-                asking = np.flatnonzero(rule.asks(y_part, cleaned))
+                asks = rule.asks(y_part, cleaned)
+                if spared is not None:
+                    asks &= ~spared[offset : offset + len(y_part)]
+                asking = np.flatnonzero(asks)
                 asking = asking[asking + offset >= start][:room]
                 taken.append((offset + asking, X_part[asking], y_part[asking]))
                 room -= asking.size
@@ -278,6 +353,21 @@ def clean_blockwise(
         group = _Group(ids, X_group, np.concatenate([t[2] for t in taken]))
         start = int(ids[-1]) + 1
     return rule.removed(pieces) if pieces else np.empty(0, dtype=np.int64)
+
+
+def _certified(
+    rule: CleaningRule, partitions: Partitions, counts: dict[Any, int], budget: int
+) -> NDArray[np.bool_] | None:
+    """Per row number, whether :func:`certify` spares it; ``None`` without a dominant class."""
+    label = dominant_class(counts, budget)
+    if label is None:
+        return None
+    others = [X_part[y_part != label] for _, X_part, y_part in _coalesced(partitions, budget)]
+    X_others = np.concatenate(others)
+    spared = np.zeros(sum(counts.values()), dtype=bool)
+    for offset, X_part, y_part in _coalesced(partitions, budget):
+        spared[offset : offset + len(y_part)] = certify(rule, X_part, y_part, label, X_others)
+    return spared
 
 
 def _coalesced(
