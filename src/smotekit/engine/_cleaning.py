@@ -61,7 +61,7 @@ DEFAULT_QUERY_ROWS = 1 << 20
 
 #: Rows of a class per search of :func:`certify`: the bound it gives is looser for fewer rows,
 #: and its cost per row grows with them.
-CERTIFY_ROWS = 1 << 13
+CERTIFY_ROWS = 1 << 11
 
 #: Partition pieces merged at once into a group's running top-k.
 _MERGE_EVERY = 8
@@ -278,10 +278,13 @@ def certify(
         search = ExactNeighbors(n_neighbors=1, n_jobs=rule.n_jobs).fit(X_others)
         nearest_other = search.kneighbors(X_block[rows])[0][:, 0]
     bound = np.full(rows.size, np.inf)
+    method = "auto"  # the pieces are alike: the first one's choice serves them all
     for start in range(0, rows.size, CERTIFY_ROWS):
         piece = X_block[rows[start : start + CERTIFY_ROWS]]
         if len(piece) > k:
-            own = ExactNeighbors(n_neighbors=k + 1, n_jobs=rule.n_jobs).fit(piece)
+            own = ExactNeighbors(n_neighbors=k + 1, algorithm=method, n_jobs=rule.n_jobs)
+            own.fit(piece)
+            method = own.method_ if own.method_ in ("kd_tree", "brute") else "auto"
             # Column k of a self-query is the k-th nearest other row (whichever duplicate
             # comes first, the distances are the same).
             bound[start : start + len(piece)] = own.kneighbors(piece)[0][:, k]
