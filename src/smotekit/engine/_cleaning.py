@@ -48,6 +48,7 @@ __all__ = [
     "decide",
     "kept_rows",
     "neighbour_piece",
+    "query_rows_for",
     "resampled_counts",
     "resampled_partitions",
 ]
@@ -281,6 +282,23 @@ def clean_blockwise(
         )
         start = int(ids[-1]) + 1
     return rule.removed(pieces) if pieces else np.empty(0, dtype=np.int64)
+
+
+def query_rows_for(rule: CleaningRule, n_features: int, memory_bytes: int) -> int:
+    """The group size of :func:`clean_blockwise` that holds about ``memory_bytes``.
+
+    A pass holds, per asking row, its features and up to ``_MERGE_EVERY + 1`` top-k pieces of
+    ``n_neighbors + 1`` (distance, row number, label) entries (8 bytes each, labels counted as
+    8); at least one row.
+
+    Examples
+    --------
+    >>> from smotekit.under_sampling._tomek import TomekRule
+    >>> query_rows_for(TomekRule(), 10, 1 << 20)
+    2048
+    """
+    per_row = 8 * n_features + (_MERGE_EVERY + 1) * (rule.n_neighbors + 1) * 3 * 8
+    return max(1, memory_bytes // per_row)
 
 
 def _merge(
