@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from smotekit._kernels import SyntheticPlan
 from smotekit._optional import import_optional
 from smotekit.engine import SamplerRule, SyntheticBlock, run_blockwise
-from smotekit.engine._blockwise import DEFAULT_BLOCK_ROWS, BlockwiseRun
+from smotekit.engine._blockwise import DEFAULT_BLOCK_ROWS, BlockwiseRun, Partitions
 from smotekit.engine._cleaning import (
     CleaningRule,
     clean_blockwise,
@@ -49,11 +49,15 @@ __all__ = [
     "blockwise_run",
     "cleaned_rows",
     "count_rows",
+    "joined",
     "kept_block",
     "kept_mask",
     "parent_positions",
     "synthetic_blocks",
 ]
+
+#: Rows per partition that cleaning searches (about 40 MiB of features at 10 columns).
+CLEAN_PARTITION_ROWS = 1 << 19
 
 #: Labels per array when the engine's counting pass is answered from known counts.
 _REPLAY_ROWS = 1 << 16
@@ -200,13 +204,54 @@ def synthetic_blocks(
 
 
 def cleaned_rows(
-    rule: CleaningRule, partitions: FilePartitions, run: BlockwiseRun, query_rows: int
+    rule: CleaningRule,
+    partitions: FilePartitions,
+    run: BlockwiseRun,
+    query_rows: int,
+    partition_rows: int = CLEAN_PARTITION_ROWS,
 ) -> NDArray[np.int64]:
     """The row numbers (sorted) ``rule`` removes from the file's rows and ``run``'s synthetic
     rows, numbered as ``fit_resample`` numbers its output: a pass per ``query_rows`` asking rows,
-    plus one (:func:`~smotekit.engine._cleaning.clean_blockwise`)."""
-    rows = resampled_partitions(partitions, run)
+    plus one (:func:`~smotekit.engine._cleaning.clean_blockwise`), over partitions of about
+    ``partition_rows`` rows."""
+    rows = joined(resampled_partitions(partitions, run), partition_rows)
     return clean_blockwise(rule, rows, resampled_counts(run), query_rows=query_rows)
+
+
+def joined(partitions: Partitions, rows: int) -> Partitions:
+    """``partitions`` joined, in order, into partitions of at least ``rows`` rows (the last may
+    hold fewer): a search indexes each partition once per group of asking rows, so a few large
+    partitions cost far less than many small ones, and their size bounds memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> parts = lambda: ((np.zeros((n, 1)), np.arange(n)) for n in (2, 3, 4, 1))
+    >>> [len(y) for _, y in joined(parts, 4)()]
+    [5, 5]
+    """
+
+    def join() -> Iterator[tuple[NDArray[Any], NDArray[Any]]]:
+        held: list[tuple[NDArray[Any], NDArray[Any]]] = []
+        size = 0
+        for X_part, y_part in partitions():
+            held.append((np.asarray(X_part), np.asarray(y_part)))
+            size += len(held[-1][1])
+            if size >= rows:
+                yield _concatenated(held)
+                held, size = [], 0
+        if held:
+            yield _concatenated(held)
+
+    return join
+
+
+def _concatenated(
+    parts: list[tuple[NDArray[Any], NDArray[Any]]],
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def kept_mask(removed: NDArray[np.int64], first: int, n: int) -> NDArray[np.bool_]:
