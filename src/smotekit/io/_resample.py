@@ -208,13 +208,14 @@ def cleaned_rows(
     partitions: FilePartitions,
     run: BlockwiseRun,
     query_rows: int,
-    partition_rows: int = CLEAN_PARTITION_ROWS,
+    partition_rows: int | None = None,
 ) -> NDArray[np.int64]:
     """The row numbers (sorted) ``rule`` removes from the file's rows and ``run``'s synthetic
     rows, numbered as ``fit_resample`` numbers its output: a pass per ``query_rows`` asking rows,
     plus one (:func:`~smotekit.engine._cleaning.clean_blockwise`), over partitions of about
-    ``partition_rows`` rows."""
-    rows = joined(resampled_partitions(partitions, run), partition_rows)
+    ``partition_rows`` rows (default :data:`CLEAN_PARTITION_ROWS`)."""
+    size = CLEAN_PARTITION_ROWS if partition_rows is None else partition_rows
+    rows = joined(resampled_partitions(partitions, run), size)
     return clean_blockwise(rule, rows, resampled_counts(run), query_rows=query_rows)
 
 
