@@ -229,7 +229,7 @@ def joined(partitions: Partitions, rows: int) -> Partitions:
     >>> import numpy as np
     >>> parts = lambda: ((np.zeros((n, 1)), np.arange(n)) for n in (2, 3, 4, 1))
     >>> [len(y) for _, y in joined(parts, 4)()]
-    [5, 5]
+    [5, 4, 1]
     """
 
     def join() -> Iterator[tuple[NDArray[Any], NDArray[Any]]]:
