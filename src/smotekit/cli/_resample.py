@@ -153,6 +153,14 @@ def add_parser(subparsers: Any) -> None:
         "of the output, 0-based)",
     )
     parser.add_argument(
+        "--clean",
+        choices=("none", "enn", "tomek"),
+        default="none",
+        help="after oversampling, remove rows as SMOTEENN (enn: edited nearest neighbours, 3 "
+        "neighbours, every class) or SMOTETomek (tomek: both rows of each Tomek link) would; "
+        "streams from the file with bounded memory (default: none)",
+    )
+    parser.add_argument(
         "--nan",
         default="error",
         metavar="error|drop",
@@ -251,6 +259,7 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--k-neighbors: {args.k_neighbors} is too small, use 1 or more")
     if args.mark_synthetic is not None and not args.mark_synthetic.strip():
         raise UsageError("--mark-synthetic: give a column name, such as --mark-synthetic synthetic")
+    _check_clean(args)
     if args.task == "regression":
         from smotekit.cli._resample_regression import check_regression_options
 
@@ -264,6 +273,20 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"{name}: applies only to --task regression; leave it out")
     if args.method is not None:
         get_method(args.method)
+
+
+def _check_clean(args: argparse.Namespace) -> None:
+    if args.clean == "none":
+        return
+    if args.task == "regression":
+        raise UsageError(
+            f"--clean {args.clean}: applies only to --task classification; leave it out"
+        )
+    if args.dask:
+        raise UsageError(
+            f"--clean {args.clean}: not available with --dask yet; resample the file without "
+            "--dask, or leave --clean out"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -284,6 +307,13 @@ def run(args: argparse.Namespace) -> int:
     method = choose_method(args.method, categorical, len(features))
     if method.features == "categorical":
         categorical = list(features)
+    if args.clean != "none" and categorical:
+        shown = ", ".join(f"'{c}'" for c in categorical[:5])
+        raise UsageError(
+            f"--clean {args.clean}: cleaning measures distances between numeric features, but "
+            f"{shown} {'is' if len(categorical) == 1 else 'are'} categorical: encode them first, "
+            "or leave --clean out"
+        )
 
     from smotekit._strategy import labels_from_text
     from smotekit.cli._stream import Job
@@ -299,6 +329,7 @@ def run(args: argparse.Namespace) -> int:
         mark=args.mark_synthetic,
         show_progress=not args.quiet,
         plot=args.plot is not None,
+        clean=args.clean,
     )
 
     def make_sampler(counts: dict[Any, int] | None, by_position: bool = True) -> Any:

@@ -56,18 +56,25 @@ class Summary:
     dropped: int = 0
     counts: dict[Any, int] = field(default_factory=dict)
     added: dict[Any, int] = field(default_factory=dict)
+    #: Original rows per class that cleaning removed, and all rows it removed (``None``: no
+    #: cleaning); ``added`` then counts the synthetic rows kept.
+    removed: dict[Any, int] = field(default_factory=dict)
+    cleaned: int | None = None
 
     def line(self, output: str, seconds: float) -> str:
-        total = sum(self.counts.values()) + sum(self.added.values())
+        out = {
+            label: n - self.removed.get(label, 0) + self.added.get(label, 0)
+            for label, n in self.counts.items()
+        }
         per_class = ", ".join(
-            f"{label}: {self.counts[label] + self.added.get(label, 0)}"
-            + (f" (+{self.added[label]})" if self.added.get(label) else "")
+            f"{label}: {out[label]}" + (f" (+{self.added[label]})" if self.added.get(label) else "")
             for label in sorted(self.counts)
         )
         dropped = f", {self.dropped} with missing values dropped" if self.dropped else ""
+        cleaned = "" if self.cleaned is None else f", {self.cleaned} removed by cleaning"
         return (
-            f"smotekit resample: {self.rows_in} rows in{dropped}, {total} rows out "
-            f"({per_class}) in {seconds:.1f} s -> {output}"
+            f"smotekit resample: {self.rows_in} rows in{dropped}, {sum(out.values())} rows out "
+            f"({per_class}){cleaned} in {seconds:.1f} s -> {output}"
         )
 
 
@@ -112,6 +119,8 @@ class Job:
     #: The engine rule of a sampler (``over_sampling._rules.rule_for``); ``None``: the sampler
     #: is fitted in memory on every row.
     rule_of: Callable[[Any], Any] | None = None
+    #: ``--clean``: ``"none"``, ``"enn"`` or ``"tomek"`` (:mod:`smotekit.cli._clean`).
+    clean: str = "none"
     original_sample: RowSample = field(default_factory=RowSample)
     synthetic_sample: RowSample = field(default_factory=lambda: RowSample(seed=1))
 
@@ -147,12 +156,15 @@ class Job:
             if self.rule_of is not None:
                 self._run_rule(self.rule_of, make_sampler)
                 return self.summary
-            batches = self._scan()
+            batches = self._scan(write=self.clean == "none")
             self._check_classes()
             counts = self.summary.counts
-            resolve_strategy(self.strategy, counts)  # its errors in the command line's words
+            n_new = resolve_strategy(self.strategy, counts)  # errors in the command's words
             sampler = make_sampler(counts)
-            self._grow_in_memory(batches, self._synthetic_rows(sampler), sampler)
+            if self.clean == "none":
+                self._grow_in_memory(batches, self._synthetic_rows(sampler), sampler)
+            else:
+                self._clean_in_memory(batches, sampler, sum(n_new.values()))
         return self.summary
 
     def _open_writers(
@@ -239,18 +251,21 @@ class Job:
             self.target,
             categories,
             counts,
-            self._copy,
+            self._copy if self.clean == "none" else None,  # cleaning writes once rows are known
             gather=[label for label, n in n_new.items() if n > 0],
             integers=self._integers,
         )
+        options = {
+            "integer_rounding": synthetic.integer_rounding,
+            "block_rows": _synthesis.CHUNK_ROWS,
+        }
+        strategy = labels_from_text(self.strategy, counts)
+        if self.clean != "none":
+            self._clean_rule(sampler, partitions, strategy, options, synthetic)
+            return
         try:
             blocks = synthetic_blocks(
-                rule_of(sampler),
-                partitions,
-                labels_from_text(self.strategy, counts),
-                sampler.random_state,
-                integer_rounding=synthetic.integer_rounding,
-                block_rows=_synthesis.CHUNK_ROWS,
+                rule_of(sampler), partitions, strategy, sampler.random_state, **options
             )
         except (ValueError, RuntimeError) as exc:  # the sampler's checks of the data
             raise self._sampler_error(exc) from None
@@ -260,6 +275,69 @@ class Job:
             synthetic.from_block(block, parent_positions(ids, block.provenance), partitions.decode)
             bar.update(len(block.X))
         bar.close()
+
+    def _clean_rule(
+        self,
+        sampler: Any,
+        partitions: Any,
+        strategy: Any,
+        options: dict[str, Any],
+        synthetic: SyntheticRows,
+    ) -> None:
+        """Oversample and clean on the file executor; write once the rows removed are known."""
+        from smotekit.cli._clean import (
+            CLEAN_MEMORY,
+            check_cleaning_rows,
+            combined_sampler,
+            engine_synthetic,
+            write_cleaned,
+        )
+        from smotekit.engine._cleaning import query_rows_for, resampled_counts
+        from smotekit.io._resample import blockwise_run, cleaned_rows, parent_positions
+
+        combined = combined_sampler(self.clean, sampler)
+        over, cleaning = combined._rules()
+        try:
+            run = blockwise_run(over, partitions, strategy, sampler.random_state, **options)
+        except (ValueError, RuntimeError) as exc:  # the sampler's checks of the data
+            raise self._sampler_error(exc) from None
+        n_rows = sum(resampled_counts(run).values())
+        check_cleaning_rows(self.clean, cleaning, n_rows, f"'{self.input_path}'")
+        query_rows = query_rows_for(cleaning, len(self.features), CLEAN_MEMORY)
+        removed = cleaned_rows(cleaning, partitions, run, query_rows)
+        ids, synthetic.exact = partitions.exact_parents()
+        write = engine_synthetic(
+            run, removed, synthetic, lambda made: parent_positions(ids, made), partitions.decode
+        )
+        write_cleaned(self, removed, cleaning.by_class, synthetic, write)
+
+    def write_originals(self, removed: Any, label: Any = None) -> int:
+        """One pass writing the original rows (of class ``label``; ``None``: all) that are not
+        in ``removed`` (sorted row numbers); returns how many were written."""
+        from smotekit.io._resample import kept_mask
+
+        pa = import_optional("pyarrow", "io")
+        offset = written = 0
+        for block, batch, keep in self._valid_blocks("writing"):
+            y = batch.column(self.target).to_numpy(zero_copy_only=False)
+            kept = kept_mask(removed, offset, len(y))
+            offset += len(y)
+            mine = np.ones(len(y), dtype=bool) if label is None else y == label
+            gone, n_gone = np.unique(y[mine & ~kept], return_counts=True)
+            for value, n in zip(gone.tolist(), n_gone.tolist(), strict=True):
+                self.summary.removed[value] = self.summary.removed.get(value, 0) + n
+            kept &= mine
+            if keep is not None:  # rows left out under --nan drop stay out
+                whole = np.zeros(len(keep), dtype=bool)
+                whole[np.flatnonzero(keep)] = kept
+            self._writer.write_block(
+                block, kept if keep is None else whole, marked=False if self.mark else None
+            )
+            written += int(kept.sum())
+            if self.plot and self.numeric:
+                picked = batch.filter(pa.array(kept))
+                self.original_sample.add(numeric_matrix(picked, self.numeric), y[kept])
+        return written
 
     def _synthetic_rows(self, sampler: Any) -> SyntheticRows:
         return SyntheticRows(
@@ -338,8 +416,9 @@ class Job:
                     "leave such rows out, or fill them first"
                 )
 
-    def _scan(self) -> list[Any]:
-        """Pass 1 of the in-memory path: write the original rows, count classes, keep them all."""
+    def _scan(self, write: bool = True) -> list[Any]:
+        """Pass 1 of the in-memory path: count classes, keep the rows, write them (if
+        ``write``; else they are written once cleaning has chosen them)."""
         pc = import_optional("pyarrow.compute", "io")
         batches: list[Any] = []
         counts = self.summary.counts
@@ -347,7 +426,8 @@ class Job:
             self.summary.rows_in += block.batch.num_rows
             if keep is not None:
                 self._count_dropped(block, keep)
-            self._writer.write_block(block, keep, marked=False if self.mark else None)
+            if write:
+                self._writer.write_block(block, keep, marked=False if self.mark else None)
             target = batch.column(self.target)
             tally = pc.value_counts(target)
             batch_labels = tally.field("values").to_pylist()
@@ -355,7 +435,7 @@ class Job:
                 counts[label] = counts.get(label, 0) + n
             if self._spell_labels:
                 self._learn_spellings(block, batch_labels)
-            if self.plot and self.numeric:
+            if write and self.plot and self.numeric:
                 y = target.to_numpy(zero_copy_only=False)
                 self.original_sample.add(numeric_matrix(batch, self.numeric), y)
             batches.append(batch.select([*self.features, self.target]))
@@ -402,6 +482,44 @@ class Job:
 
     def _grow_in_memory(self, batches: list[Any], synthetic: SyntheticRows, sampler: Any) -> None:
         """Methods that look at every class: fit the sampler on all rows, write its new rows."""
+        X, y, exact, n = self._in_memory(batches)
+        X_res, y_res = self._fit(sampler, X, y)
+        records = getattr(sampler, "provenance_", None)
+        if self._prov_writer is not None and records is None:
+            raise UsageError(f"--provenance: --method {self.method.name} records no provenance")
+        synthetic.exact = exact
+        synthetic.from_resampled(X_res, y_res, n, records, self.categorical)
+
+    def _clean_in_memory(self, batches: list[Any], sampler: Any, n_new: int) -> None:
+        """The combined sampler fitted on all rows; the rows it kept written in its order."""
+        from smotekit.cli._clean import (
+            check_cleaning_rows,
+            cleaner_rule,
+            combined_sampler,
+            memory_synthetic,
+            removed_in_memory,
+            write_cleaned,
+        )
+
+        X, y, exact, n = self._in_memory(batches)
+        combined = combined_sampler(self.clean, sampler)
+        cleaning = cleaner_rule(combined)
+        check_cleaning_rows(self.clean, cleaning, n + n_new, f"'{self.input_path}'")
+        X_res, y_res = self._fit(combined, X, y)
+        synthetic = self._synthetic_rows(sampler)
+        synthetic.exact = exact
+        write = memory_synthetic(X_res, y_res, combined, synthetic, self.categorical)
+        removed = removed_in_memory(combined, n)
+        write_cleaned(self, removed, cleaning.by_class, synthetic, write)
+
+    def _fit(self, sampler: Any, X: Any, y: Any) -> tuple[Any, Any]:
+        try:
+            return sampler.fit_resample(X, y)  # type: ignore[no-any-return]
+        except (ValueError, RuntimeError) as exc:
+            raise self._sampler_error(exc) from None
+
+    def _in_memory(self, batches: list[Any]) -> tuple[Any, NDArray[Any], dict[int, Any], int]:
+        """The rows of ``batches`` (emptied) as ``(X, y, exact integer columns, rows)``."""
         pa = import_optional("pyarrow", "io")
         columns = [*self.features, self.target]
         schema = pa.schema([self.schema.field(name) for name in columns])
@@ -418,13 +536,4 @@ class Job:
         else:
             X = numeric_matrix(table, self.features)
         exact = {j: table.column(self.features[j]).to_numpy() for j in self._integers}
-        del table
-        try:
-            X_res, y_res = sampler.fit_resample(X, y)
-        except (ValueError, RuntimeError) as exc:
-            raise self._sampler_error(exc) from None
-        records = getattr(sampler, "provenance_", None)
-        if self._prov_writer is not None and records is None:
-            raise UsageError(f"--provenance: --method {self.method.name} records no provenance")
-        synthetic.exact = exact
-        synthetic.from_resampled(X_res, y_res, n, records, self.categorical)
+        return X, y, exact, n

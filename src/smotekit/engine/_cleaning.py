@@ -51,6 +51,7 @@ __all__ = [
     "dominant_class",
     "kept_rows",
     "neighbour_piece",
+    "query_rows_for",
     "resampled_counts",
     "resampled_partitions",
 ]
@@ -397,6 +398,23 @@ def _joined(held: list[tuple[NDArray[Any], NDArray[Any]]]) -> tuple[NDArray[Any]
     if len(held) == 1:
         return held[0]
     return np.concatenate([X for X, _ in held]), np.concatenate([y for _, y in held])
+
+
+def query_rows_for(rule: CleaningRule, n_features: int, memory_bytes: int) -> int:
+    """The group size of :func:`clean_blockwise` that holds about ``memory_bytes``.
+
+    A pass holds, per asking row, its features and up to ``_MERGE_EVERY + 1`` top-k pieces of
+    ``n_neighbors + 1`` (distance, row number, label) entries (8 bytes each, labels counted as
+    8); at least one row.
+
+    Examples
+    --------
+    >>> from smotekit.under_sampling._tomek import TomekRule
+    >>> query_rows_for(TomekRule(), 10, 1 << 20)
+    2048
+    """
+    per_row = 8 * n_features + (_MERGE_EVERY + 1) * (rule.n_neighbors + 1) * 3 * 8
+    return max(1, memory_bytes // per_row)
 
 
 def _merge(

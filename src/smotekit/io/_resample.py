@@ -13,6 +13,11 @@ bytes, Parquet batches). The passes over the file:
    of other classes, a **fetch** pass;
 4. the synthetic rows, made one output block at a time, as the caller iterates them.
 
+When the resampled rows are cleaned (:func:`cleaned_rows`), nothing is copied on the second
+pass (``on_copy`` is ``None``): the engine's cleaning passes read the file and the synthetic
+blocks (made anew each pass) until the rows removed are known, and only then does the caller
+write what was kept, filtering each block with :func:`kept_mask`.
+
 Memory holds the grown classes' rows, one file block and one output block: nothing per row of
 the other classes and nothing per synthetic row. Categorical columns reach the rule as the
 float codes of their categories, sorted over the whole file (so a code's order is its value's),
@@ -31,9 +36,25 @@ from numpy.typing import NDArray
 from smotekit._kernels import SyntheticPlan
 from smotekit._optional import import_optional
 from smotekit.engine import SamplerRule, SyntheticBlock, run_blockwise
-from smotekit.engine._blockwise import DEFAULT_BLOCK_ROWS
+from smotekit.engine._blockwise import DEFAULT_BLOCK_ROWS, BlockwiseRun
+from smotekit.engine._cleaning import (
+    CleaningRule,
+    clean_blockwise,
+    resampled_counts,
+    resampled_partitions,
+)
 
-__all__ = ["FilePartitions", "count_rows", "parent_positions", "synthetic_blocks"]
+__all__ = [
+    "FilePartitions",
+    "blockwise_run",
+    "cleaned_rows",
+    "count_rows",
+    "kept_block",
+    "kept_mask",
+    "parent_positions",
+    "synthetic_blocks",
+]
+
 
 #: Labels per array when the engine's counting pass is answered from known counts.
 _REPLAY_ROWS = 1 << 16
@@ -70,7 +91,8 @@ class FilePartitions:
     """A file's rows as the engine's re-readable partitions ``(X_part, y_part)``.
 
     ``features`` become the float64 columns of ``X_part`` (categorical ones as the codes of
-    ``categories``); the first pass the engine reads gives each block to ``on_copy`` first.
+    ``categories``); the second pass (the engine's gathering) gives each block to ``on_copy``
+    first, unless it is ``None``.
     ``counts`` answers the engine's counting pass (the first it asks) without reading. Rows of
     ``gather`` labels keep their exact ``integers`` columns (positions in ``features``) for
     :meth:`exact_parents`.
@@ -81,7 +103,7 @@ class FilePartitions:
     target: str
     categories: dict[str, NDArray[Any]]
     counts: dict[Any, int]
-    on_copy: Callable[[Any, Any, Any], None]
+    on_copy: Callable[[Any, Any, Any], None] | None
     gather: list[Any] = field(default_factory=list)
     integers: list[int] = field(default_factory=list)
     _passes: int = field(default=0, init=False)
@@ -96,7 +118,7 @@ class FilePartitions:
         copying = self._passes == 2
         offset = 0
         for block, batch, keep in self.reader(None):
-            if copying:
+            if copying and self.on_copy is not None:
                 self.on_copy(block, batch, keep)
             y = batch.column(self.target).to_numpy(zero_copy_only=False)
             if copying and self.integers:
@@ -145,7 +167,7 @@ class FilePartitions:
         return self.categories[self.features[j]][X[:, j].astype(np.intp)]
 
 
-def synthetic_blocks(
+def blockwise_run(
     rule: SamplerRule,
     partitions: FilePartitions,
     strategy: Any,
@@ -153,14 +175,14 @@ def synthetic_blocks(
     *,
     integer_rounding: str = "nearest",
     block_rows: int = DEFAULT_BLOCK_ROWS,
-) -> Iterator[SyntheticBlock]:
-    """Run ``rule`` over the file: its synthetic blocks, made as they are iterated.
+) -> BlockwiseRun:
+    """Run ``rule`` over the file: what the run found, and its synthetic blocks.
 
     ``strategy`` is the sampling strategy keyed by labels (as the sampler takes it); the draws are
     imbalanced-learn's for ``random_state``, so the rows are those of ``fit_resample`` on the
     whole file. The copy-and-gather pass and any search or fetch pass happen in this call.
     """
-    run = run_blockwise(
+    return run_blockwise(
         rule,
         partitions,
         sampling_strategy=strategy,
@@ -169,7 +191,47 @@ def synthetic_blocks(
         block_rows=block_rows,
         integer_rounding=integer_rounding,
     )
-    return run.blocks
+
+
+def synthetic_blocks(
+    rule: SamplerRule, partitions: FilePartitions, strategy: Any, random_state: int, **options: Any
+) -> Iterator[SyntheticBlock]:
+    """:func:`blockwise_run`'s synthetic blocks, made as they are iterated."""
+    return blockwise_run(rule, partitions, strategy, random_state, **options).blocks
+
+
+def cleaned_rows(
+    rule: CleaningRule, partitions: FilePartitions, run: BlockwiseRun, query_rows: int
+) -> NDArray[np.int64]:
+    """The row numbers (sorted) ``rule`` removes from the file's rows and ``run``'s synthetic
+    rows, numbered as ``fit_resample`` numbers its output: a pass per ``query_rows`` asking rows,
+    plus one (:func:`~smotekit.engine._cleaning.clean_blockwise`, which joins the file's blocks
+    into blocks of about ``query_rows`` rows to search)."""
+    rows = resampled_partitions(partitions, run)
+    return clean_blockwise(rule, rows, resampled_counts(run), query_rows=query_rows)
+
+
+def kept_mask(removed: NDArray[np.int64], first: int, n: int) -> NDArray[np.bool_]:
+    """Which of the rows numbered ``first .. first + n - 1`` are not in ``removed`` (sorted).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kept_mask(np.array([1, 5, 6, 9]), 4, 4).tolist()
+    [True, False, False, True]
+    """
+    keep = np.ones(n, dtype=bool)
+    lo, hi = np.searchsorted(removed, [first, first + n])
+    keep[removed[lo:hi] - first] = False
+    return keep
+
+
+def kept_block(block: SyntheticBlock, keep: NDArray[np.bool_]) -> SyntheticBlock:
+    """The rows of ``block`` that ``keep`` marks, with their provenance."""
+    plan = block.provenance
+    scale = None if plan.scale is None else plan.scale[keep]
+    kept = SyntheticPlan(plan.base[keep], plan.neighbor[keep], plan.gap[keep], scale)
+    return SyntheticBlock(block.label, block.X[keep], kept)
 
 
 def parent_positions(ids: NDArray[np.int64], provenance: SyntheticPlan) -> SyntheticPlan:
