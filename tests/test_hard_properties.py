@@ -195,8 +195,13 @@ def exact_distances(X):
 
 
 def knn_sets(X, k):
-    """Each row's possible k nearest other rows, ties included."""
-    dist = search_distances(X) if SEARCH_UNDERFLOWS else exact_distances(X)
+    """Each row's possible k nearest other rows, ties included.
+
+    Integers beyond 2**53 are searched as float64 (as imbalanced-learn does; docs/cli.md says
+    so): two of them 512 apart may round to one value, so there the float64 distances decide.
+    """
+    beyond = X.dtype.kind in "iu" and float(np.max(np.abs(as_float(X)), initial=0)) >= 2**53
+    dist = search_distances(X) if SEARCH_UNDERFLOWS or beyond else exact_distances(X)
     kth = np.sort(dist, axis=1)[:, k - 1]
     return [set(np.flatnonzero(dist[i] <= kth[i] * (1 + 1e-9))) for i in range(len(X))]
 
