@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smotekit.dask._cleaning import clean_synthesis, combined_parts
 from smotekit.dask._graph import DEFAULT_BLOCK_ROWS, DEFAULT_CLASS_BUDGET, synthesize
 
 __all__ = ["fit_resample"]
@@ -77,9 +78,24 @@ def fit_resample(
     >>> np.bincount(y_res.compute(scheduler="sync"))
     array([100, 100])
     """
+    combined = combined_parts(sampler)
     plan = synthesize(
-        sampler, X, y, class_budget=class_budget, block_rows=block_rows, seeding=seeding
+        sampler if combined is None else combined[0],
+        X,
+        y,
+        class_budget=class_budget,
+        block_rows=block_rows,
+        seeding=seeding,
     )
+    if combined is not None:
+        kept = clean_synthesis(plan, combined[1])
+        x_parts, y_parts = plan.source.partitions(plan.x_blocks, plan.y_blocks, kept.starts)
+        return plan.source.assemble_parts(
+            kept.select(x_parts),
+            kept.select(y_parts),
+            kept.select_synthetic(plan.prov_blocks),
+            return_provenance,
+        )
     return plan.source.assemble(
         plan.x_blocks,
         plan.y_blocks,
