@@ -80,7 +80,7 @@ def resample_parquet(
     dask = import_optional("dask", "dask")
     from smotekit.dask._cleaning import clean_synthesis, combined_parts
     from smotekit.dask._collections import with_target
-    from smotekit.dask._graph import _label_counts, synthesize
+    from smotekit.dask._graph import synthesize
 
     destination = Path(destination)
     targets = [destination] + ([Path(provenance)] if provenance is not None else [])
@@ -104,13 +104,13 @@ def resample_parquet(
     joined = plan.source.joined_parts or []
     passed = [dask.delayed(with_target)(p, target, columns) for p in joined]
     records = plan.prov_blocks
-    counted: list[Any] = []  # with cleaning, the output's class counts are known once written
+    counted = None  # with cleaning, the output's class counts are known once it is written
     if combined is not None:
         kept = clean_synthesis(plan, combined[1])
         passed, synthetic = kept.select(passed + synthetic), []
         records = kept.select_synthetic(records)
         labels = [dask.delayed(operator.getitem)(p, target) for p in passed]
-        counted = [dask.delayed(_label_counts)(part) for part in labels]
+        counted = dd.from_delayed(labels, meta=frame._meta[target]).value_counts()
     out = dd.from_delayed(passed + synthetic, meta=frame._meta, verify_meta=False)
     prov = dd.from_delayed(
         [dask.delayed(_records_frame)(p) for p in records] or [_empty_records()],
@@ -128,7 +128,7 @@ def resample_parquet(
                     str(tmp), write_index=False, compute=False, name_function=_part_name
                 )
             )
-        counted = list(dask.compute(writes, counted)[1])
+        counted = dask.compute(writes, counted)[1]
         for tmp, path in temporary:
             if path.exists():
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -137,6 +137,6 @@ def resample_parquet(
         for tmp, _ in temporary:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-    if combined is not None:
-        return {label: sum(c.get(label, 0) for _, c in counted) for label in sorted(plan.counts)}
+    if counted is not None:
+        return {label: int(counted.get(label, 0)) for label in sorted(plan.counts)}
     return {label: n + plan.added.get(label, 0) for label, n in sorted(plan.counts.items())}
