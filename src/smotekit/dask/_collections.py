@@ -293,7 +293,6 @@ def _as_series(values: NDArray[Any], name: Any, start: int) -> Any:
 
     if isinstance(values, pd.Series):
         return values
-
     return pd.Series(values, name=name, index=pd.RangeIndex(start, start + len(values)))
 
 
