@@ -15,6 +15,11 @@ seedings; the table gives the time, the peak memory of the busiest worker and a 
 synthetic rows, which must be the same for every partitioning, and, for imbalanced-learn's
 seeding, equal to imbalanced-learn's ``SMOTE`` run in memory on the same rows (timed in the
 same run: the ratio column).
+
+``--sampler SMOTEENN`` or ``SMOTETomek`` (oversampling, then cleaning over all rows): in the
+partitioning table the digest is of every output row (the cleaner keeps input rows too), against
+imbalanced-learn's combined sampler in memory; in the out-of-core run the oversampler is
+``SMOTE(sampling_strategy={1: grow_to})`` and the class counts read back are those returned.
 """
 
 from __future__ import annotations
@@ -76,17 +81,27 @@ def local_client(workers: int, memory: str) -> Iterator[Any]:
         yield client
 
 
-def run_once(source: Path, out: Path, workers: int, memory: str, grow_to: int) -> dict:
+COMBINED = ("SMOTEENN", "SMOTETomek")
+
+
+def out_of_core_sampler(name: str, grow_to: int) -> Any:
+    """SMOTE to ``grow_to`` rows of class 1, alone or as a combined sampler's oversampler."""
+    import smotekit
+
+    smote = smotekit.SMOTE(random_state=0, sampling_strategy={1: grow_to})
+    return getattr(smotekit, name)(smote=smote) if name in COMBINED else smote
+
+
+def run_once(source: Path, out: Path, workers: int, memory: str, sampler: Any) -> dict:
     import dask.dataframe as dd
 
-    from smotekit import SMOTE
     from smotekit.dask import resample_parquet
 
     with local_client(workers, memory) as client:
         pids = client.run(os.getpid)
         started = time.perf_counter()
         counts = resample_parquet(
-            SMOTE(random_state=0, sampling_strategy={1: grow_to}),
+            sampler,
             source,
             out,
             target="label",
@@ -125,7 +140,8 @@ def _digest(X: np.ndarray) -> str:
 
 
 def _synthetic_rows(out: Path, n_input_files: int) -> np.ndarray:
-    """The synthetic rows of an output folder: the files after the input's, in order."""
+    """The synthetic rows of an output folder: the files after the input's, in order (all
+    rows with ``n_input_files=0``)."""
     import pandas as pd
 
     files = sorted(out.glob("part-*.parquet"))[n_input_files:]
@@ -136,13 +152,16 @@ def _synthetic_rows(out: Path, n_input_files: int) -> np.ndarray:
 def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
     """Time, peak worker memory and output digest for each partitioning and seeding."""
     import pandas as pd
-    from imblearn import over_sampling as imblearn_samplers
+    from imblearn import combine, over_sampling
 
     import smotekit
     from smotekit.dask import resample_parquet
 
     name = args.sampler
-    ours, theirs = getattr(smotekit, name), getattr(imblearn_samplers, name)
+    cleans = name in COMBINED
+    ours, theirs = getattr(smotekit, name), getattr(combine if cleans else over_sampling, name)
+    # With cleaning, input rows go too: the digest is of every output row.
+    kept = "output rows" if cleans else "synthetic rows"
 
     root = Path(tempfile.mkdtemp(prefix="smotekit-bench-dask-"))
     try:
@@ -164,14 +183,15 @@ def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
             flush=True,
         )
         print(
-            "| seeding | partitions | synthetic rows | time (s) | imblearn in memory (s) "
-            "| imblearn / dask | peak worker memory | digest of synthetic rows |"
+            f"| seeding | partitions | {kept} | time (s) | imblearn in memory (s) "
+            f"| imblearn / dask | peak worker memory | digest of {kept} |"
         )
         print("|" + "---|" * 8, flush=True)
         for seeding in ("blocks", "imbalanced-learn"):
             for p in parts:
                 started = time.perf_counter()
-                X_ref = theirs(random_state=0).fit_resample(X, y)[0][len(y) :]
+                first = 0 if cleans else len(y)  # the rows digested
+                X_ref = theirs(random_state=0).fit_resample(X, y)[0][first:]
                 reference = time.perf_counter() - started
                 out = root / f"output-{p}"
                 with local_client(2, args.memory) as client:
@@ -181,13 +201,13 @@ def partitions_table(args: argparse.Namespace, parts: list[int]) -> None:
                     )
                     seconds = time.perf_counter() - started
                     peak = _peak_worker_rss(client)
-                synthetic = _synthetic_rows(out, p)
+                synthetic = _synthetic_rows(out, 0 if cleans else p)
                 digest = _digest(synthetic)
                 if seeding == "imbalanced-learn":
                     if digest == _digest(X_ref):
                         same = "= imblearn"
                     else:  # ADASYN: imbalanced-learn's count may miss the request by a few
-                        X_mem = ours(random_state=0).fit_resample(X, y)[0][len(y) :]
+                        X_mem = ours(random_state=0).fit_resample(X, y)[0][first:]
                         same = "= memory" if digest == _digest(X_mem) else "differs from memory"
                     digest = f"{digest} ({same})"
                 print(
@@ -216,8 +236,9 @@ def main() -> None:
     parser.add_argument(
         "--sampler",
         default="SMOTE",
-        choices=["SMOTE", "BorderlineSMOTE", "ADASYN"],
-        help="the partitioning table's sampler (smotekit's, against imbalanced-learn's)",
+        choices=["SMOTE", "BorderlineSMOTE", "ADASYN", *COMBINED],
+        help="the partitioning table's sampler (smotekit's, against imbalanced-learn's); "
+        "SMOTE or a combined one in the out-of-core run",
     )
     args = parser.parse_args()
     if args.partitions:
@@ -244,17 +265,20 @@ def main() -> None:
             f"input: {rows:,} rows x {args.features} float64 features + label, {args.files} "
             f"files, {size / GIB:.2f} GiB on disk (written in {time.perf_counter() - t0:.0f} s)"
         )
+        added_rows = "rows added net of cleaning" if args.sampler in COMBINED else "synthetic rows"
         header = (
-            "| workers | memory limit each | input / total worker memory | synthetic rows "
+            f"| workers | memory limit each | input / total worker memory | {added_rows} "
             "| output on disk | time (s) | worker restarts | spilled to disk |"
         )
         print(header)
         print("|" + "---|" * 8, flush=True)
         for workers in [int(w) for w in args.workers.split(",")]:
             out = root / f"output-{workers}"
-            result = run_once(source, out, workers, args.memory, args.grow_to)
+            sampler = out_of_core_sampler(args.sampler, args.grow_to)
+            result = run_once(source, out, workers, args.memory, sampler)
             added = sum(result["written"].values()) - rows
-            assert result["written"].get(1) == args.grow_to, result
+            if args.sampler not in COMBINED:  # cleaning removes rows of every class
+                assert result["written"].get(1) == args.grow_to, result
             assert result["written"] == result["counts"], result
             limit = _parse_bytes(args.memory)
             print(

@@ -380,6 +380,31 @@ def test_resample_parquet_writes_the_input_then_synthetic_rows(client, tmp_path)
         resample_parquet(SMOTE(), tmp_path / "in", tmp_path / "out", target="label")
 
 
+def test_resample_parquet_cleans_with_a_combined_sampler_on_a_cluster(client, tmp_path):
+    from smotekit import SMOTEENN
+    from smotekit.dask import resample_parquet
+
+    data = write_parquet_folder(tmp_path / "in")
+    options = {"seeding": "imbalanced-learn", "block_rows": 250}
+    counts = resample_parquet(
+        SMOTEENN(random_state=0),
+        tmp_path / "in",
+        tmp_path / "out",
+        target="label",
+        provenance=tmp_path / "prov",
+        **options,
+    )
+    memory = SMOTEENN(random_state=0)
+    X_mem, y_mem = memory.fit_resample(data[["x0", "x1", "x2"]], data["label"])
+    out = pd.read_parquet(tmp_path / "out")
+    pd.testing.assert_frame_equal(out[["x0", "x1", "x2"]], X_mem.reset_index(drop=True))
+    np.testing.assert_array_equal(out["label"].to_numpy(), y_mem.to_numpy())
+    assert counts == out["label"].value_counts().sort_index().to_dict()
+    prov = pd.read_parquet(tmp_path / "prov")
+    np.testing.assert_array_equal(prov["base"].to_numpy(), memory.provenance_["base"])
+    np.testing.assert_array_equal(prov["gap"].to_numpy(), memory.provenance_["gap"])
+
+
 def test_borderline_without_danger_says_which_class_and_what_to_do():
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(0, 1, (200, 2)), rng.normal(20, 1, (20, 2))])

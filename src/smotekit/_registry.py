@@ -67,8 +67,8 @@ class SamplerSpec:
         The columns it takes: numeric only, numeric and categorical (SMOTE-NC), or
         categorical only (SMOTE-N).
     blockwise : bool
-        Dask runs it: its rule needs no model of the whole data and no class query that
-        reads all rows (``tests/test_registry.py`` checks this against the rule).
+        Dask runs it: its rule needs no model of the whole data (a combined sampler: its
+        default oversampler's rule; ``tests/test_registry.py`` checks this against the rule).
     evaluate : str or None
         Its strategy key in ``smotekit evaluate`` (``None``: not compared there).
     """
@@ -175,8 +175,8 @@ SAMPLERS: tuple[SamplerSpec, ...] = (
         blockwise=True,
         evaluate="smoten",
     ),
-    SamplerSpec("SMOTETomek", "smotekit.combine", kind="combine"),
-    SamplerSpec("SMOTEENN", "smotekit.combine", kind="combine"),
+    SamplerSpec("SMOTETomek", "smotekit.combine", kind="combine", blockwise=True),
+    SamplerSpec("SMOTEENN", "smotekit.combine", kind="combine", blockwise=True),
     SamplerSpec("EditedNearestNeighbours", "smotekit.under_sampling", kind="under-sampling"),
     SamplerSpec("TomekLinks", "smotekit.under_sampling", kind="under-sampling"),
     SamplerSpec(

@@ -141,21 +141,72 @@ class Source:
             y_res = da.concatenate([self.y, *labels]) if labels else self.y
         if not return_provenance:
             return X_res, y_res
+        return X_res, y_res, self._provenance(prov_blocks, [float(n) for n in sizes])
+
+    def partitions(
+        self, x_blocks: list[Any], y_blocks: list[Any], starts: list[int]
+    ) -> tuple[list[Any], list[Any]]:
+        """The output's partitions, lazily: the input's, then the synthetic blocks (``starts``:
+        first row number of each partition; a frame's blocks are indexed from theirs)."""
+        delayed = import_optional("dask", "dask").delayed
+        n_input = len(self.x_parts)
         if not self.is_frame:
-            # Arrays in, a structured array out, like the in-memory samplers' ``provenance_``.
-            records = [
-                da.from_delayed(p, shape=(n,), dtype=PROVENANCE_DTYPE)
-                for p, n in zip(prov_blocks, sizes, strict=True)
-            ]
-            if not records:
-                return X_res, y_res, da.from_array(np.empty(0, dtype=PROVENANCE_DTYPE))
-            return X_res, y_res, da.concatenate(records)
+            return [*self.x_parts, *x_blocks], [*self.y_parts, *y_blocks]
+        frames = [
+            delayed(_with_index)(xb, s) for xb, s in zip(x_blocks, starts[n_input:], strict=True)
+        ]
+        labels = [*self.y_parts, *y_blocks]
+        series = [
+            delayed(_as_series)(yb, self.y_name, s) for yb, s in zip(labels, starts, strict=True)
+        ]
+        return [*self.x_parts, *frames], series
+
+    def assemble_parts(
+        self, x_parts: list[Any], y_parts: list[Any], prov_parts: list[Any], return_provenance: bool
+    ) -> tuple[Any, ...]:
+        """Lazy collections of output partitions whose sizes are known only once computed
+        (a dask Array with unknown chunk sizes, a DataFrame with unknown divisions)."""
+        da = import_optional("dask.array", "dask")
+        if self.is_frame:
+            dd = import_optional("dask.dataframe", "dask")
+            import pandas as pd
+
+            y_meta = pd.Series([], dtype=self.y_dtype, name=self.y_name)
+            X_res = dd.from_delayed(x_parts, meta=self.X._meta, verify_meta=False)
+            y_res = dd.from_delayed(y_parts, meta=y_meta, verify_meta=False)
+        else:
+            d = len(self.columns)
+            X_res = da.concatenate(
+                [da.from_delayed(p, shape=(np.nan, d), dtype=self.dtypes[0]) for p in x_parts],
+                allow_unknown_chunksizes=True,
+            )
+            y_res = da.concatenate(
+                [da.from_delayed(p, shape=(np.nan,), dtype=self.y_dtype) for p in y_parts]
+            )
+        if not return_provenance:
+            return X_res, y_res
+        return X_res, y_res, self._provenance(prov_parts, [np.nan] * len(prov_parts))
+
+    def _provenance(self, parts: list[Any], sizes: list[float]) -> Any:
+        """Provenance records in the input's kind: a dask Array of the samplers' record dtype
+        for Array input (like ``provenance_``), a dask DataFrame for DataFrame input."""
+        dask = import_optional("dask", "dask")
+        da = import_optional("dask.array", "dask")
+        if not self.is_frame:
+            if not parts:
+                return da.from_array(np.empty(0, dtype=PROVENANCE_DTYPE))
+            return da.concatenate(
+                [
+                    da.from_delayed(p, shape=(n,), dtype=PROVENANCE_DTYPE)
+                    for p, n in zip(parts, sizes, strict=True)
+                ]
+            )
         dd = import_optional("dask.dataframe", "dask")
         import pandas as pd
 
         meta = pd.DataFrame(np.empty(0, dtype=PROVENANCE_DTYPE))
-        parts = [delayed(pd.DataFrame)(p) for p in prov_blocks] or [delayed(lambda: meta)()]
-        return X_res, y_res, dd.from_delayed(parts, meta=meta)
+        frames = [dask.delayed(pd.DataFrame)(p) for p in parts] or [dask.delayed(lambda: meta)()]
+        return dd.from_delayed(frames, meta=meta)
 
 
 @dataclass(frozen=True)
@@ -237,8 +288,11 @@ def _with_index(frame: Any, start: int) -> Any:
 
 
 def _as_series(values: NDArray[Any], name: Any, start: int) -> Any:
+    """Labels as a Series indexed from ``start`` (a Series, an input partition's, as it is)."""
     import pandas as pd
 
+    if isinstance(values, pd.Series):
+        return values
     return pd.Series(values, name=name, index=pd.RangeIndex(start, start + len(values)))
 
 

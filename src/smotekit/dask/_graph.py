@@ -30,6 +30,7 @@ partitions (the estimators' ordinal encoding), and its rows back as categories.
 
 from __future__ import annotations
 
+import copy
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -151,6 +152,8 @@ class Synthesis:
     n_input: int
     counts: dict[Any, int]  # rows per class in the input
     added: dict[Any, int]  # synthetic rows per class
+    offsets: list[int]  # first row number of each input partition, then the number of rows
+    block_labels: list[Any]  # the class of each synthetic block
 
 
 def synthesize(
@@ -265,7 +268,7 @@ def synthesize(
         )
         prepared = [(label, indexed[i], f) for i, (label, _, f) in enumerate(prepared)]
 
-    x_blocks, y_blocks, prov_blocks, block_sizes = [], [], [], []
+    x_blocks, y_blocks, prov_blocks, block_sizes, block_labels = [], [], [], [], []
     for label, cls, fetched in prepared:
         n_samples = strategy[label]
         for b, start in enumerate(range(0, n_samples, block_rows)):
@@ -277,6 +280,7 @@ def synthesize(
             prov_blocks.append(made[1])
             y_blocks.append(delayed(labels_block)(n_b, label, source.y_dtype))
             block_sizes.append(n_b)
+            block_labels.append(label)
     return Synthesis(
         source,
         x_blocks,
@@ -286,6 +290,8 @@ def synthesize(
         offsets[-1],
         counts,
         {label: strategy[label] for label in grow},
+        offsets,
+        block_labels,
     )
 
 
@@ -345,7 +351,8 @@ def _class_answer(graphs: list[NDArray[np.intp]]) -> Answer:
 def _start(
     query: Any, job: ClassJob, class_rows: tuple[NDArray[np.int64], NDArray[Any]], summary: Any
 ) -> Any:
-    return query.start(job, class_rows[1], summary)
+    # A start may fit the query's estimator, which the classes' tasks share (see _prepared).
+    return copy.deepcopy(query).start(job, class_rows[1], summary)
 
 
 def _label_counts(y_part: Any) -> tuple[int, dict[Any, int]]:
@@ -456,7 +463,12 @@ def _prepared(
     block_rows: int,
     entropy: int,
 ) -> Any:
-    """The class's steps; the output's sizes are fixed when the graph is made, so they must hold."""
+    """The class's steps; the output's sizes are fixed when the graph is made, so they must hold.
+
+    The class's searches fit the rule's estimators, so each class works on its own copy: with
+    threads (dask's default scheduler) the classes' tasks share the rule object.
+    """
+    rule = copy.deepcopy(rule)
     ids, X_class = class_rows
     job = ClassJob(*sizes, ids=ids)  # (label, class rows, synthetic rows)
     with warnings.catch_warnings(record=True) as caught:

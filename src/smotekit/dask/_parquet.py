@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import shutil
 import uuid
 from contextlib import contextmanager
@@ -70,12 +71,14 @@ def resample_parquet(
 ) -> dict[Any, int]:
     """Resample a Parquet dataset (a file or a folder) into a new Parquet folder.
 
-    The output holds the input's partitions unchanged, then the synthetic rows; it appears only
-    once complete (written beside it, then renamed). ``options`` go to
-    :func:`smotekit.dask.fit_resample`. Returns the class counts of the output.
+    The output holds the input's partitions unchanged, then the synthetic rows (with a combined
+    sampler: the rows its cleaner keeps, in its order); it appears only once complete (written
+    beside it, then renamed). ``options`` go to :func:`smotekit.dask.fit_resample`. Returns the
+    class counts of the output.
     """
     dd = import_optional("dask.dataframe", "dask")
     dask = import_optional("dask", "dask")
+    from smotekit.dask._cleaning import clean_synthesis, combined_parts
     from smotekit.dask._collections import with_target
     from smotekit.dask._graph import synthesize
 
@@ -89,19 +92,28 @@ def resample_parquet(
         raise KeyError(f"'{source}' has no column '{target}' (columns: {list(frame.columns)[:12]})")
     X = frame.drop(columns=[target])
     y = frame[target]
-    plan = synthesize(sampler, X, y, **options)
+    combined = combined_parts(sampler)
+    plan = synthesize(sampler if combined is None else combined[0], X, y, **options)
+    columns = list(frame.columns)
     synthetic = [
-        dask.delayed(_join)(xb, yb, target, list(frame.columns))
+        dask.delayed(_join)(xb, yb, target, columns)
         for xb, yb in zip(plan.x_blocks, plan.y_blocks, strict=True)
     ]
     # The input partitions are written from the very tasks that select the classes to grow, so
     # the write and the class gather share one read of the data.
     joined = plan.source.joined_parts or []
-    columns = list(frame.columns)
     passed = [dask.delayed(with_target)(p, target, columns) for p in joined]
+    records = plan.prov_blocks
+    counted = None  # with cleaning, the output's class counts are known once it is written
+    if combined is not None:
+        kept = clean_synthesis(plan, combined[1])
+        passed, synthetic = kept.select(passed + synthetic), []
+        records = kept.select_synthetic(records)
+        labels = [dask.delayed(operator.getitem)(p, target) for p in passed]
+        counted = dd.from_delayed(labels, meta=frame._meta[target]).value_counts()
     out = dd.from_delayed(passed + synthetic, meta=frame._meta, verify_meta=False)
     prov = dd.from_delayed(
-        [dask.delayed(_records_frame)(p) for p in plan.prov_blocks] or [_empty_records()],
+        [dask.delayed(_records_frame)(p) for p in records] or [_empty_records()],
         meta=_empty_records(),
     )
     staged = [(destination, out)] + ([(Path(provenance), prov)] if provenance is not None else [])
@@ -116,7 +128,7 @@ def resample_parquet(
                     str(tmp), write_index=False, compute=False, name_function=_part_name
                 )
             )
-        dask.compute(writes)
+        counted = dask.compute(writes, counted)[1]
         for tmp, path in temporary:
             if path.exists():
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -125,4 +137,6 @@ def resample_parquet(
         for tmp, _ in temporary:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+    if counted is not None:
+        return {label: int(counted.get(label, 0)) for label in sorted(plan.counts)}
     return {label: n + plan.added.get(label, 0) for label, n in sorted(plan.counts.items())}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smotekit.dask._cleaning import clean_synthesis, combined_parts
 from smotekit.dask._graph import DEFAULT_BLOCK_ROWS, DEFAULT_CLASS_BUDGET, synthesize
 
 __all__ = ["fit_resample"]
@@ -31,10 +32,18 @@ def fit_resample(
     per class is exactly the in-memory sampler's, and the output is the same for any
     partitioning of the input and any number of workers.
 
+    A combined sampler (SMOTEENN, SMOTETomek) oversamples so, then its cleaner searches all
+    output rows (:mod:`smotekit.dask._cleaning`): the output is the rows it keeps, in its
+    order (Tomek links: row order; ENN: class by class in sorted label order), partitions whose
+    sizes are known once computed, the same for any partitioning. On continuous data they are
+    ``fit_resample``'s rows in memory (and imbalanced-learn's); where tied distances decide
+    (exact duplicate rows), ties follow row numbers.
+
     Parameters
     ----------
     sampler : a sampler of :data:`smotekit.dask.SUPPORTED`
-        smotekit's or imbalanced-learn's; its parameters are read, it is not fitted.
+        smotekit's or imbalanced-learn's; its parameters are read, it is not fitted. A combined
+        sampler's ``smote`` may be any of them that needs no model of the whole data.
         ``random_state`` should be an int for reproducible output (``None`` draws fresh entropy
         once per call; a ``RandomState`` gives one integer seed).
     X : dask DataFrame or dask Array of shape (n_samples, n_features)
@@ -53,7 +62,8 @@ def fit_resample(
         the output equals ``fit_resample``'s in memory; each block starts from the generator's
         state recorded by one dry run, so no task holds draws for more than one block.
     return_provenance : bool, default=False
-        Also return one record ``(base, neighbor, gap)`` per synthetic row, in output order:
+        Also return one record ``(base, neighbor, gap)`` per synthetic row (with cleaning: per
+        synthetic row kept), in output order:
         ``base`` and ``neighbor`` are row numbers of the input (in partition order). A dask
         DataFrame for DataFrame input; for Array input, a dask Array of the structured dtype
         :data:`~smotekit._kernels.PROVENANCE_DTYPE` (like the samplers' ``provenance_``).
@@ -66,6 +76,7 @@ def fit_resample(
 
     Examples
     --------
+    >>> from smotekit import SMOTETomek
     >>> import dask.array as da
     >>> import numpy as np
     >>> from smotekit import SMOTE
@@ -76,10 +87,28 @@ def fit_resample(
     >>> X_res, y_res = fit_resample(SMOTE(random_state=0), X, y)
     >>> np.bincount(y_res.compute(scheduler="sync"))
     array([100, 100])
+    >>> X_res, y_res = fit_resample(SMOTETomek(random_state=0), X, y)
+    >>> y_res.compute(scheduler="sync").size <= 200
+    True
     """
+    combined = combined_parts(sampler)
     plan = synthesize(
-        sampler, X, y, class_budget=class_budget, block_rows=block_rows, seeding=seeding
+        sampler if combined is None else combined[0],
+        X,
+        y,
+        class_budget=class_budget,
+        block_rows=block_rows,
+        seeding=seeding,
     )
+    if combined is not None:
+        kept = clean_synthesis(plan, combined[1])
+        x_parts, y_parts = plan.source.partitions(plan.x_blocks, plan.y_blocks, kept.starts)
+        return plan.source.assemble_parts(
+            kept.select(x_parts),
+            kept.select(y_parts),
+            kept.select_synthetic(plan.prov_blocks),
+            return_provenance,
+        )
     return plan.source.assemble(
         plan.x_blocks,
         plan.y_blocks,
