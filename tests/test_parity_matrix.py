@@ -209,3 +209,39 @@ def test_dask_refuses_a_combined_sampler_whose_oversampler_needs_the_whole_data(
     for smote in (SVMSMOTE(), KMeansSMOTE()):
         with pytest.raises(TypeError, match=r"SMOTETomek\(smote=.*Resample in memory"):
             fit_resample(SMOTETomek(smote=smote), dd.from_pandas(X, 2), dd.from_pandas(y, 2))
+
+
+@pytest.mark.parametrize("make", [SMOTEENN, SMOTETomek])
+def test_dask_cleaning_certifies_a_dominant_class_and_gives_the_memory_rows(make, monkeypatch):
+    """One class holds most rows: most of its rows are certified (they do not search all
+    rows) and the output is still the memory rows."""
+    from smotekit import SMOTE
+    from smotekit.dask import _cleaning
+
+    X, y = make_classification(
+        600,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        weights=[0.9, 0.1],
+        class_sep=2.0,
+        random_state=0,
+    )
+    X, y = pd.DataFrame(X), pd.Series(y)
+    spared = []
+
+    def counting(*args):
+        mask = _cleaning_certify(*args)
+        spared.append(int(mask.sum()))
+        return mask
+
+    _cleaning_certify = _cleaning.certify
+    monkeypatch.setattr(_cleaning, "certify", counting)
+    sampler = lambda: make(smote=SMOTE(sampling_strategy={1: 100}, random_state=SEED))  # noqa: E731
+    X_mem, y_mem = sampler().fit_resample(X.to_numpy(), y.to_numpy())
+    for partitions in (1, 3):
+        spared.clear()
+        X_res, y_res, _ = combined_on_dask(sampler(), X, y, partitions)
+        np.testing.assert_array_equal(X_res, X_mem)
+        np.testing.assert_array_equal(y_res, y_mem)
+        assert sum(spared) > 0.5 * (y == 0).sum()

@@ -7,7 +7,10 @@ imbalanced-learn's, run as smotekit's class of the same name) is its oversampler
 no sampler and no cleaner; the steps are :mod:`smotekit.engine._cleaning`'s, each a task
 (``Q`` output partitions: the input's, then the synthetic blocks):
 
-1. per output partition (a query group): ``rule.asks`` picks its asking rows;
+1. per output partition (a query group): ``rule.asks`` picks its asking rows; where one class
+   holds most rows, the rows of that class that the engine's ``certify`` proves to have only
+   their own class near do not ask (one task gathers the other classes' rows, one certifies
+   each partition);
 2. one :func:`~smotekit.engine._cleaning.neighbour_piece` per (query partition, data
    partition), ``Q**2`` tasks, merged per query partition by (distance, row number) in a tree of
    at most 8 pieces per merge: a single search's answer, for any partitioning;
@@ -32,10 +35,13 @@ from smotekit._optional import import_optional
 from smotekit.dask._graph import Synthesis, _as_smotekit, _numeric
 from smotekit.engine._cleaning import (
     _MERGE_EVERY,
+    DEFAULT_QUERY_ROWS,
     CleaningRule,
     Piece,
+    certify,
     check_rows,
     decide,
+    dominant_class,
     neighbour_piece,
 )
 from smotekit.neighbors._blockwise import merge_topk
@@ -140,9 +146,20 @@ def clean(
     check_rows(rule, sum(counts.values()))
     cleaned = rule.cleaned(counts)
     n = rule.n_neighbors + 1
+    # Where one class holds most rows, its rows proven to have only their class near do not
+    # ask (the engine's certify): one task gathers the other classes' rows.
+    dominant = dominant_class(counts, DEFAULT_QUERY_ROWS)
+    others = None
+    if dominant is not None:
+        others = delayed(_other_rows)(
+            [delayed(_rows_not_of)(X, y, dominant) for X, y in zip(data, labels, strict=True)]
+        )
     decided = []
     for X_query, y_query, start in zip(data, labels, starts, strict=True):
-        asking = delayed(_asking)(rule, X_query, y_query, start, cleaned)
+        spared = None
+        if others is not None:
+            spared = delayed(certify)(rule, X_query, y_query, dominant, others)
+        asking = delayed(_asking)(rule, X_query, y_query, start, cleaned, spared)
         pieces = [
             delayed(_piece)(rule, asking, X_part, y_part, offset)
             for X_part, y_part, offset in zip(data, labels, starts, strict=True)
@@ -187,12 +204,28 @@ def clean_synthesis(plan: Synthesis, rule: CleaningRule) -> Kept:
 # -- tasks (plain functions, shipped to the workers) ---------------------------------------
 
 
+def _rows_not_of(X: NDArray[Any], y: Any, label: Any) -> NDArray[Any]:
+    return X[np.asarray(y) != label]
+
+
+def _other_rows(parts: list[NDArray[Any]]) -> NDArray[Any]:
+    return np.concatenate(parts)
+
+
 def _asking(
-    rule: CleaningRule, X: NDArray[Any], y: Any, start: int, cleaned: list[Any]
+    rule: CleaningRule,
+    X: NDArray[Any],
+    y: Any,
+    start: int,
+    cleaned: list[Any],
+    spared: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[Any], NDArray[Any]]:
-    """A partition's asking rows: their row numbers, rows and labels."""
+    """A partition's asking rows (less those certified): their row numbers, rows and labels."""
     y = np.asarray(y)
-    rows = np.flatnonzero(rule.asks(y, cleaned))
+    asks = rule.asks(y, cleaned)
+    if spared is not None:
+        asks &= ~spared
+    rows = np.flatnonzero(asks)
     return (start + rows).astype(np.int64), X[rows], y[rows]
 
 
