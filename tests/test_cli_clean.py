@@ -172,8 +172,6 @@ def test_errors_name_the_option_and_leave_nothing(tmp_path, capsys):
     src = write(X, y, tmp_path / "in.csv")
     out = tmp_path / "out.csv"
     base = ["resample", src, "-o", out, "-t", "label"]
-    err = one_line_error(capsys, [*base, "--clean", "enn", "--dask", "local"], 2)
-    assert "--clean enn" in err and "--dask" in err
     err = one_line_error(capsys, [*base, "--clean", "tomek", "--task", "regression"], 2)
     assert "--clean tomek" in err and "classification" in err
     table = pa.table({"a": [0.0, 1.0, 2.0, 3.0], "colour": list("rgbr"), "label": [0, 0, 1, 1]})

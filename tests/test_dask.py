@@ -429,6 +429,25 @@ def test_an_approximate_search_plugs_in_block_by_block():
     assert np.bincount(y_res).tolist() == [np.sum(y == 0)] * 2
 
 
+def test_cli_resample_with_dask_cleans_the_rows_it_grew(client, tmp_path, capsys):
+    """``--dask --clean enn`` writes the rows the engine's ENN keeps of the same run's rows."""
+    from smotekit.cli import main
+    from smotekit.engine._cleaning import clean_in_memory
+    from smotekit.under_sampling._edited import ENNRule
+
+    write_parquet_folder(tmp_path / "in")
+    address = client.scheduler.address
+    argv = ["resample", str(tmp_path / "in"), "-t", "label", "--dask", address, "-s", "1=600"]
+    assert main([*argv, "-o", str(tmp_path / "grown")]) == 0, capsys.readouterr().err
+    assert main([*argv, "-o", str(tmp_path / "clean"), "--clean", "enn"]) == 0
+    grown = pd.read_parquet(tmp_path / "grown")
+    X, y = grown.drop(columns="label").to_numpy(), grown["label"].to_numpy()
+    kept = clean_in_memory(ENNRule(3), X, y)
+    assert 0 < len(kept) < len(y)
+    cleaned = pd.read_parquet(tmp_path / "clean").reset_index(drop=True)
+    pd.testing.assert_frame_equal(cleaned, grown.iloc[kept].reset_index(drop=True))
+
+
 def test_cli_resample_with_dask_writes_a_parquet_folder(client, tmp_path, capsys):
     from smotekit.cli import main
 

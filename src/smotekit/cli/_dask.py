@@ -71,6 +71,10 @@ def run_with_dask(args: argparse.Namespace, strategy: Any) -> int:
         approximate=False,
         categorical=categorical or None,
     )
+    if args.clean != "none":
+        from smotekit.cli._clean import combined_sampler
+
+        sampler = combined_sampler(args.clean, sampler)
     from smotekit.dask._parquet import connect, resample_parquet
 
     try:

@@ -282,11 +282,6 @@ def _check_clean(args: argparse.Namespace) -> None:
         raise UsageError(
             f"--clean {args.clean}: applies only to --task classification; leave it out"
         )
-    if args.dask:
-        raise UsageError(
-            f"--clean {args.clean}: not available with --dask yet; resample the file without "
-            "--dask, or leave --clean out"
-        )
 
 
 def run(args: argparse.Namespace) -> int:
