@@ -14,6 +14,7 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 __all__ = ["cleaned_from_counts", "labels_from_text", "strategy_from_counts"]
 
@@ -76,14 +77,7 @@ def strategy_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> Orde
                 "are; increase it."
             )
     elif callable(sampling_strategy):
-        total = sum(counts.values())
-        if total > MAX_ROWS_FOR_CALLABLE:
-            raise ValueError(
-                f"A callable sampling_strategy needs the whole target ({total} rows) on the "
-                "client; pass a dict {class: final count} instead."
-            )
-        labels = list(counts)
-        y = np.repeat(np.array(labels), [counts[c] for c in labels])
+        y = _target_of(counts, "a dict {class: final count}")
         target = _from_dict(sampling_strategy(y), counts)
     else:
         raise ValueError(
@@ -125,15 +119,7 @@ def cleaned_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> list[
             )
         return chosen
     if callable(sampling_strategy):
-        total = sum(counts.values())
-        if total > MAX_ROWS_FOR_CALLABLE:
-            raise ValueError(
-                f"A callable sampling_strategy needs the whole target ({total} rows) on the "
-                "client; pass the classes to clean as a list instead."
-            )
-        labels = list(counts)
-        y = np.repeat(np.array(labels), [counts[c] for c in labels])
-        sampling_strategy = list(sampling_strategy(y))
+        sampling_strategy = list(sampling_strategy(_target_of(counts, "the classes as a list")))
     if isinstance(sampling_strategy, (list, tuple, set, np.ndarray)):
         unknown = [c for c in sampling_strategy if c not in counts]
         if unknown:
@@ -145,6 +131,18 @@ def cleaned_from_counts(sampling_strategy: Any, counts: dict[Any, int]) -> list[
         f"sampling_strategy={sampling_strategy!r}: a cleaner takes a str, a list of classes or "
         "a callable."
     )
+
+
+def _target_of(counts: dict[Any, int], instead: str) -> NDArray[Any]:
+    """The target a callable strategy receives, rebuilt from the counts (sorted labels)."""
+    total = sum(counts.values())
+    if total > MAX_ROWS_FOR_CALLABLE:
+        raise ValueError(
+            f"A callable sampling_strategy needs the whole target ({total} rows) on the "
+            f"client; pass {instead} instead."
+        )
+    labels = list(counts)
+    return np.repeat(np.array(labels), [counts[c] for c in labels])
 
 
 def _from_dict(wanted: dict[Any, int], counts: dict[Any, int]) -> dict[Any, int]:
