@@ -52,7 +52,10 @@ def _counts(y):
 
 
 def _blockwise_kept(rule, X, y, cuts, query_rows):
-    removed = clean_blockwise(rule, split(X, y, cuts), _counts(y), query_rows=query_rows)
+    """Blocks of ``query_rows`` rows searched (``data_bytes=0``): many blocks, many merges."""
+    removed = clean_blockwise(
+        rule, split(X, y, cuts), _counts(y), query_rows=query_rows, data_bytes=0
+    )
     return kept_rows(rule, y, removed)
 
 

@@ -41,6 +41,7 @@ from smotekit.neighbors._blockwise import block_topk, keep_others, merge_topk
 
 __all__ = [
     "CERTIFY_ROWS",
+    "DATA_BYTES",
     "DEFAULT_QUERY_ROWS",
     "CleaningRule",
     "certify",
@@ -59,6 +60,10 @@ __all__ = [
 #: Asking rows searched per pass of :func:`clean_blockwise` (their rows and top-k lists are
 #: what the pass holds besides one partition).
 DEFAULT_QUERY_ROWS = 1 << 20
+
+#: Bytes of rows joined into one block that a pass of :func:`clean_blockwise` indexes: each
+#: group of asking rows searches every block, so fewer, larger blocks cost less.
+DATA_BYTES = 256 << 20
 
 #: Rows of a class per search of :func:`certify`: the bound it gives is looser for fewer rows,
 #: and its cost per row grows with them.
@@ -308,13 +313,15 @@ def clean_blockwise(
     *,
     query_rows: int = DEFAULT_QUERY_ROWS,
     certification: bool = True,
+    data_bytes: int = DATA_BYTES,
 ) -> NDArray[np.int64]:
     """The row numbers ``rule`` removes from the rows of ``partitions`` (sorted).
 
     Each pass searches one group of at most ``query_rows`` asking rows against the rows, read
-    in blocks of consecutive partitions of about ``query_rows`` rows, while it gathers the next
-    group: a run is one pass more than there are groups, and holds one group, its top-k lists
-    and one block. ``counts`` are the rows per class.
+    in blocks of consecutive partitions joined up to :data:`DATA_BYTES` (at least
+    ``query_rows`` rows), while it gathers the next group: a run is one pass more than there
+    are groups, and holds one group, its top-k lists and one block (``data_bytes`` sets the
+    join; 0: blocks of ``query_rows`` rows). ``counts`` are the rows per class.
 
     Where one class holds most rows (:func:`dominant_class`), two passes first gather the other
     classes' rows and :func:`certify` its rows; only the others ask (``certification=False``
@@ -334,7 +341,7 @@ def clean_blockwise(
         running: tuple[NDArray[Any], ...] | None = None
         taken: list[tuple[NDArray[np.int64], NDArray[Any], NDArray[Any]]] = []
         room = query_rows
-        for offset, X_part, y_part in _coalesced(partitions, query_rows):
+        for offset, X_part, y_part in _coalesced(partitions, query_rows, data_bytes):
             if group is not None:
                 waiting.append(neighbour_piece(rule, group.X, X_part, y_part, offset))
                 if len(waiting) == _MERGE_EVERY:
@@ -366,25 +373,26 @@ def _certified(
     label = dominant_class(counts, budget)
     if label is None:
         return None
-    others = [X_part[y_part != label] for _, X_part, y_part in _coalesced(partitions, budget)]
+    others = [X_part[y_part != label] for _, X_part, y_part in _coalesced(partitions, budget, 0)]
     X_others = np.concatenate(others)
     spared = np.zeros(sum(counts.values()), dtype=bool)
-    for offset, X_part, y_part in _coalesced(partitions, budget):
+    for offset, X_part, y_part in _coalesced(partitions, budget, 0):
         spared[offset : offset + len(y_part)] = certify(rule, X_part, y_part, label, X_others)
     return spared
 
 
 def _coalesced(
-    partitions: Partitions, rows: int
+    partitions: Partitions, rows: int, max_bytes: int
 ) -> Iterator[tuple[int, NDArray[Any], NDArray[Any]]]:
-    """``(offset, X, y)`` of consecutive partitions joined up to about ``rows`` rows: the
-    search indexes fewer, larger blocks (its cost per query grows slowly with a block's size),
-    while memory stays bounded."""
+    """``(offset, X, y)`` of consecutive partitions joined up to ``rows`` rows, or more up to
+    ``max_bytes`` of ``X``: the search indexes fewer, larger blocks (its cost per query grows
+    slowly with a block's size), while memory stays bounded."""
     held: list[tuple[NDArray[Any], NDArray[Any]]] = []
     size = offset = 0
     for X_part, y_part in partitions():
         X_part, y_part = np.asarray(X_part), np.asarray(y_part)
-        if held and size + len(y_part) > rows:
+        limit = max(rows, max_bytes // max(X_part.itemsize * X_part.shape[-1], 1))
+        if held and size + len(y_part) > limit:
             yield offset, *_joined(held)
             offset += size
             held, size = [], 0
