@@ -10,8 +10,8 @@ its peak memory is its own, ``--reps`` times in alternating order:
   in memory on the same file read with pyarrow, their output written with pyarrow.
 
 It prints the medians of wall time and peak resident memory (RSS, GNU time's), the speed-up of
-each cleaning run (imbalanced-learn's time with the same cleaner / smotekit's), and the ratio of peak RSS
-between the largest and the smallest file. A script, not a test:
+each cleaning run (imbalanced-learn's time with the same cleaner / smotekit's), and the ratio
+of peak RSS between the largest and the smallest file. A script, not a test:
 ``python benchmarks/bench_clean.py [--rows 100000 1000000] [--reps 1]``.
 """
 
