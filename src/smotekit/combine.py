@@ -63,12 +63,17 @@ class _OversampleThenCleanMixin(FrameResampleMixin):
         ('SMOTERule', 'ENNRule')
         """
         from smotekit.over_sampling._rules import rule_for
+
+        cleaning = self._cleaning_rule()
+        return rule_for(self.smote_), cleaning  # type: ignore[attr-defined]
+
+    def _cleaning_rule(self) -> Any:
+        """The engine rule of the cleaner alone (whatever the oversampler; parameters read)."""
         from smotekit.under_sampling._rules import cleaning_rule_for
 
         self._validate_params()  # type: ignore[attr-defined]
         self._validate_estimator()  # type: ignore[attr-defined]
-        cleaner = getattr(self, "tomek_", None) or getattr(self, "enn_", None)
-        return rule_for(self.smote_), cleaning_rule_for(cleaner)  # type: ignore[attr-defined]
+        return cleaning_rule_for(getattr(self, "tomek_", None) or getattr(self, "enn_", None))
 
     def _default_smote(self) -> Any:
         if self.smote is not None:

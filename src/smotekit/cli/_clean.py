@@ -27,7 +27,6 @@ __all__ = [
     "CLEANERS",
     "CLEAN_MEMORY",
     "check_cleaning_rows",
-    "cleaner_rule",
     "combined_sampler",
     "engine_synthetic",
     "memory_synthetic",
@@ -58,15 +57,6 @@ def combined_sampler(clean: str, sampler: Any) -> Any:
     import smotekit
 
     return getattr(smotekit, str(CLEANERS[clean]))(smote=sampler)
-
-
-def cleaner_rule(combined: Any) -> Any:
-    """The combined sampler's cleaning rule, whatever its oversampler (``_rules()`` needs one
-    with a rule)."""
-    from smotekit.under_sampling._rules import cleaning_rule_for
-
-    combined._validate_estimator()
-    return cleaning_rule_for(getattr(combined, "enn_", None) or combined.tomek_)
 
 
 def check_cleaning_rows(clean: str, rule: Any, n_rows: int, where: str) -> None:

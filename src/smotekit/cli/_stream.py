@@ -494,7 +494,6 @@ class Job:
         """The combined sampler fitted on all rows; the rows it kept written in its order."""
         from smotekit.cli._clean import (
             check_cleaning_rows,
-            cleaner_rule,
             combined_sampler,
             memory_synthetic,
             removed_in_memory,
@@ -503,7 +502,7 @@ class Job:
 
         X, y, exact, n = self._in_memory(batches)
         combined = combined_sampler(self.clean, sampler)
-        cleaning = cleaner_rule(combined)
+        cleaning = combined._cleaning_rule()
         check_cleaning_rows(self.clean, cleaning, n + n_new, f"'{self.input_path}'")
         X_res, y_res = self._fit(combined, X, y)
         synthetic = self._synthetic_rows(sampler)
